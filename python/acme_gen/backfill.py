@@ -1,0 +1,406 @@
+"""Backfill history into a local lake: python -m acme_gen.backfill --help
+
+Each hour partition is an independent task (its events are a pure function of the
+configuration and the hour), so the work spreads over processes, a killed run resumes where
+it stopped, and any split of the work writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
+
+from pydantic import ValidationError
+
+from acme_gen.config import GeneratorConfig
+from acme_gen.generator import TelemetryGenerator, events_per_day_for_total
+from acme_gen.schema import TABLE_DIRS
+from acme_gen.traffic import HOUR_MS
+from acme_gen.world import build_world
+
+MANIFEST = "_acme_manifest.json"
+DEFAULT_TELEMETRY = 1_000_000
+DEFAULT_DAYS = 7
+# Rows per row group / generation step: keeps memory flat however large an hour is.
+MAX_ROWS_PER_STEP = 200_000
+PEAK_TO_MEAN = 2.5  # busiest hour relative to the daily mean hour (see traffic.DIURNAL)
+
+
+class UsageError(Exception):
+    """Bad input: reported as one line on stderr with exit code 2, before anything is written."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
+
+
+def parse_instant(text: str) -> datetime:
+    """A date (midnight UTC) or an ISO 8601 date-time; naive times are UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m acme_gen.backfill",
+        description="Generate customers, titles, campaigns and streaming telemetry into a "
+        "Hive-partitioned Parquet lake (telemetry/year=/month=/day=/hour=/).",
+    )
+    parser.add_argument("--customers", type=_positive_int, default=10_000, help="default 10000")
+    parser.add_argument("--titles", type=_positive_int, default=500, help="default 500")
+    parser.add_argument("--campaigns", type=_positive_int, default=50, help="default 50")
+    volume = parser.add_mutually_exclusive_group()
+    volume.add_argument(
+        "--telemetry", type=_positive_int, help=f"expected events in the range "
+        f"(default {DEFAULT_TELEMETRY:,}); the realised count varies by well under 1%%"
+    )  # fmt: skip
+    volume.add_argument(
+        "--events-per-day", type=_positive_float,
+        help="mean daily volume instead of a total: the live stream's setting, so a backfilled "
+        "window holds the same events as the streamed one",
+    )  # fmt: skip
+    parser.add_argument("--start", type=parse_instant, help="history start (default: --end - 7d)")
+    parser.add_argument(
+        "--end", type=parse_instant, help="history end, exclusive (default: today 00:00 UTC)"
+    )
+    parser.add_argument("--seed", type=_non_negative_int, default=42, help="default 42")
+    parser.add_argument(
+        "--workers", type=_positive_int, default=os.cpu_count() or 1,
+        help="processes (default: number of cores)",
+    )  # fmt: skip
+    parser.add_argument("--output-dir", type=Path, default=Path("output"), help="default ./output")
+    parser.add_argument(
+        "--overwrite", action="store_true",
+        help="replace a dataset in --output-dir made with different arguments",
+    )  # fmt: skip
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    return parser
+
+
+@dataclass(frozen=True)
+class BackfillPlan:
+    config: GeneratorConfig
+    start_ms: int
+    end_ms: int
+    output: Path
+    workers: int
+    telemetry: int | None
+    overwrite: bool
+    quiet: bool
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "generator": self.config.model_dump(),
+            "start": _iso(self.start_ms),
+            "end": _iso(self.end_ms),
+            "telemetry": self.telemetry,
+        }
+
+    def hours(self) -> list[int]:
+        first = self.start_ms // HOUR_MS * HOUR_MS
+        return list(range(first, self.end_ms, HOUR_MS))
+
+    def steps_per_hour(self) -> int:
+        """Generation steps (and row groups) per hour, so no step exceeds MAX_ROWS_PER_STEP."""
+        peak_hour = self.config.events_per_day / 24 * PEAK_TO_MEAN
+        wanted = math.ceil(peak_hour / MAX_ROWS_PER_STEP)
+        return next(d for d in (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 240) if d >= wanted)
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+def _ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+def resolve(argv: list[str] | None) -> BackfillPlan:
+    args = build_parser().parse_args(argv)
+    end = args.end or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = args.start or end - timedelta(days=DEFAULT_DAYS)
+    if end <= start:
+        raise UsageError(f"--end ({end:%Y-%m-%dT%H:%M:%SZ}) must be after --start "
+                         f"({start:%Y-%m-%dT%H:%M:%SZ})")  # fmt: skip
+    if start.year < 1971 or end.year > 9999:
+        raise UsageError("--start/--end must lie between 1971 and 9999")
+    start_ms, end_ms = _ms(start), _ms(end)
+    base = GeneratorConfig(customers=args.customers, titles=args.titles,
+                           campaigns=args.campaigns, seed=args.seed)  # fmt: skip
+    telemetry = None
+    if args.events_per_day is not None:
+        events_per_day = args.events_per_day
+    else:
+        telemetry = args.telemetry or DEFAULT_TELEMETRY
+        events_per_day = events_per_day_for_total(build_world(base), telemetry, start_ms, end_ms)
+    try:
+        config = GeneratorConfig(**{**base.model_dump(), "events_per_day": events_per_day})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise UsageError(f"{err['loc'][0]}: {err['msg']}") from None
+    plan = BackfillPlan(config, start_ms, end_ms, args.output_dir, args.workers, telemetry,
+                        args.overwrite, args.quiet)  # fmt: skip
+    _check_output(plan)
+    return plan
+
+
+def _check_output(plan: BackfillPlan) -> None:
+    out = plan.output
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--output-dir {out} exists and is not a directory")
+    ancestor = out
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"--output-dir {out} is not writable")
+    if (out / MANIFEST).exists():
+        existing = _read_manifest(out)
+        if existing != plan.manifest() and not plan.overwrite:
+            raise UsageError(
+                f"{out} holds a dataset made with different arguments "
+                f"({_describe_difference(existing, plan.manifest())}); "
+                "use --overwrite to replace it or choose another --output-dir"
+            )
+    elif out.exists() and any((out / d).exists() for d in TABLE_DIRS.values()):
+        if not plan.overwrite:
+            raise UsageError(f"{out} holds data without a {MANIFEST}; use --overwrite to replace it")
+
+
+def _read_manifest(out: Path) -> Any:
+    try:
+        return json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _describe_difference(old: Any, new: dict[str, Any]) -> str:
+    if not isinstance(old, dict):
+        return "unreadable manifest"
+    flat_old = {**old.get("generator", {}), **{k: v for k, v in old.items() if k != "generator"}}
+    flat_new = {**new["generator"], **{k: v for k, v in new.items() if k != "generator"}}
+    diffs = [f"{k}: {flat_old.get(k)!r} -> {v!r}" for k, v in flat_new.items()
+             if flat_old.get(k) != v]  # fmt: skip
+    return ", ".join(diffs[:3]) or "manifest differs"
+
+
+# --- work -----------------------------------------------------------------------------------
+
+_worker_generator: TelemetryGenerator | None = None
+_worker_plan: BackfillPlan | None = None
+
+
+def _init_worker(
+    plan: BackfillPlan, ignore_sigint: bool, generator: TelemetryGenerator | None = None
+) -> None:
+    global _worker_generator, _worker_plan
+    if ignore_sigint:  # the parent handles Ctrl-C and lets running tasks finish their file
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_plan = plan
+    _worker_generator = generator or TelemetryGenerator(plan.config)
+
+
+def telemetry_file(plan: BackfillPlan, hour_ms: int) -> Path:
+    from acme_gen.lake import partition_path
+
+    stamp = datetime.fromtimestamp(hour_ms / 1000, tz=UTC)
+    name = f"backfill-{stamp:%Y%m%d%H}-{plan.config.fingerprint()[:8]}.parquet"
+    return plan.output / TABLE_DIRS["streaming_events"] / partition_path(hour_ms) / name
+
+
+def _generate_hour(hour_ms: int) -> tuple[int, int]:
+    """Write one hour partition; returns (events, bytes)."""
+    from acme_gen.arrow import EVENT_SCHEMA, ArrowEncoder
+    from acme_gen.lake import write_parquet
+
+    assert _worker_generator is not None and _worker_plan is not None
+    gen, plan = _worker_generator, _worker_plan
+    lo, hi = max(hour_ms, plan.start_ms), min(hour_ms + HOUR_MS, plan.end_ms)
+    steps = plan.steps_per_hour()
+    step_ms = HOUR_MS // steps
+    encoder = ArrowEncoder(gen.world)
+    bounds = [(max(lo, hour_ms + i * step_ms), min(hi, hour_ms + (i + 1) * step_ms))
+              for i in range(steps)]  # fmt: skip
+    tables = (encoder.events_table(gen.window(a, b)) for a, b in bounds if a < b)
+    return write_parquet(telemetry_file(plan, hour_ms), EVENT_SCHEMA, tables, "streaming_events",
+                         plan.output)  # fmt: skip
+
+
+def _write_dimensions(plan: BackfillPlan, world_gen: TelemetryGenerator) -> int:
+    from acme_gen.dimensions import dimension_tables
+    from acme_gen.lake import write_parquet
+
+    pending = [t for t in ("customers", "titles", "campaigns")
+               if not (plan.output / TABLE_DIRS[t] / f"{t}.parquet").exists()]  # fmt: skip
+    if not pending:
+        return 0
+    written = 0
+    for name, table in dimension_tables(world_gen.world).items():
+        if name in pending:
+            path = plan.output / TABLE_DIRS[name] / f"{name}.parquet"
+            written += write_parquet(path, table.schema, [table], name, plan.output)[1]
+    return written
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _run_tasks(
+    plan: BackfillPlan, hours: list[int], generator: TelemetryGenerator
+) -> Iterator[tuple[int, int]]:
+    if plan.workers == 1 or len(hours) <= 1:
+        _init_worker(plan, ignore_sigint=False, generator=generator)
+        for h in hours:
+            yield _generate_hour(h)
+        return
+    # Contiguous chunks let a worker reuse the session plans that overlap consecutive hours.
+    chunk = max(1, min(24, len(hours) // (plan.workers * 4)))
+    pool = ProcessPoolExecutor(plan.workers, initializer=_init_worker, initargs=(plan, True))
+    try:
+        yield from pool.map(_generate_hour, hours, chunksize=chunk)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run(plan: BackfillPlan) -> dict[str, Any]:
+    from acme_gen.lake import clear_staging
+
+    out = plan.output
+    if plan.overwrite and _read_manifest(out) != plan.manifest():
+        _remove_dataset(out)
+    out.mkdir(parents=True, exist_ok=True)
+    clear_staging(out)
+    (out / MANIFEST).write_text(json.dumps(plan.manifest(), indent=2) + "\n")
+
+    began = time.perf_counter()
+    generator = TelemetryGenerator(plan.config)
+    dim_bytes = _write_dimensions(plan, generator)
+    hours = plan.hours()
+    todo = [h for h in hours if not telemetry_file(plan, h).exists()]
+    skipped = len(hours) - len(todo)
+    events = size = partitions = 0
+    progress = _progress(len(todo), plan.quiet)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        for rows, nbytes in _run_tasks(plan, todo, generator):
+            events += rows
+            size += nbytes
+            partitions += rows > 0
+            progress.update(1)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        progress.close()
+        clear_staging(out)
+    elapsed = time.perf_counter() - began
+    return {
+        "events": events,
+        "partitions": partitions,
+        "skipped_partitions": skipped,
+        "bytes": size + dim_bytes,
+        "seconds": elapsed,
+        "events_per_second": events / elapsed if elapsed > 0 else 0.0,
+        "workers": plan.workers,
+    }
+
+
+def _remove_dataset(out: Path) -> None:
+    """Remove only what a backfill writes; other files in the directory are left alone."""
+    from acme_gen.lake import STAGING_DIR
+
+    for d in [*TABLE_DIRS.values(), STAGING_DIR]:
+        shutil.rmtree(out / d, ignore_errors=True)
+    (out / MANIFEST).unlink(missing_ok=True)
+
+
+class _NoProgress:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, quiet: bool) -> Any:
+    if quiet or not sys.stderr.isatty():
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="hour", desc="telemetry", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        plan = resolve(argv)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        summary = run(plan)
+    except KeyboardInterrupt:
+        print("interrupted: finished partitions are kept; run the same command to resume",
+              file=sys.stderr)  # fmt: skip
+        return 130
+    if not plan.quiet:
+        print(
+            f"wrote {summary['events']:,} events in {summary['partitions']:,} partitions "
+            f"({summary['skipped_partitions']:,} already complete), "
+            f"{summary['bytes'] / 1e6:,.1f} MB, in {summary['seconds']:.1f} s: "
+            f"{summary['events_per_second']:,.0f} events/s with {plan.workers} worker(s) "
+            f"-> {plan.output}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

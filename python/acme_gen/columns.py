@@ -1,0 +1,78 @@
+"""An EventBatch as the 25 StreamingEvent columns, still without per-row Python objects.
+
+Text columns are either codes into a vocabulary (most of them: ids, names, enumerations) or
+fixed-width byte matrices (UUIDs, timestamps). The Arrow writer and the JSON producer both
+start from here, so the two outputs cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+import numpy as np
+import numpy.typing as npt
+
+from acme_gen import geo, rand
+from acme_gen.events import EVENT_ID_HI, EVENT_ID_LO, EventBatch
+from acme_gen.models import DEVICE_TYPES, EVENT_TYPES, QUALITIES, TITLE_TYPES, StreamingEvent
+from acme_gen.strings import iso_millis_text, uuid4_text
+from acme_gen.world import CONNECTION_TYPES, World
+
+_SESSION_ID_LO = 0x5E55
+
+
+@dataclass(frozen=True)
+class Codes:
+    codes: npt.NDArray[np.integer]
+    vocab: tuple[str, ...]
+
+
+Column = Union[Codes, npt.NDArray[np.uint8], npt.NDArray[np.generic]]
+"""Codes; a (n, width) uint8 matrix of fixed-width ASCII; or a numeric array."""
+
+_CITY_COUNTRY = tuple(c.country for c in geo.CITIES)
+_CITY_STATE = tuple(c.state for c in geo.CITIES)
+_CITY_NAME = tuple(c.city for c in geo.CITIES)
+
+
+def event_columns(world: World, batch: EventBatch) -> dict[str, Column]:
+    s = batch.sessions
+    session = batch.session
+    customer = s.customer[session]
+    device = s.device[session]
+    title = s.title[session]
+    city = world.customer_city[customer]
+    key = s.key[session]
+    session_text = uuid4_text(s.key, rand.hash64(s.key, np.zeros(len(s), np.int64), _SESSION_ID_LO))
+    columns: dict[str, Column] = {
+        "event_id": uuid4_text(
+            rand.hash64(key, batch.seq, EVENT_ID_HI), rand.hash64(key, batch.seq, EVENT_ID_LO)
+        ),
+        "event_type": Codes(batch.event_type, EVENT_TYPES),
+        "event_timestamp": iso_millis_text(batch.ts_ms),
+        "customer_id": Codes(customer, world.customer_ids),
+        "title_id": Codes(title, world.title_ids),
+        "session_id": session_text[session],
+        "device_id": Codes(device, world.device_ids),
+        "title_type": Codes(world.title_type[title], TITLE_TYPES),
+        "device_type": Codes(world.device_type[device], DEVICE_TYPES),
+        "device_os": Codes(world.device_os[device], world.os_names),
+        "app_version": Codes(world.device_app[device], world.app_versions),
+        "quality": Codes(batch.quality, QUALITIES),
+        "bandwidth_mbps": batch.bandwidth,
+        "buffering_events": batch.buffering_events,
+        "buffering_duration_seconds": batch.buffering_seconds,
+        "error_count": batch.error_count,
+        "watch_duration_seconds": batch.watch_seconds,
+        "position_seconds": batch.position_seconds,
+        "completion_percentage": batch.completion,
+        "ip_address": Codes(s.ip[session], world.ip_addresses),
+        "isp": Codes(s.network[session], world.network_names),
+        "connection_type": Codes(s.connection[session], CONNECTION_TYPES),
+        "country": Codes(city, _CITY_COUNTRY),
+        "state": Codes(city, _CITY_STATE),
+        "city": Codes(city, _CITY_NAME),
+    }
+    assert list(columns) == list(StreamingEvent.model_fields)
+    return columns

@@ -1,0 +1,26 @@
+"""Generation settings shared by the backfill, the stream and the Lambdas.
+
+The events of a window are a pure function of (GeneratorConfig, window), so this model is
+also what a dataset's manifest records and compares on resume.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class GeneratorConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    customers: int = Field(10_000, gt=0, le=50_000_000, description="customers in the world")
+    titles: int = Field(500, gt=0, le=10_000_000, description="titles in the catalogue")
+    campaigns: int = Field(50, gt=0, le=1_000_000, description="marketing campaigns")
+    events_per_day: float = Field(
+        150_000, gt=0, le=1e11, description="mean events per day across the week"
+    )
+    seed: int = Field(42, ge=0, lt=2**63, description="world and traffic seed")
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]

@@ -1,0 +1,162 @@
+"""Projections of the models: Glue columns, Arrow schema, Athena DDL, and the JSON file
+Terraform reads.
+
+    python -m acme_gen.schema            # rewrite terraform/schema/tables.json
+    python -m acme_gen.schema --check    # exit 1 if the file is stale
+    python -m acme_gen.schema --ddl      # print the Athena DDL
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import types
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from acme_gen.models import PARTITION_KEYS, TABLES, GlueType
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+SCHEMA_JSON = Path(__file__).resolve().parents[2] / "terraform" / "schema" / "tables.json"
+DATABASE = "acme_telemetry"
+# Where each table lives under the lake root (local directory or s3://bucket/).
+TABLE_DIRS = {
+    "streaming_events": "telemetry",
+    "customers": "customers",
+    "titles": "titles",
+    "campaigns": "campaigns",
+}
+
+_GLUE_BY_PYTHON: dict[type, str] = {
+    str: "string",
+    float: "double",
+    int: "bigint",
+    bool: "boolean",
+    date: "date",
+}
+
+
+def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
+    if get_origin(annotation) in (Union, types.UnionType):
+        members = [a for a in get_args(annotation) if a is not type(None)]
+        if len(members) == 1:
+            return members[0], True
+    return annotation, False
+
+
+def glue_type(field: FieldInfo) -> str:
+    for meta in field.metadata:
+        if isinstance(meta, GlueType):
+            return meta.name
+    annotation, _ = _unwrap_optional(field.annotation)
+    if get_origin(annotation) is Literal:
+        annotation = type(get_args(annotation)[0])
+    try:
+        return _GLUE_BY_PYTHON[annotation]
+    except KeyError:
+        raise TypeError(f"no Glue type for annotation {annotation!r}") from None
+
+
+def is_nullable(field: FieldInfo) -> bool:
+    return _unwrap_optional(field.annotation)[1]
+
+
+def glue_columns(model: type[BaseModel]) -> list[dict[str, str]]:
+    return [
+        {"name": name, "type": glue_type(field), "comment": field.description or ""}
+        for name, field in model.model_fields.items()
+    ]
+
+
+def tables_document() -> dict[str, Any]:
+    """The document Terraform reads (terraform/schema/tables.json)."""
+    return {
+        "_generated_by": "python -m acme_gen.schema (do not edit by hand)",
+        "database": DATABASE,
+        "table_dirs": TABLE_DIRS,
+        "tables": {
+            name: {
+                "columns": glue_columns(model),
+                "partition_keys": (
+                    [{"name": k, "type": "string"} for k in PARTITION_KEYS]
+                    if name == "streaming_events"
+                    else []
+                ),
+            }
+            for name, model in TABLES.items()
+        },
+    }
+
+
+def render_tables_json() -> str:
+    return json.dumps(tables_document(), indent=2) + "\n"
+
+
+_ARROW_BY_GLUE = {
+    "string": "string",
+    "double": "float64",
+    "int": "int32",
+    "bigint": "int64",
+    "boolean": "bool_",
+    "date": "date32",
+}
+
+
+def arrow_schema(model: type[BaseModel]) -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field(name, getattr(pa, _ARROW_BY_GLUE[glue_type(f)])(), nullable=is_nullable(f))
+            for name, f in model.model_fields.items()
+        ]
+    )
+
+
+def athena_ddl(table: str, location: str) -> str:
+    model = TABLES[table]
+    cols = ",\n".join(f"  `{c['name']}` {c['type'].upper()}" for c in glue_columns(model))
+    partitioned = ""
+    if table == "streaming_events":
+        keys = ", ".join(f"`{k}` STRING" for k in PARTITION_KEYS)
+        partitioned = f"PARTITIONED BY ({keys})\n"
+    return (
+        f"CREATE EXTERNAL TABLE IF NOT EXISTS {DATABASE}.{table} (\n{cols}\n)\n"
+        f"{partitioned}STORED AS PARQUET\nLOCATION '{location}'\n"
+        "TBLPROPERTIES ('parquet.compression'='SNAPPY');\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m acme_gen.schema", description=__doc__)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--check", action="store_true", help="fail if tables.json is stale")
+    group.add_argument("--ddl", metavar="S3_PREFIX", help="print Athena DDL for this bucket URL")
+    args = parser.parse_args(argv)
+    if args.ddl:
+        for table in TABLES:
+            print(athena_ddl(table, f"{args.ddl.rstrip('/')}/{TABLE_DIRS[table]}/"))
+        return 0
+    wanted = render_tables_json()
+    if args.check:
+        current = SCHEMA_JSON.read_text() if SCHEMA_JSON.exists() else ""
+        if current != wanted:
+            print(f"error: {SCHEMA_JSON} is stale; run: python -m acme_gen.schema", file=sys.stderr)
+            return 1
+        print(f"{SCHEMA_JSON.name} is up to date")
+        return 0
+    SCHEMA_JSON.parent.mkdir(parents=True, exist_ok=True)
+    SCHEMA_JSON.write_text(wanted)
+    print(f"wrote {SCHEMA_JSON}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
