@@ -1,0 +1,52 @@
+# The verbs of the ACME telemetry stack. Every target installs what it needs into ./.venv.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+# make run's dataset; override on the command line (make run TELEMETRY=5000000).
+OUTPUT ?= output
+START ?= 2026-01-12
+END ?= 2026-01-19
+TELEMETRY ?= 1000000
+CUSTOMERS ?= 10000
+TITLES ?= 500
+CAMPAIGNS ?= 50
+SEED ?= 42
+
+.PHONY: run test lint schema bench clean
+
+$(INSTALLED): python/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e "python[dev]"
+	touch $@
+
+## run: generate the default lake into ./output and run the seed's example queries on it
+run: $(INSTALLED)
+	$(BIN)/python -m acme_gen.backfill --output-dir $(OUTPUT) --start $(START) --end $(END) \
+		--telemetry $(TELEMETRY) --customers $(CUSTOMERS) --titles $(TITLES) \
+		--campaigns $(CAMPAIGNS) --seed $(SEED) --overwrite
+	$(BIN)/python -m acme_gen.query --lake $(OUTPUT) --examples
+
+## test: lint, type-check, check derived artefacts, run the whole suite
+test: lint
+	cd python && ../$(BIN)/python -m pytest -q
+
+lint: $(INSTALLED)
+	cd python && ../$(BIN)/ruff check acme_gen tests bench
+	cd python && ../$(BIN)/ruff format --check acme_gen tests bench
+	cd python && ../$(BIN)/mypy
+	$(BIN)/python -m acme_gen.schema --check
+
+## schema: regenerate terraform/schema/tables.json from the models
+schema: $(INSTALLED)
+	$(BIN)/python -m acme_gen.schema
+
+## bench: throughput and memory of the backfill against a naive per-row baseline
+bench: $(INSTALLED)
+	$(BIN)/python python/bench/bench_backfill.py
+
+clean:
+	rm -rf $(OUTPUT) dist .pytest_cache python/.pytest_cache python/.mypy_cache python/.ruff_cache

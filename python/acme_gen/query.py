@@ -1,0 +1,118 @@
+"""SQL over a local lake with DuckDB, under the Athena names.
+
+    python -m acme_gen.query --lake output "SELECT COUNT(*) FROM acme_telemetry.streaming_events"
+    python -m acme_gen.query --lake output --examples      # the seed README's queries
+
+`acme_telemetry.streaming_events` carries the partition columns year/month/day/hour as
+strings, as in Glue; a filter on them prunes files. The dimension tables are
+`acme_telemetry.customers`, `titles` and `campaigns` (also reachable unqualified).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import duckdb
+
+from acme_gen.models import PARTITION_KEYS
+from acme_gen.schema import DATABASE, TABLE_DIRS
+
+
+QUERIES_DIR = Path(__file__).parent / "queries"
+
+
+class LakeError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ExampleQuery:
+    name: str
+    title: str
+    sql: str
+
+
+def example_queries() -> list[ExampleQuery]:
+    """The seed README's example queries, kept as .sql files (also Athena named queries)."""
+    out = []
+    for entry in sorted(QUERIES_DIR.glob("*.sql")):
+        sql = entry.read_text()
+        title = sql.splitlines()[0].removeprefix("--").strip()
+        out.append(ExampleQuery(entry.stem, title, sql))
+    return out
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def connect(lake: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake's tables as views."""
+    lake = Path(lake)
+    telemetry = lake / TABLE_DIRS["streaming_events"]
+    if not any(telemetry.glob("year=*/month=*/day=*/hour=*/*.parquet")):
+        raise LakeError(f"no telemetry Parquet files under {telemetry}")
+    con = duckdb.connect()
+    con.execute(f"CREATE SCHEMA {DATABASE}")
+    hive_types = ", ".join(f"'{k}': VARCHAR" for k in PARTITION_KEYS)
+    glob = telemetry / "year=*" / "month=*" / "day=*" / "hour=*" / "*.parquet"
+    con.execute(
+        f"CREATE VIEW {DATABASE}.streaming_events AS SELECT * FROM read_parquet("
+        f"{_quote(glob)}, hive_partitioning = true, hive_types = {{{hive_types}}})"
+    )
+    for table in ("customers", "titles", "campaigns"):
+        files = lake / TABLE_DIRS[table]
+        if any(files.glob("*.parquet")):
+            con.execute(
+                f"CREATE VIEW {DATABASE}.{table} AS "
+                f"SELECT * FROM read_parquet({_quote(files / '*.parquet')})"
+            )
+    con.execute(f"SET schema = '{DATABASE}'")
+    return con
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _Parser(prog="python -m acme_gen.query", description=__doc__,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument("--lake", type=Path, default=Path("output"), help="lake root (./output)")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("sql", nargs="?", help="SQL to run")
+    what.add_argument("--file", type=Path, help="run the SQL in this file")
+    what.add_argument("--examples", action="store_true", help="run the seed's example queries")
+    parser.add_argument("--max-rows", type=int, default=40, help="rows to print per result")
+    args = parser.parse_args(argv)
+    try:
+        con = connect(args.lake)
+        if args.examples:
+            queries = [(q.title, q.sql) for q in example_queries()]
+        elif args.file:
+            queries = [(str(args.file), args.file.read_text())]
+        else:
+            queries = [("", args.sql)]
+        for title, sql in queries:
+            if title:
+                print(f"\n## {title}")
+            relation = con.sql(sql)
+            if relation is not None:
+                relation.show(max_rows=args.max_rows, max_width=160)
+    except (LakeError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except duckdb.Error as exc:
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from acme_gen.arrow import ArrowEncoder
+from acme_gen.config import GeneratorConfig
+from acme_gen.generator import TelemetryGenerator
+
+DAY_MS = 86_400_000
+# 2026-01-15T00:00:00Z, a Thursday
+T0 = 1_768_435_200_000
+
+SMALL = GeneratorConfig(customers=3000, titles=300, campaigns=20, events_per_day=150_000, seed=7)
+
+
+@pytest.fixture(scope="session")
+def generator() -> TelemetryGenerator:
+    return TelemetryGenerator(SMALL)
+
+
+@pytest.fixture(scope="session")
+def two_days(generator: TelemetryGenerator) -> pa.Table:
+    """Two days of events as the lake would hold them."""
+    batch = generator.window(T0, T0 + 2 * DAY_MS)
+    return ArrowEncoder(generator.world).events_table(batch)
+
+
+BACKFILL_ARGS = [
+    "--customers", "800", "--titles", "120", "--campaigns", "10", "--telemetry", "40000",
+    "--start", "2026-01-14T18:00", "--end", "2026-01-16T06:00", "--seed", "3", "--quiet",
+]  # fmt: skip
+
+
+def run_backfill(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "acme_gen.backfill", *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small backfilled lake (36 hours, 2 workers), shared read-only by the tests."""
+    out = tmp_path_factory.mktemp("lake") / "output"
+    run_backfill(*BACKFILL_ARGS, "--workers", "2", "--output-dir", out)
+    return out

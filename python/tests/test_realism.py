@@ -1,0 +1,192 @@
+"""Invariants of realistic telemetry, checked on two generated days.
+
+Published figures behind the ranges are cited in acme_gen.sessions and acme_gen.traffic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from acme_gen.dimensions import dimension_tables
+from acme_gen.generator import TelemetryGenerator
+from acme_gen.models import DEVICE_TYPES, EVENT_TYPES, QUALITIES, TITLE_TYPES, StreamingEvent
+from acme_gen.traffic import utc_offset_ms
+
+from .conftest import DAY_MS, T0
+
+
+@pytest.fixture(scope="module")
+def ev(two_days: pa.Table) -> dict[str, np.ndarray]:
+    # Ordered by session, then time: each session's events are contiguous.
+    t = two_days.sort_by([("session_id", "ascending"), ("event_timestamp", "ascending")])
+    return {name: t[name].to_numpy(zero_copy_only=False) for name in t.column_names}
+
+
+@pytest.fixture(scope="module")
+def sessions(ev: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-session summaries of the sessions that start and end inside the two days."""
+    sid = ev["session_id"]
+    starts = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1]])
+    ends = np.r_[starts[1:], len(sid)] - 1
+    whole = (ev["event_type"][starts] == "start") & np.isin(
+        ev["event_type"][ends], ["stop", "complete"]
+    )
+    return {"first": starts[whole], "last": ends[whole]}
+
+
+def test_event_enumerations_and_model_validation(two_days: pa.Table) -> None:
+    assert set(pc.unique(two_days["event_type"]).to_pylist()) == set(EVENT_TYPES)
+    assert set(pc.unique(two_days["title_type"]).to_pylist()) == set(TITLE_TYPES)
+    assert set(pc.unique(two_days["device_type"]).to_pylist()) == set(DEVICE_TYPES)
+    assert set(pc.unique(two_days["quality"]).to_pylist()) == set(QUALITIES)
+    # every row is a valid StreamingEvent (sampled: pydantic per row is slow)
+    for row in two_days.slice(0, 2000).to_pylist():
+        StreamingEvent.model_validate(row)
+    assert pc.count_distinct(two_days["event_id"]).as_py() == two_days.num_rows
+
+
+def test_sessions_are_well_formed_state_machines(ev: dict[str, np.ndarray]) -> None:
+    sid, etype = ev["session_id"], ev["event_type"]
+    same = sid[1:] == sid[:-1]
+    prev, nxt = etype[:-1][same], etype[1:][same]
+    allowed = {("start", "pause"), ("start", "stop"), ("start", "complete"),
+               ("pause", "resume"), ("resume", "pause"), ("resume", "stop"),
+               ("resume", "complete")}  # fmt: skip
+    pairs = set(zip(prev.tolist(), nxt.tolist(), strict=True))
+    assert pairs <= allowed, pairs - allowed
+    assert pairs == allowed
+    # time, watch duration and position only move forward within a session
+    for col in ("event_timestamp", "watch_duration_seconds", "position_seconds"):
+        assert (ev[col][1:][same] >= ev[col][:-1][same]).all(), col
+    assert (ev["event_timestamp"][1:][same] > ev["event_timestamp"][:-1][same]).all()
+
+
+def test_completion_is_consistent_with_runtime(
+    ev: dict[str, np.ndarray], generator: TelemetryGenerator
+) -> None:
+    world = generator.world
+    runtime_by_id = dict(zip(world.title_ids, world.title_runtime.tolist(), strict=True))
+    runtime = np.array([runtime_by_id[t] for t in ev["title_id"]])
+    pos = ev["position_seconds"]
+    assert (pos <= runtime).all()
+    assert np.allclose(ev["completion_percentage"], np.round(100 * pos / runtime, 2))
+    complete = ev["event_type"] == "complete"
+    assert (pos[complete] == runtime[complete]).all()
+    assert (ev["completion_percentage"][complete] == 100.0).all()
+    stop = ev["event_type"] == "stop"
+    assert (pos[stop] < runtime[stop]).all()
+
+
+def test_ids_resolve_to_dimension_rows(
+    two_days: pa.Table, generator: TelemetryGenerator
+) -> None:
+    dims = dimension_tables(generator.world)
+    for column, table in (("customer_id", "customers"), ("title_id", "titles")):
+        known = dims[table][column]
+        assert pc.all(pc.is_in(two_days[column], value_set=known)).as_py(), column
+    acquired = pc.drop_null(dims["customers"]["acquisition_campaign_id"])
+    assert pc.all(pc.is_in(acquired, value_set=dims["campaigns"]["campaign_id"])).as_py()
+    # title_type in the events matches the catalogue
+    titles = dict(zip(dims["titles"]["title_id"].to_pylist(),
+                      dims["titles"]["title_type"].to_pylist(), strict=True))  # fmt: skip
+    sample = two_days.slice(0, 5000)
+    assert all(titles[t] == k for t, k in zip(sample["title_id"].to_pylist(),
+                                             sample["title_type"].to_pylist(), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("entity", "attributes"),
+    [
+        ("device_id", ["customer_id", "device_type", "device_os", "app_version"]),
+        ("customer_id", ["country", "state", "city"]),
+        ("title_id", ["title_type"]),
+        ("session_id", ["customer_id", "device_id", "title_id", "isp", "ip_address"]),
+    ],
+)
+def test_attributes_are_stable_per_entity(
+    two_days: pa.Table, entity: str, attributes: list[str]
+) -> None:
+    grouped = two_days.group_by(entity).aggregate([(a, "count_distinct") for a in attributes])
+    for a in attributes:
+        assert pc.max(grouped[f"{a}_count_distinct"]).as_py() == 1, (entity, a)
+
+
+def _corr(x: np.ndarray, y: np.ndarray) -> float:
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def test_qoe_correlations_point_the_right_way(ev: dict[str, np.ndarray]) -> None:
+    bw = ev["bandwidth_mbps"]
+    log_bw = np.log(bw)
+    playback = np.isin(ev["event_type"], ["pause", "stop", "complete"])
+    # buffering and errors rise as bandwidth falls
+    assert _corr(log_bw[playback], ev["buffering_events"][playback]) < -0.1
+    rate_low = ev["buffering_events"][playback & (bw < 5)].mean()
+    rate_high = ev["buffering_events"][playback & (bw > 50)].mean()
+    assert rate_low > 5 * rate_high
+    assert ev["error_count"][playback & (bw < 5)].mean() > ev["error_count"][playback & (bw > 50)].mean()
+    # quality rises with bandwidth
+    # (plans and devices cap quality too, so the link is clear but not tight)
+    q = np.array([QUALITIES.index(x) for x in ev["quality"]])
+    assert _corr(log_bw, q) > 0.1
+    sd = ev["quality"] == "SD"
+    assert sd[bw < 5].mean() > 0.95
+    assert sd[bw > 50].mean() < 0.5
+    assert (bw[ev["quality"] == "4K"] >= 16).all()
+    assert (ev["quality"][ev["device_type"] == "mobile"] != "4K").all()
+    # cellular is slower than fibre
+    assert np.median(bw[ev["connection_type"] == "4g"]) < np.median(bw[ev["connection_type"] == "fiber"])
+
+
+def test_published_figure_ranges(ev: dict[str, np.ndarray], sessions: dict[str, np.ndarray]) -> None:
+    first, last = sessions["first"], sessions["last"]
+    assert len(first) > 10_000
+    # Video-start failures: a few percent of attempts (Conviva: ~1-2%, worse on bad links).
+    failed = (ev["error_count"][first + 1] > 0) & (last == first + 1)
+    assert 0.005 < failed.mean() < 0.05
+    # Most sessions see no rebuffering at all (Conviva, Mux).
+    sid = np.repeat(np.arange(len(first)), last - first + 1)
+    idx = np.concatenate([np.arange(a, b + 1) for a, b in zip(first[:3000], last[:3000], strict=True)])
+    stalls = np.bincount(sid[: len(idx)], weights=ev["buffering_events"][idx])
+    assert 0.6 < (stalls == 0).mean() < 0.95
+    # Rebuffering ratio (stall time / watch time) well under 2%.
+    played = ev["watch_duration_seconds"][last].sum()
+    assert ev["buffering_duration_seconds"].sum() / played < 0.02
+    # Completion: a minority of sessions play to the end.
+    assert 0.15 < (ev["event_type"][last] == "complete").mean() < 0.6
+
+
+def test_evening_peak_over_night_trough_in_local_time(two_days: pa.Table) -> None:
+    us_east = pc.equal(two_days["state"], "New York")
+    ts = two_days.filter(us_east)["event_timestamp"].to_numpy(zero_copy_only=False)
+    starts = np.char.rstrip(ts.astype(str), "Z").astype("datetime64[ms]").astype(np.int64)
+    local = starts + utc_offset_ms("America/New_York", T0 // 3_600_000)
+    hours = np.bincount((local % DAY_MS) // 3_600_000, minlength=24)
+    peak, trough = hours[19:23].mean(), hours[3:6].mean()
+    assert 3 < peak / trough < 12, hours
+
+
+def test_weekend_busier_than_midweek(generator: TelemetryGenerator) -> None:
+    # 2026-01-14 is a Wednesday, 2026-01-17 a Saturday: compare expected starts per day.
+    wed = generator.expected_sessions(np.arange(T0 - DAY_MS, T0, 300_000)).sum()
+    sat = generator.expected_sessions(np.arange(T0 + 2 * DAY_MS, T0 + 3 * DAY_MS, 300_000)).sum()
+    assert 1.1 < sat / wed < 1.4
+
+
+def test_volume_matches_configuration(generator: TelemetryGenerator, two_days: pa.Table) -> None:
+    per_day = two_days.num_rows / 2
+    assert abs(per_day / generator.config.events_per_day - 1) < 0.12
+
+
+def test_title_popularity_is_zipf_like(two_days: pa.Table) -> None:
+    starts = two_days.filter(pc.equal(two_days["event_type"], "start"))
+    counts = np.sort(starts.group_by("title_id").aggregate([("title_id", "count")])
+                     ["title_id_count"].to_numpy())[::-1]  # fmt: skip
+    top_share = counts[: len(counts) // 10].sum() / counts.sum()
+    assert 0.3 < top_share < 0.8  # head-heavy, not all-in-one
+    ranks = np.arange(1, 51)
+    slope = np.polyfit(np.log(ranks), np.log(counts[:50]), 1)[0]
+    assert -1.3 < slope < -0.5
