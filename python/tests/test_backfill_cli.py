@@ -1,0 +1,122 @@
+"""The backfill as a user runs it: layout, resume after a kill, and bad input."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from acme_gen.backfill import MANIFEST
+
+from .conftest import BACKFILL_ARGS, run_backfill
+from .test_determinism import digest_tree
+
+
+def test_layout_and_manifest(lake: Path) -> None:
+    hours = sorted(p.relative_to(lake / "telemetry").parent.as_posix()
+                   for p in (lake / "telemetry").rglob("*.parquet"))  # fmt: skip
+    assert hours[0] == "year=2026/month=01/day=14/hour=18"
+    assert hours[-1] == "year=2026/month=01/day=16/hour=05"
+    assert len(hours) == 36
+    for table in ("customers", "titles", "campaigns"):
+        assert pq.read_metadata(lake / table / f"{table}.parquet").num_rows > 0
+    manifest = json.loads((lake / MANIFEST).read_text())
+    assert manifest["generator"]["customers"] == 800
+    assert not (lake / ".staging").exists()
+    total = sum(pq.read_metadata(p).num_rows for p in (lake / "telemetry").rglob("*.parquet"))
+    assert abs(total / 40_000 - 1) < 0.1
+
+
+def test_killed_run_leaves_no_partial_file_and_resumes_to_same_bytes(
+    lake: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "acme_gen.backfill", *BACKFILL_ARGS, "--workers", "1",
+           "--telemetry", "400000", "--output-dir", str(out)]  # fmt: skip
+    cmd.remove("40000")
+    cmd.remove("--telemetry")  # the first --telemetry 40000 pair
+    proc = subprocess.Popen(cmd)
+    deadline = time.monotonic() + 120
+    while len(list(out.rglob("*.parquet"))) < 8 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    files = list((out / "telemetry").rglob("*.parquet"))
+    assert 0 < len(files) < 36, "kill the run mid-way"
+    for f in files:  # every visible file is complete
+        pq.read_metadata(f)
+    assert not [p for p in out.rglob("*") if p.is_file() and ".staging" not in p.parts
+                and p.suffix not in (".parquet", ".json")]  # fmt: skip
+    subprocess.run(cmd, check=True, timeout=300)
+    assert not (out / ".staging").exists()
+    fresh = tmp_path / "fresh"
+    subprocess.run([*cmd[:-1], str(fresh)], check=True, timeout=300)
+    assert digest_tree(out) == digest_tree(fresh)
+
+
+def test_rerun_skips_finished_work(lake: Path, tmp_path: Path) -> None:
+    before = digest_tree(lake)
+    result = run_backfill(*[a for a in BACKFILL_ARGS if a != "--quiet"], "--workers", "1",
+                          "--output-dir", lake)  # fmt: skip
+    assert "wrote 0 events" in result.stdout and "36 already complete" in result.stdout
+    assert digest_tree(lake) == before
+
+
+def test_different_arguments_refused_unless_overwrite(lake: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    run_backfill(*BACKFILL_ARGS, "--workers", "1", "--output-dir", out)
+    before = digest_tree(out)
+    result = run_backfill(*BACKFILL_ARGS, "--seed", "4", "--output-dir", out, check=False)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "--overwrite" in result.stderr
+    assert "seed" in result.stderr
+    assert digest_tree(out) == before
+    (out / "notes.txt").write_text("mine")
+    run_backfill(*BACKFILL_ARGS, "--seed", "4", "--output-dir", out, "--overwrite", "--workers", "1")
+    assert digest_tree(out) != before
+    assert (out / "notes.txt").read_text() == "mine"  # only the dataset is replaced
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--telemetry", "0"], "--telemetry: must be positive"),
+        (["--customers", "-5"], "--customers: must be positive"),
+        (["--titles", "abc"], "not a whole number"),
+        (["--campaigns", "0"], "--campaigns: must be positive"),
+        (["--events-per-day", "-1"], "--events-per-day: must be positive"),
+        (["--workers", "0"], "--workers: must be positive"),
+        (["--seed", "-1"], "--seed: must not be negative"),
+        (["--start", "2026-01-10", "--end", "2026-01-05"], "must be after --start"),
+        (["--start", "2026-13-45"], "is not a date"),
+        (["--end", "yesterday"], "is not a date"),
+        (["--telemetry", "10", "--events-per-day", "10"], "not allowed with argument"),
+        (["--frobnicate"], "unrecognized arguments: --frobnicate"),
+    ],
+)
+def test_bad_input_one_line_exit_2_nothing_written(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    out = tmp_path / "out"
+    result = run_backfill("--output-dir", out, *args, check=False)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert message in result.stderr
+    assert result.stdout == ""
+    assert not out.exists()
+
+
+def test_unwritable_output_dir(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    for target in (blocker, blocker / "sub"):
+        result = run_backfill("--output-dir", target, "--telemetry", "10", check=False)
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1 and str(target) in result.stderr
+    assert blocker.read_text() == "x"
