@@ -39,7 +39,7 @@ def test_partition_columns_are_strings_and_dimensions_join(lake: Path) -> None:
     orphans = con.execute(
         "SELECT COUNT(*) FROM streaming_events e LEFT JOIN customers c USING (customer_id) "
         "WHERE c.customer_id IS NULL"
-    ).fetchone()
+    ).fetchall()[0]
     assert orphans == (0,)
 
 
@@ -56,7 +56,7 @@ def test_partition_filter_reads_only_its_partition(lake: Path, tmp_path: Path) -
     rows = con.execute(
         "SELECT COUNT(*) FROM acme_telemetry.streaming_events "
         "WHERE year='2026' AND month='01' AND day='15' AND hour='07'"
-    ).fetchone()
+    ).fetchall()[0]
     assert rows is not None and rows[0] > 0
     with pytest.raises(Exception, match="(?i)parquet"):
         con.sql("SELECT COUNT(*) FROM acme_telemetry.streaming_events").fetchall()
