@@ -43,7 +43,7 @@ class ArrowEncoder:
         if isinstance(column, Codes):
             return self._vocabulary(column.vocab).take(pa.array(column.codes))
         if column.dtype == np.uint8 and column.ndim == 2:
-            return fixed_width_strings(column)
+            return fixed_width_strings(column.view(np.uint8))
         return pa.array(column, type=field.type)
 
     def events_table(self, batch: EventBatch) -> pa.Table:

@@ -212,9 +212,10 @@ def _check_output(plan: BackfillPlan) -> None:
                 f"({_describe_difference(existing, plan.manifest())}); "
                 "use --overwrite to replace it or choose another --output-dir"
             )
-    elif out.exists() and any((out / d).exists() for d in TABLE_DIRS.values()):
-        if not plan.overwrite:
-            raise UsageError(f"{out} holds data without a {MANIFEST}; use --overwrite to replace it")
+    elif (
+        out.exists() and any((out / d).exists() for d in TABLE_DIRS.values()) and not plan.overwrite
+    ):
+        raise UsageError(f"{out} holds data without a {MANIFEST}; use --overwrite to replace it")
 
 
 def _read_manifest(out: Path) -> Any:

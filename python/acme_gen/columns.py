@@ -8,7 +8,6 @@ start from here, so the two outputs cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 import numpy as np
 import numpy.typing as npt
@@ -28,7 +27,7 @@ class Codes:
     vocab: tuple[str, ...]
 
 
-Column = Union[Codes, npt.NDArray[np.uint8], npt.NDArray[np.generic]]
+Column = Codes | npt.NDArray[np.uint8] | npt.NDArray[np.generic]
 """Codes; a (n, width) uint8 matrix of fixed-width ASCII; or a numeric array."""
 
 _CITY_COUNTRY = tuple(c.country for c in geo.CITIES)

@@ -87,9 +87,10 @@ def campaigns_table(world: World) -> pa.Table:
         "campaign_id": campaign_ids(n),
         "campaign_name": [
             f"{words[a].title()} {words[b].title()} {q} {y} ({CHANNELS[c]})"
-            for a, b, q, y, c in zip(first.tolist(), second.tolist(), quarter, year,
-                                     channel.tolist(), strict=True)
-        ],  # fmt: skip
+            for a, b, q, y, c in zip(
+                first.tolist(), second.tolist(), quarter, year, channel.tolist(), strict=True
+            )
+        ],
         "channel": [CHANNELS[c] for c in channel.tolist()],
         "objective": [OBJECTIVES[o] for o in rng.integers(0, len(OBJECTIVES), n).tolist()],
         "target_country": [countries[t] for t in target.tolist()],

@@ -62,7 +62,9 @@ class EventBatch:
         return len(self.ts_ms)
 
     def take(self, index: npt.NDArray[np.integer]) -> EventBatch:
-        per_event = {f.name: getattr(self, f.name)[index] for f in fields(self) if f.name != "sessions"}
+        per_event = {
+            f.name: getattr(self, f.name)[index] for f in fields(self) if f.name != "sessions"
+        }
         return EventBatch(sessions=self.sessions, **per_event)
 
 
@@ -115,7 +117,7 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     )
     stall_length = np.clip(2.2 * np.exp(0.45 * rand.normal(key, seq, _STALL_LENGTH)), 0.3,
                            MAX_STALL_SECONDS)  # fmt: skip
-    stall_s = np.round(np.where(playback, stalls * stall_length, 0.0), 2)
+    stall_s = np.round(np.where(playback, stalls * stall_length, 0.0), 2).astype(np.float64)
     stalls = np.where(playback, stalls, 0)
 
     step_ms = (
@@ -136,9 +138,7 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     event_type = np.select(
         [seq == 0, last & p.complete[session], last, odd], [START, COMPLETE, STOP, PAUSE], RESUME
     ).astype(np.int8)
-    bandwidth = np.round(
-        p.bandwidth[session] * np.exp(0.18 * rand.normal(key, seq, _BANDWIDTH)), 2
-    )
+    bandwidth = np.round(p.bandwidth[session] * np.exp(0.18 * rand.normal(key, seq, _BANDWIDTH)), 2)
     quality = np.minimum(np.searchsorted(_LADDER, bandwidth, side="right"), p.quality_cap[session])
     errors = np.where(
         playback,

@@ -21,7 +21,6 @@ import duckdb
 from acme_gen.models import PARTITION_KEYS
 from acme_gen.schema import DATABASE, TABLE_DIRS
 
-
 QUERIES_DIR = Path(__file__).parent / "queries"
 
 

@@ -93,7 +93,10 @@ class SessionPlan:
     @staticmethod
     def concat(plans: list[SessionPlan]) -> SessionPlan:
         return SessionPlan(
-            **{f.name: np.concatenate([getattr(p, f.name) for p in plans]) for f in fields(SessionPlan)}
+            **{
+                f.name: np.concatenate([getattr(p, f.name) for p in plans])
+                for f in fields(SessionPlan)
+            }
         )
 
 
@@ -138,11 +141,14 @@ def draw_sessions(
     noise = rng.standard_normal(n)
     median = np.array([BANDWIDTH_MEDIAN[c] for c in CONNECTION_TYPES])[connection]
     sigma = np.array([BANDWIDTH_SIGMA[c] for c in CONNECTION_TYPES])[connection]
-    bandwidth = np.where(
-        cellular,
-        median * np.exp(sigma * noise),
-        world.customer_bandwidth[customer] * np.exp(0.25 * noise),
-    ) * congestion[group]
+    bandwidth = (
+        np.where(
+            cellular,
+            median * np.exp(sigma * noise),
+            world.customer_bandwidth[customer] * np.exp(0.25 * noise),
+        )
+        * congestion[group]
+    )
     bandwidth = np.maximum(bandwidth, 0.3)
     device_cap = np.array([DEVICE_QUALITY_CAP[d] for d in DEVICE_TYPES], dtype=np.int8)[dtype]
     quality_cap = np.minimum(world.customer_quality_cap()[customer], device_cap)

@@ -38,7 +38,9 @@ def utc_offset_ms(timezone: str, utc_hour: int) -> int:
     return int(offset.total_seconds() * 1000)
 
 
-def local_curve(timezones: tuple[str, ...], utc_ms: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+def local_curve(
+    timezones: tuple[str, ...], utc_ms: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
     """Relative viewing intensity (mean 1 over a week) at each UTC instant (rows) in each time
     zone (columns), interpolated between hours so the curve has no steps."""
     utc_ms = np.asarray(utc_ms, dtype=np.int64)
@@ -59,4 +61,5 @@ def local_curve(timezones: tuple[str, ...], utc_ms: npt.NDArray[np.int64]) -> np
 
 def congestion_factor(curve: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Throughput dips at prime time as access networks fill (up to about 15%)."""
-    return 1.0 - 0.15 * np.clip((curve - 0.6) / (DIURNAL.max() * WEEKLY.max() - 0.6), 0, 1)
+    busy = np.clip((curve - 0.6) / (DIURNAL.max() * WEEKLY.max() - 0.6), 0.0, 1.0)
+    return np.asarray(1.0 - 0.15 * busy, dtype=np.float64)

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from acme_gen import geo
 from acme_gen.config import GeneratorConfig
-from acme_gen.models import DEVICE_TYPES, PLANS, QUALITIES, TITLE_TYPES
+from acme_gen.models import DEVICE_TYPES, QUALITIES, TITLE_TYPES
 
 I8 = npt.NDArray[np.int8]
 I32 = npt.NDArray[np.int32]
@@ -78,8 +78,10 @@ def _public_ipv4_prefixes(rng: np.random.Generator, n: int) -> I64:
 def _ipv4_text(prefix16: I64, host: I64) -> list[str]:
     a, b = np.divmod(prefix16, 256)
     c, d = np.divmod(host, 256)
-    return [f"{w}.{x}.{y}.{z}" for w, x, y, z in zip(a.tolist(), b.tolist(), c.tolist(),
-                                                      d.tolist(), strict=True)]
+    return [
+        f"{w}.{x}.{y}.{z}"
+        for w, x, y, z in zip(a.tolist(), b.tolist(), c.tolist(), d.tolist(), strict=True)
+    ]
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,9 +173,7 @@ def build_world(config: GeneratorConfig) -> World:
         isp_w = tuple(geo.ISPS[k].weight for k in isps)
         car_w = tuple(geo.CARRIERS[k].weight for k in carriers)
         customer_isp[members] = np.asarray(isps)[_choice(rng, isp_w, len(members))]
-        customer_carrier[members] = n_isps + np.asarray(carriers)[
-            _choice(rng, car_w, len(members))
-        ]
+        customer_carrier[members] = n_isps + np.asarray(carriers)[_choice(rng, car_w, len(members))]
     isp_connection = np.array([CONNECTION_TYPES.index(i.connection_type) for i in geo.ISPS])
     customer_connection = isp_connection[customer_isp].astype(np.int8)
     median = np.array([BANDWIDTH_MEDIAN[c] for c in CONNECTION_TYPES])[customer_connection]
@@ -211,9 +211,7 @@ def build_world(config: GeneratorConfig) -> World:
             if v not in app_versions:
                 app_versions.append(v)
             app_index.append(app_versions.index(v))
-        device_app[members] = np.asarray(app_index)[
-            _choice(rng, APP_VERSION_WEIGHTS, len(members))
-        ]
+        device_app[members] = np.asarray(app_index)[_choice(rng, APP_VERSION_WEIGHTS, len(members))]
     device_bits = rng.integers(0, 2**64, size=(2, n_dev), dtype=np.uint64)
 
     # Titles: type, runtime, Zipf popularity over a shuffled rank.

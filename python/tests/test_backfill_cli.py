@@ -78,7 +78,9 @@ def test_different_arguments_refused_unless_overwrite(lake: Path, tmp_path: Path
     assert "seed" in result.stderr
     assert digest_tree(out) == before
     (out / "notes.txt").write_text("mine")
-    run_backfill(*BACKFILL_ARGS, "--seed", "4", "--output-dir", out, "--overwrite", "--workers", "1")
+    run_backfill(
+        *BACKFILL_ARGS, "--seed", "4", "--output-dir", out, "--overwrite", "--workers", "1"
+    )
     assert digest_tree(out) != before
     assert (out / "notes.txt").read_text() == "mine"  # only the dataset is replaced
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 from pathlib import Path
 
 import pyarrow as pa
@@ -25,7 +26,7 @@ def test_window_whole_equals_window_in_pieces() -> None:
     # a fresh generator (no cached plans), odd piece boundaries, pieces out of order
     gen = TelemetryGenerator(SMALL)
     cuts = [T0, T0 + 1_234_567, T0 + HOUR, T0 + HOUR + 300_001, T0 + 3 * HOUR]
-    pieces = [_table(gen, a, b) for a, b in reversed(list(zip(cuts, cuts[1:], strict=False)))]
+    pieces = [_table(gen, a, b) for a, b in reversed(list(itertools.pairwise(cuts)))]
     assert whole.num_rows > 10_000
     assert pa.concat_tables(pieces[::-1]).equals(whole)
 

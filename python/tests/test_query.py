@@ -58,7 +58,7 @@ def test_partition_filter_reads_only_its_partition(lake: Path, tmp_path: Path) -
         "WHERE year='2026' AND month='01' AND day='15' AND hour='07'"
     ).fetchall()[0]
     assert rows is not None and rows[0] > 0
-    with pytest.raises(Exception, match="(?i)parquet"):
+    with pytest.raises(Exception, match=r"(?i)parquet"):
         con.sql("SELECT COUNT(*) FROM acme_telemetry.streaming_events").fetchall()
 
 

@@ -80,9 +80,7 @@ def test_completion_is_consistent_with_runtime(
     assert (pos[stop] < runtime[stop]).all()
 
 
-def test_ids_resolve_to_dimension_rows(
-    two_days: pa.Table, generator: TelemetryGenerator
-) -> None:
+def test_ids_resolve_to_dimension_rows(two_days: pa.Table, generator: TelemetryGenerator) -> None:
     dims = dimension_tables(generator.world)
     for column, table in (("customer_id", "customers"), ("title_id", "titles")):
         known = dims[table][column]
@@ -93,8 +91,12 @@ def test_ids_resolve_to_dimension_rows(
     titles = dict(zip(dims["titles"]["title_id"].to_pylist(),
                       dims["titles"]["title_type"].to_pylist(), strict=True))  # fmt: skip
     sample = two_days.slice(0, 5000)
-    assert all(titles[t] == k for t, k in zip(sample["title_id"].to_pylist(),
-                                             sample["title_type"].to_pylist(), strict=True))
+    assert all(
+        titles[t] == k
+        for t, k in zip(
+            sample["title_id"].to_pylist(), sample["title_type"].to_pylist(), strict=True
+        )
+    )
 
 
 @pytest.mark.parametrize(
@@ -127,7 +129,10 @@ def test_qoe_correlations_point_the_right_way(ev: dict[str, np.ndarray]) -> None
     rate_low = ev["buffering_events"][playback & (bw < 5)].mean()
     rate_high = ev["buffering_events"][playback & (bw > 50)].mean()
     assert rate_low > 5 * rate_high
-    assert ev["error_count"][playback & (bw < 5)].mean() > ev["error_count"][playback & (bw > 50)].mean()
+    assert (
+        ev["error_count"][playback & (bw < 5)].mean()
+        > ev["error_count"][playback & (bw > 50)].mean()
+    )
     # quality rises with bandwidth
     # (plans and devices cap quality too, so the link is clear but not tight)
     q = np.array([QUALITIES.index(x) for x in ev["quality"]])
@@ -138,10 +143,14 @@ def test_qoe_correlations_point_the_right_way(ev: dict[str, np.ndarray]) -> None
     assert (bw[ev["quality"] == "4K"] >= 16).all()
     assert (ev["quality"][ev["device_type"] == "mobile"] != "4K").all()
     # cellular is slower than fibre
-    assert np.median(bw[ev["connection_type"] == "4g"]) < np.median(bw[ev["connection_type"] == "fiber"])
+    assert np.median(bw[ev["connection_type"] == "4g"]) < np.median(
+        bw[ev["connection_type"] == "fiber"]
+    )
 
 
-def test_published_figure_ranges(ev: dict[str, np.ndarray], sessions: dict[str, np.ndarray]) -> None:
+def test_published_figure_ranges(
+    ev: dict[str, np.ndarray], sessions: dict[str, np.ndarray]
+) -> None:
     first, last = sessions["first"], sessions["last"]
     assert len(first) > 10_000
     # Video-start failures: a few percent of attempts (Conviva: ~1-2%, worse on bad links).
@@ -149,7 +158,9 @@ def test_published_figure_ranges(ev: dict[str, np.ndarray], sessions: dict[str, 
     assert 0.005 < failed.mean() < 0.05
     # Most sessions see no rebuffering at all (Conviva, Mux).
     sid = np.repeat(np.arange(len(first)), last - first + 1)
-    idx = np.concatenate([np.arange(a, b + 1) for a, b in zip(first[:3000], last[:3000], strict=True)])
+    idx = np.concatenate(
+        [np.arange(a, b + 1) for a, b in zip(first[:3000], last[:3000], strict=True)]
+    )
     stalls = np.bincount(sid[: len(idx)], weights=ev["buffering_events"][idx])
     assert 0.6 < (stalls == 0).mean() < 0.95
     # Rebuffering ratio (stall time / watch time) well under 2%.
