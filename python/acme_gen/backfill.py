@@ -259,9 +259,22 @@ def telemetry_file(plan: BackfillPlan, hour_ms: int) -> Path:
     return plan.output / TABLE_DIRS["streaming_events"] / partition_path(hour_ms) / name
 
 
+_worker_encoder: Any = None
+
+
+def _encoder(gen: TelemetryGenerator) -> Any:
+    """One encoder per worker: it converts the world's vocabularies to Arrow once."""
+    global _worker_encoder
+    from acme_gen.arrow import ArrowEncoder
+
+    if _worker_encoder is None or _worker_encoder.world is not gen.world:
+        _worker_encoder = ArrowEncoder(gen.world)
+    return _worker_encoder
+
+
 def _generate_hour(hour_ms: int) -> tuple[int, int]:
     """Write one hour partition; returns (events, bytes)."""
-    from acme_gen.arrow import EVENT_SCHEMA, ArrowEncoder
+    from acme_gen.arrow import EVENT_SCHEMA
     from acme_gen.lake import write_parquet
 
     assert _worker_generator is not None and _worker_plan is not None
@@ -269,7 +282,7 @@ def _generate_hour(hour_ms: int) -> tuple[int, int]:
     lo, hi = max(hour_ms, plan.start_ms), min(hour_ms + HOUR_MS, plan.end_ms)
     steps = plan.steps_per_hour()
     step_ms = HOUR_MS // steps
-    encoder = ArrowEncoder(gen.world)
+    encoder = _encoder(gen)
     bounds = [(max(lo, hour_ms + i * step_ms), min(hi, hour_ms + (i + 1) * step_ms))
               for i in range(steps)]  # fmt: skip
     tables = (encoder.events_table(gen.window(a, b)) for a, b in bounds if a < b)

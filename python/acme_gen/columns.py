@@ -42,11 +42,11 @@ def event_columns(world: World, batch: EventBatch) -> dict[str, Column]:
     device = s.device[session]
     title = s.title[session]
     city = world.customer_city[customer]
-    key = s.key[session]
+    base = rand.event_base(s.key[session], batch.seq)
     session_text = uuid4_text(s.key, rand.hash64(s.key, np.zeros(len(s), np.int64), _SESSION_ID_LO))
     columns: dict[str, Column] = {
         "event_id": uuid4_text(
-            rand.hash64(key, batch.seq, EVENT_ID_HI), rand.hash64(key, batch.seq, EVENT_ID_LO)
+            rand.hash64(base, None, EVENT_ID_HI), rand.hash64(base, None, EVENT_ID_LO)
         ),
         "event_type": Codes(batch.event_type, EVENT_TYPES),
         "event_timestamp": iso_millis_text(batch.ts_ms),

@@ -81,20 +81,20 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     `runtime` is the title runtime (seconds) of each planned session.
     """
     reach = (plan.start_ms < end_ms) & (plan.latest_end_ms >= start_ms)
-    p = plan.take(reach)
-    runtime = runtime[reach]
+    p = plan if reach.all() else plan.take(reach)
+    runtime = runtime if reach.all() else runtime[reach]
     n_events = events_per_session(p)
     first = np.cumsum(n_events) - n_events
     session = np.repeat(np.arange(len(p), dtype=np.int32), n_events)
     seq = (np.arange(int(n_events.sum())) - first[session]).astype(np.int32)
-    key = p.key[session]
+    key = rand.event_base(p.key[session], seq)  # per-event draws hash from this
     played = (p.outcome == PLAYED)[session]
     odd = (seq & 1) == 1  # pause or end: closes a stretch of playback
     last = seq == (n_events[session] - 1)
 
     # Split the session's watch time over its playback stretches (Dirichlet(1, ..., 1)).
     playback = odd & played
-    weight = np.where(playback, (-np.log(rand.uniform(key, seq, _SEGMENT)) * _WEIGHT_UNITS), 0)
+    weight = np.where(playback, (-np.log(rand.uniform(key, None, _SEGMENT)) * _WEIGHT_UNITS), 0)
     weight = weight.astype(np.int64) + playback
     weight_run = _grouped_cumsum(weight, first, session)
     weight_total = weight_run[first + n_events - 1][session]
@@ -104,7 +104,7 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
 
     # Split the pause time over the pauses in the same way.
     resume = ~odd & (seq > 0)
-    pweight = np.where(resume, -np.log(rand.uniform(key, seq, _PAUSE)) * _WEIGHT_UNITS, 0)
+    pweight = np.where(resume, -np.log(rand.uniform(key, None, _PAUSE)) * _WEIGHT_UNITS, 0)
     pweight = pweight.astype(np.int64) + resume
     pweight_total = _grouped_cumsum(pweight, first, session)[first + n_events - 1][session]
     pause_ms = p.pause_total_ms[session] * pweight // np.maximum(pweight_total, 1)
@@ -112,10 +112,10 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     # Rebuffering during each stretch: geometric count, log-normal stall lengths.
     stalls = rand.geometric(
         p.stall_rate[session] * stretch_s / 60.0,
-        rand.uniform(key, seq, _STALLS),
+        rand.uniform(key, None, _STALLS),
         MAX_STALLS_PER_SEGMENT,
     )
-    stall_length = np.clip(2.2 * np.exp(0.45 * rand.normal(key, seq, _STALL_LENGTH)), 0.3,
+    stall_length = np.clip(2.2 * np.exp(0.45 * rand.normal(key, None, _STALL_LENGTH)), 0.3,
                            MAX_STALL_SECONDS)  # fmt: skip
     stall_s = np.round(np.where(playback, stalls * stall_length, 0.0), 2).astype(np.float64)
     stalls = np.where(playback, stalls, 0)
@@ -138,12 +138,14 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     event_type = np.select(
         [seq == 0, last & p.complete[session], last, odd], [START, COMPLETE, STOP, PAUSE], RESUME
     ).astype(np.int8)
-    bandwidth = np.round(p.bandwidth[session] * np.exp(0.18 * rand.normal(key, seq, _BANDWIDTH)), 2)
+    bandwidth = np.round(
+        p.bandwidth[session] * np.exp(0.18 * rand.normal(key, None, _BANDWIDTH)), 2
+    )
     quality = np.minimum(np.searchsorted(_LADDER, bandwidth, side="right"), p.quality_cap[session])
     errors = np.where(
         playback,
         rand.geometric(p.error_rate[session] * stretch_s / 60.0,
-                       rand.uniform(key, seq, _ERRORS), 5),
+                       rand.uniform(key, None, _ERRORS), 5),
         ((p.outcome[session] == START_FAILURE) & (seq == 1)).astype(np.int32),
     )  # fmt: skip
     position = p.start_position[session] + watch

@@ -71,7 +71,14 @@ class TelemetryGenerator:
             raise ValueError("window end must be after its start")
         first_slot = (start_ms - MAX_SESSION_MS) // SLOT_MS
         last_slot = (end_ms - 1) // SLOT_MS
-        plan = SessionPlan.concat([self.slot_plan(s) for s in range(first_slot, last_slot + 1)])
+        # Only sessions still running at the window start can reach it: filter per slot
+        # before concatenating, so the look-back costs little.
+        plans = []
+        for slot in range(first_slot, last_slot + 1):
+            p = self.slot_plan(slot)
+            reach = p.latest_end_ms >= start_ms
+            plans.append(p if reach.all() else p.take(reach))
+        plan = SessionPlan.concat(plans)
         runtime = self.world.title_runtime[plan.title]
         return expand(plan, runtime, start_ms, end_ms)
 

@@ -27,23 +27,35 @@ def mix64(x: U64) -> U64:
     return x ^ (x >> np.uint64(31))
 
 
-def hash64(key: U64, counter: npt.NDArray[np.integer], stream: int) -> U64:
-    # The stream constant is mixed first so that (key, counter) pairs of different streams
-    # never collide by simple offset.
-    salt = mix64(np.array([stream + 1], dtype=np.uint64) * _GOLDEN)
-    return mix64(key ^ salt ^ (counter.astype(np.uint64) * _GOLDEN))
+def event_base(key: U64, counter: npt.NDArray[np.integer]) -> U64:
+    """Combine key and counter once; each stream then costs one mix (see hash64)."""
+    return key ^ (counter.astype(np.uint64) * _GOLDEN)
 
 
-def uniform(key: U64, counter: npt.NDArray[np.integer], stream: int) -> F64:
+def _salt(stream: int) -> np.uint64:
+    # The stream constant is mixed first so that streams never collide by simple offset.
+    return mix64(np.array([stream + 1], dtype=np.uint64) * _GOLDEN)[0]  # type: ignore[no-any-return]
+
+
+def hash64(key: U64, counter: npt.NDArray[np.integer] | None, stream: int) -> U64:
+    """64 hashed bits per (key, counter) for a stream; counter None means key is already an
+    event_base."""
+    base = key if counter is None else event_base(key, counter)
+    return mix64(base ^ _salt(stream))
+
+
+def uniform(key: U64, counter: npt.NDArray[np.integer] | None, stream: int) -> F64:
     """Uniform floats in the open interval (0, 1)."""
     bits = hash64(key, counter, stream) >> np.uint64(11)
     return (bits.astype(np.float64) + 0.5) * (1.0 / 2**53)
 
 
-def normal(key: U64, counter: npt.NDArray[np.integer], stream: int) -> F64:
-    """Standard normal draws (Box-Muller on two hashed uniforms)."""
-    u1 = uniform(key, counter, stream)
-    u2 = uniform(key, counter, stream + 0x100)
+def normal(key: U64, counter: npt.NDArray[np.integer] | None, stream: int) -> F64:
+    """Standard normal draws (Box-Muller on the two 32-bit halves of one hash)."""
+    bits = hash64(key, counter, stream)
+    scale = 1.0 / 2**32
+    u1 = ((bits >> np.uint64(32)).astype(np.float64) + 0.5) * scale
+    u2 = ((bits & np.uint64(0xFFFFFFFF)).astype(np.float64) + 0.5) * scale
     return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
 
 

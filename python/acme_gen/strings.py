@@ -11,6 +11,12 @@ import numpy.typing as npt
 
 Bytes2D = npt.NDArray[np.uint8]
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+# byte value -> its two hex digits, as one 16-bit cell in memory order
+_HEX_PAIRS = (
+    np.stack([_HEX[np.arange(256) >> 4], _HEX[np.arange(256) & 15]], axis=1)
+    .copy()
+    .view(np.uint16)[:, 0]
+)
 _UUID_GROUPS = ((0, 8, 0), (9, 13, 8), (14, 18, 12), (19, 23, 16), (24, 36, 20))
 
 
@@ -22,10 +28,7 @@ def uuid4_text(hi: npt.NDArray[np.uint64], lo: npt.NDArray[np.uint64]) -> Bytes2
     raw[:, 8:] = lo.astype(">u8").view(np.uint8).reshape(n, 8)
     raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
-    nibbles = np.empty((n, 32), dtype=np.uint8)
-    nibbles[:, 0::2] = raw >> 4
-    nibbles[:, 1::2] = raw & 0x0F
-    digits = _HEX[nibbles]
+    digits = _HEX_PAIRS[raw].view(np.uint8).reshape(n, 32)  # two hex digits per byte at once
     out = np.full((n, 36), ord("-"), dtype=np.uint8)
     for start, stop, src in _UUID_GROUPS:
         out[:, start:stop] = digits[:, src : src + stop - start]
