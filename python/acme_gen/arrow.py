@@ -15,6 +15,7 @@ from acme_gen.schema import arrow_schema
 from acme_gen.world import World
 
 EVENT_SCHEMA = arrow_schema(StreamingEvent)
+_SMALL_VOCABULARY = 256
 
 
 def fixed_width_strings(text: npt.NDArray[np.uint8]) -> pa.Array:
@@ -26,30 +27,51 @@ def fixed_width_strings(text: npt.NDArray[np.uint8]) -> pa.Array:
 
 
 class ArrowEncoder:
-    """Builds Arrow tables for one world; vocabularies are converted once and reused."""
+    """Builds Arrow tables for one world; vocabularies are converted once and reused.
+
+    Text columns with a vocabulary come out dictionary-encoded; the lake writer stores them
+    as plain Parquet strings (BYTE_ARRAY/UTF8), so readers see EVENT_SCHEMA exactly."""
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self._vocab: dict[int, tuple[tuple[str, ...], pa.Array]] = {}
+        self._vocab: dict[int, tuple[tuple[str, ...], pa.Array, npt.NDArray[np.int32]]] = {}
 
-    def _vocabulary(self, vocab: tuple[str, ...]) -> pa.Array:
+    def _vocabulary(self, vocab: tuple[str, ...]) -> tuple[pa.Array, npt.NDArray[np.int32]]:
+        """The distinct values of a vocabulary as Arrow, and each code's index among them.
+
+        Vocabularies may repeat a value (two countries' "Starlink"); a Parquet dictionary
+        must not, or the writer falls back to plain encoding."""
         cached = self._vocab.get(id(vocab))
         if cached is None or cached[0] is not vocab:
-            cached = (vocab, pa.array(vocab, type=pa.string()))
+            distinct, index = np.unique(np.array(vocab, dtype=object), return_inverse=True)
+            cached = (vocab, pa.array(distinct.tolist(), type=pa.string()), index.astype(np.int32))
             self._vocab[id(vocab)] = cached
-        return cached[1]
+        return cached[1], cached[2]
 
     def _array(self, column: Column, field: pa.Field) -> pa.Array:
         if isinstance(column, Codes):
-            return self._vocabulary(column.vocab).take(pa.array(column.codes))
+            return self._dictionary_array(column)
         if column.dtype == np.uint8 and column.ndim == 2:
             return fixed_width_strings(column.view(np.uint8))
         return pa.array(column, type=field.type)
 
+    def _dictionary_array(self, column: Codes) -> pa.Array:
+        """Codes as an Arrow dictionary array: the Parquet writer then writes the dictionary
+        as given instead of hashing every string. Large vocabularies (ids) are cut down to
+        the entries this batch uses, keeping vocabulary order so the bytes are deterministic."""
+        vocab, distinct_index = self._vocabulary(column.vocab)
+        codes = distinct_index[column.codes]
+        if len(vocab) > _SMALL_VOCABULARY:
+            used = np.zeros(len(vocab), dtype=bool)
+            used[codes] = True
+            codes = (np.cumsum(used, dtype=np.int32) - 1)[codes]
+            vocab = vocab.take(pa.array(np.flatnonzero(used)))
+        return pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int32()), vocab)
+
     def events_table(self, batch: EventBatch) -> pa.Table:
         columns = event_columns(self.world, batch)
         arrays = [self._array(columns[f.name], f) for f in EVENT_SCHEMA]
-        return pa.Table.from_arrays(arrays, schema=EVENT_SCHEMA)
+        return pa.Table.from_arrays(arrays, names=EVENT_SCHEMA.names)
 
 
 def table_from_columns(schema: pa.Schema, columns: dict[str, Any]) -> pa.Table:

@@ -274,7 +274,6 @@ def _encoder(gen: TelemetryGenerator) -> Any:
 
 def _generate_hour(hour_ms: int) -> tuple[int, int]:
     """Write one hour partition; returns (events, bytes)."""
-    from acme_gen.arrow import EVENT_SCHEMA
     from acme_gen.lake import write_parquet
 
     assert _worker_generator is not None and _worker_plan is not None
@@ -286,8 +285,7 @@ def _generate_hour(hour_ms: int) -> tuple[int, int]:
     bounds = [(max(lo, hour_ms + i * step_ms), min(hi, hour_ms + (i + 1) * step_ms))
               for i in range(steps)]  # fmt: skip
     tables = (encoder.events_table(gen.window(a, b)) for a, b in bounds if a < b)
-    return write_parquet(telemetry_file(plan, hour_ms), EVENT_SCHEMA, tables, "streaming_events",
-                         plan.output)  # fmt: skip
+    return write_parquet(telemetry_file(plan, hour_ms), tables, "streaming_events", plan.output)
 
 
 def _write_dimensions(plan: BackfillPlan, world_gen: TelemetryGenerator) -> int:
@@ -302,7 +300,7 @@ def _write_dimensions(plan: BackfillPlan, world_gen: TelemetryGenerator) -> int:
     for name, table in dimension_tables(world_gen.world).items():
         if name in pending:
             path = plan.output / TABLE_DIRS[name] / f"{name}.parquet"
-            written += write_parquet(path, table.schema, [table], name, plan.output)[1]
+            written += write_parquet(path, [table], name, plan.output)[1]
     return written
 
 

@@ -31,13 +31,16 @@ STATISTICS_COLUMNS = ["event_timestamp", "event_type", "customer_id", "title_id"
 
 
 def parquet_options(table: str) -> dict[str, object]:
+    # store_schema=False: no Arrow schema in the footer, so a dictionary-encoded input column
+    # reads back as the plain string the models declare.
     if table == "streaming_events":
         return {
             "compression": "snappy",
             "use_dictionary": DICTIONARY_COLUMNS,
             "write_statistics": STATISTICS_COLUMNS,
+            "store_schema": False,
         }
-    return {"compression": "snappy"}
+    return {"compression": "snappy", "store_schema": False}
 
 
 def partition_path(hour_start_ms: int) -> str:
@@ -46,7 +49,7 @@ def partition_path(hour_start_ms: int) -> str:
 
 
 def write_parquet(
-    final_path: Path, schema: pa.Schema, tables: Iterable[pa.Table], table_name: str, lake: Path
+    final_path: Path, tables: Iterable[pa.Table], table_name: str, lake: Path
 ) -> tuple[int, int]:
     """Write row groups to a staged file, then rename it into place. Returns (rows, bytes);
     writes nothing and returns (0, 0) when there are no rows."""
@@ -60,7 +63,7 @@ def write_parquet(
             if table.num_rows == 0:
                 continue
             if writer is None:
-                writer = pq.ParquetWriter(tmp, schema, **parquet_options(table_name))
+                writer = pq.ParquetWriter(tmp, table.schema, **parquet_options(table_name))
             writer.write_table(table)
             rows += table.num_rows
         if writer is None:

@@ -64,10 +64,6 @@ def glue_type(field: FieldInfo) -> str:
         raise TypeError(f"no Glue type for annotation {annotation!r}") from None
 
 
-def is_nullable(field: FieldInfo) -> bool:
-    return _unwrap_optional(field.annotation)[1]
-
-
 def glue_columns(model: type[BaseModel]) -> list[dict[str, str]]:
     return [
         {"name": name, "type": glue_type(field), "comment": field.description or ""}
@@ -110,11 +106,13 @@ _ARROW_BY_GLUE = {
 
 
 def arrow_schema(model: type[BaseModel]) -> pa.Schema:
+    """Arrow types of the model's columns. Every field is nullable (Parquet OPTIONAL), as
+    Firehose and Athena write them, so files from either path share one physical schema."""
     import pyarrow as pa
 
     return pa.schema(
         [
-            pa.field(name, getattr(pa, _ARROW_BY_GLUE[glue_type(f)])(), nullable=is_nullable(f))
+            pa.field(name, getattr(pa, _ARROW_BY_GLUE[glue_type(f)])())
             for name, f in model.model_fields.items()
         ]
     )

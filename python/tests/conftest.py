@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from acme_gen.arrow import ArrowEncoder
+from acme_gen.arrow import EVENT_SCHEMA, ArrowEncoder
 from acme_gen.config import GeneratorConfig
 from acme_gen.generator import TelemetryGenerator
 
@@ -27,7 +27,7 @@ def generator() -> TelemetryGenerator:
 def two_days(generator: TelemetryGenerator) -> pa.Table:
     """Two days of events as the lake would hold them."""
     batch = generator.window(T0, T0 + 2 * DAY_MS)
-    return ArrowEncoder(generator.world).events_table(batch)
+    return ArrowEncoder(generator.world).events_table(batch).cast(EVENT_SCHEMA)
 
 
 BACKFILL_ARGS = [

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from acme_gen import schema
+from acme_gen.lake import DICTIONARY_COLUMNS
 from acme_gen.models import StreamingEvent
 
 # DESIGN.md / the seed's DDL, in order.
@@ -78,3 +79,16 @@ def test_written_parquet_physical_types(lake: Path) -> None:
             if logical:
                 assert str(col.logical_type) == logical, (path, name)
         assert pq.ParquetFile(path).metadata.row_group(0).column(0).compression == "SNAPPY"
+        # readers see the declared types, not the writer's dictionary-encoded input
+        assert pq.read_schema(path).equals(schema.arrow_schema(StreamingEvent))
+
+
+def test_low_cardinality_columns_stay_dictionary_encoded(lake: Path) -> None:
+    """A writer fallback to plain encoding (e.g. a dictionary with repeated values) would
+    silently double the files' size."""
+    path = sorted((lake / "telemetry").rglob("*.parquet"))[10]
+    meta = pq.read_metadata(path).row_group(0)
+    for i in range(meta.num_columns):
+        col = meta.column(i)
+        if col.path_in_schema in DICTIONARY_COLUMNS:
+            assert "RLE_DICTIONARY" in col.encodings, col.path_in_schema
