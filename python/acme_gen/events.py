@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from acme_gen import rand
+from acme_gen.arrays import F64, I8, I32, I64
 from acme_gen.models import EVENT_TYPES, QUALITIES
 from acme_gen.sessions import (
     MAX_STALL_SECONDS,
@@ -22,11 +23,6 @@ from acme_gen.sessions import (
     SessionPlan,
     events_per_session,
 )
-
-I8 = npt.NDArray[np.int8]
-I32 = npt.NDArray[np.int32]
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 
 # Hash streams: one per kind of per-event draw.
 _SEGMENT, _PAUSE, _STALLS, _STALL_LENGTH, _ERRORS, _BANDWIDTH = 1, 2, 3, 4, 5, 6

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from acme_gen import geo
+from acme_gen.arrays import F64, I8, I32, I64, U64, B
 from acme_gen.models import DEVICE_TYPES, TITLE_TYPES
 from acme_gen.world import (
     BANDWIDTH_MEDIAN,
@@ -36,13 +37,6 @@ from acme_gen.world import (
     DEVICE_QUALITY_CAP,
     World,
 )
-
-I8 = npt.NDArray[np.int8]
-I32 = npt.NDArray[np.int32]
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
-U64 = npt.NDArray[np.uint64]
-B = npt.NDArray[np.bool_]
 
 PLAYED, START_FAILURE, EXIT_BEFORE_START = 0, 1, 2
 

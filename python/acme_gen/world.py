@@ -12,17 +12,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-import numpy.typing as npt
 
 from acme_gen import geo
+from acme_gen.arrays import F64, I8, I32, I64, U64
 from acme_gen.config import GeneratorConfig
 from acme_gen.models import DEVICE_TYPES, QUALITIES, TITLE_TYPES
-
-I8 = npt.NDArray[np.int8]
-I32 = npt.NDArray[np.int32]
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
-U64 = npt.NDArray[np.uint64]
 
 CONNECTION_TYPES = ("fiber", "cable", "dsl", "satellite", "5g", "4g")
 CELLULAR_4G = CONNECTION_TYPES.index("4g")
