@@ -1,0 +1,115 @@
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account_id   = data.aws_caller_identity.current.account_id
+  region       = data.aws_region.current.name
+  bucket_name  = "acme-telemetry-data-${local.account_id}-${local.region}"
+  package_path = coalesce(var.lambda_package_path, "${path.root}/../dist/acme-lambda-${var.lambda_architecture}.zip")
+}
+
+# One customer-managed key for the stream, the lake, Athena results, logs and the functions.
+resource "aws_kms_key" "this" {
+  description             = "${var.prefix}: ACME telemetry pipeline data at rest"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministers"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsEncrypt"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${local.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${local.region}:${local.account_id}:*" } }
+      },
+    ]
+  })
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.prefix}-telemetry"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+module "stream" {
+  source = "./modules/stream"
+
+  name            = var.stream_name
+  stream_mode     = var.stream_mode
+  shard_count     = var.stream_shard_count
+  retention_hours = var.stream_retention_hours
+  kms_key_arn     = aws_kms_key.this.arn
+}
+
+module "lake" {
+  source = "./modules/lake"
+
+  bucket_name                 = local.bucket_name
+  force_destroy               = var.force_destroy
+  kms_key_arn                 = aws_kms_key.this.arn
+  database_name               = var.database_name
+  schema_json_path            = "${path.root}/schema/tables.json"
+  queries_dir                 = "${path.root}/../python/acme_gen/queries"
+  athena_workgroup_name       = "${var.prefix}-telemetry"
+  athena_bytes_scanned_cutoff = var.athena_bytes_scanned_cutoff
+}
+
+module "delivery" {
+  source = "./modules/delivery"
+
+  name                       = "${var.prefix}-telemetry-delivery"
+  source_stream_arn          = module.stream.arn
+  bucket_arn                 = module.lake.bucket_arn
+  telemetry_prefix           = module.lake.telemetry_prefix
+  glue_database_name         = module.lake.database_name
+  glue_database_arn          = module.lake.database_arn
+  glue_table_name            = module.lake.events_table_name
+  glue_table_arn             = module.lake.events_table_arn
+  kms_key_arn                = aws_kms_key.this.arn
+  buffering_size_mb          = var.firehose_buffering_size_mb
+  buffering_interval_seconds = var.firehose_buffering_interval_seconds
+  log_retention_days         = var.log_retention_days
+}
+
+module "generator" {
+  source = "./modules/generator"
+
+  prefix             = var.prefix
+  package_path       = local.package_path
+  architecture       = var.lambda_architecture
+  timeout_seconds    = var.lambda_timeout_seconds
+  memory_mb          = var.lambda_memory_mb
+  schedule_enabled   = var.schedule_enabled
+  stream_name        = module.stream.name
+  stream_arn         = module.stream.arn
+  kms_key_arn        = aws_kms_key.this.arn
+  events_per_day     = var.events_per_day
+  seed               = var.generation_seed
+  customers          = var.customers
+  titles             = var.titles
+  campaigns          = var.campaigns
+  log_retention_days = var.log_retention_days
+}
+
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  prefix               = var.prefix
+  stream_name          = module.stream.name
+  delivery_stream_name = module.delivery.name
+  function_names = {
+    generator = module.generator.generator_function_name
+    producer  = module.generator.producer_function_name
+  }
+  metrics_namespace = module.generator.metrics_namespace
+  alarm_actions     = var.alarm_actions
+}

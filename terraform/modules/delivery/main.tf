@@ -1,0 +1,156 @@
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  # Event-time partitions: the hour of each record's own event_timestamp
+  # ("2026-01-15T07:23:45.123Z"), not the hour Firehose happened to receive it.
+  partition_query = "{year: .event_timestamp[0:4], month: .event_timestamp[5:7], day: .event_timestamp[8:10], hour: .event_timestamp[11:13]}"
+  prefix          = "${var.telemetry_prefix}year=!{partitionKeyFromQuery:year}/month=!{partitionKeyFromQuery:month}/day=!{partitionKeyFromQuery:day}/hour=!{partitionKeyFromQuery:hour}/"
+  error_prefix    = "${var.error_prefix}!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+  log_stream      = "DestinationDelivery"
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/kinesisfirehose/${var.name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_cloudwatch_log_stream" "this" {
+  name           = local.log_stream
+  log_group_name = aws_cloudwatch_log_group.this.name
+}
+
+resource "aws_iam_role" "this" {
+  name = "${var.name}-firehose"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "firehose.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "sts:ExternalId" = data.aws_caller_identity.current.account_id } }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "this" {
+  name = "delivery"
+  role = aws_iam_role.this.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ReadSourceStream"
+        Effect   = "Allow"
+        Action   = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"]
+        Resource = [var.source_stream_arn]
+      },
+      {
+        Sid      = "LocateBucket"
+        Effect   = "Allow"
+        Action   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+        Resource = [var.bucket_arn]
+      },
+      {
+        Sid      = "WriteLakePrefixes"
+        Effect   = "Allow"
+        Action   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]
+        Resource = ["${var.bucket_arn}/${var.telemetry_prefix}*", "${var.bucket_arn}/${var.error_prefix}*"]
+      },
+      {
+        Sid      = "ReadTableSchema"
+        Effect   = "Allow"
+        Action   = ["glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions"]
+        Resource = ["arn:aws:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:catalog", var.glue_database_arn, var.glue_table_arn]
+      },
+      {
+        Sid      = "UseKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = [var.kms_key_arn]
+      },
+      {
+        Sid      = "Log"
+        Effect   = "Allow"
+        Action   = ["logs:PutLogEvents"]
+        Resource = ["${aws_cloudwatch_log_group.this.arn}:log-stream:${local.log_stream}"]
+      },
+    ]
+  })
+}
+
+resource "aws_kinesis_firehose_delivery_stream" "this" {
+  name        = var.name
+  destination = "extended_s3"
+
+  kinesis_source_configuration {
+    kinesis_stream_arn = var.source_stream_arn
+    role_arn           = aws_iam_role.this.arn
+  }
+
+  extended_s3_configuration {
+    role_arn            = aws_iam_role.this.arn
+    bucket_arn          = var.bucket_arn
+    prefix              = local.prefix
+    error_output_prefix = local.error_prefix
+    buffering_size      = var.buffering_size_mb
+    buffering_interval  = var.buffering_interval_seconds
+    compression_format  = "UNCOMPRESSED" # Parquet compresses its own pages (Snappy)
+    kms_key_arn         = var.kms_key_arn
+
+    dynamic_partitioning_configuration {
+      enabled = true
+    }
+
+    processing_configuration {
+      enabled = true
+      processors {
+        type = "MetadataExtraction"
+        parameters {
+          parameter_name  = "MetadataExtractionQuery"
+          parameter_value = local.partition_query
+        }
+        parameters {
+          parameter_name  = "JsonParsingEngine"
+          parameter_value = "JQ-1.6"
+        }
+      }
+    }
+
+    data_format_conversion_configuration {
+      enabled = true
+      input_format_configuration {
+        deserializer {
+          open_x_json_ser_de {}
+        }
+      }
+      output_format_configuration {
+        serializer {
+          parquet_ser_de {
+            compression = "SNAPPY"
+          }
+        }
+      }
+      schema_configuration {
+        database_name = var.glue_database_name
+        table_name    = var.glue_table_name
+        role_arn      = aws_iam_role.this.arn
+        region        = data.aws_region.current.name
+        catalog_id    = data.aws_caller_identity.current.account_id
+        version_id    = "LATEST"
+      }
+    }
+
+    cloudwatch_logging_options {
+      enabled         = true
+      log_group_name  = aws_cloudwatch_log_group.this.name
+      log_stream_name = aws_cloudwatch_log_stream.this.name
+    }
+  }
+
+  tags       = var.tags
+  depends_on = [aws_iam_role_policy.this]
+}

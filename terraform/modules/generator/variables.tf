@@ -1,0 +1,203 @@
+variable "prefix" {
+  description = "Name prefix for roles and queues."
+  type        = string
+}
+
+variable "generator_function_name" {
+  description = "Name of the generator Lambda (plans each 5-minute window and fans out)."
+  type        = string
+  default     = "acme-data-generator"
+}
+
+variable "producer_function_name" {
+  description = "Name of the producer Lambda (generates one chunk and puts it to Kinesis)."
+  type        = string
+  default     = "acme-data-producer"
+}
+
+variable "package_path" {
+  description = "Path of the Lambda zip built by `make lambda-zip`; its hash redeploys changed code only."
+  type        = string
+}
+
+variable "architecture" {
+  description = "Lambda CPU architecture: arm64 (cheaper) or x86_64; must match the zip."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
+variable "runtime" {
+  description = "Lambda runtime."
+  type        = string
+  default     = "python3.13"
+}
+
+variable "timeout_seconds" {
+  description = "Timeout of both functions, seconds."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 900
+    error_message = "timeout_seconds must be between 1 and 900."
+  }
+}
+
+variable "memory_mb" {
+  description = "Memory of both functions, MB (CPU scales with it)."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = var.memory_mb >= 128 && var.memory_mb <= 10240
+    error_message = "memory_mb must be between 128 and 10240."
+  }
+}
+
+variable "producer_reserved_concurrency" {
+  description = "Reserved concurrency of the producer: bounds the fan-out and the write rate."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.producer_reserved_concurrency >= 1
+    error_message = "producer_reserved_concurrency must be at least 1."
+  }
+}
+
+variable "generator_reserved_concurrency" {
+  description = "Reserved concurrency of the generator (one tick at a time is enough)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.generator_reserved_concurrency >= 1
+    error_message = "generator_reserved_concurrency must be at least 1."
+  }
+}
+
+variable "schedule_enabled" {
+  description = "Whether the EventBridge rate(5 minutes) schedule fires."
+  type        = bool
+  default     = true
+}
+
+variable "schedule_expression" {
+  description = "EventBridge schedule of the generator."
+  type        = string
+  default     = "rate(5 minutes)"
+}
+
+variable "stream_name" {
+  description = "Kinesis stream the producer writes to."
+  type        = string
+}
+
+variable "stream_arn" {
+  description = "ARN of that stream (the producer may put records to it and nothing else)."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "KMS key of the stream, the logs, the queue and the functions' environment."
+  type        = string
+}
+
+variable "events_per_day" {
+  description = "Mean events per day the live stream generates."
+  type        = number
+  default     = 1000000
+
+  validation {
+    condition     = var.events_per_day > 0
+    error_message = "events_per_day must be positive."
+  }
+}
+
+variable "chunk_events" {
+  description = "Most events one producer invocation generates and sends."
+  type        = number
+  default     = 25000
+
+  validation {
+    condition     = var.chunk_events >= 100
+    error_message = "chunk_events must be at least 100."
+  }
+}
+
+variable "seed" {
+  description = "Generation seed: with the same seed, a backfilled window equals the streamed one."
+  type        = number
+  default     = 42
+
+  validation {
+    condition     = var.seed >= 0 && floor(var.seed) == var.seed
+    error_message = "seed must be a non-negative whole number."
+  }
+}
+
+variable "customers" {
+  description = "Customers in the generated world."
+  type        = number
+  default     = 10000
+
+  validation {
+    condition     = var.customers >= 1
+    error_message = "customers must be at least 1."
+  }
+}
+
+variable "titles" {
+  description = "Titles in the generated catalogue."
+  type        = number
+  default     = 500
+
+  validation {
+    condition     = var.titles >= 1
+    error_message = "titles must be at least 1."
+  }
+}
+
+variable "campaigns" {
+  description = "Marketing campaigns in the generated world."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.campaigns >= 1
+    error_message = "campaigns must be at least 1."
+  }
+}
+
+variable "log_level" {
+  description = "Powertools log level."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARNING or ERROR."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the functions' log groups."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ... 3653)."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource (on top of the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}

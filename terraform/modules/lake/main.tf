@@ -1,0 +1,246 @@
+locals {
+  schema     = jsondecode(file(var.schema_json_path))
+  table_dirs = local.schema.table_dirs
+  events     = local.schema.tables.streaming_events
+  dimensions = { for name, table in local.schema.tables : name => table if name != "streaming_events" }
+  lake_url   = "s3://${aws_s3_bucket.this.bucket}"
+  events_url = "${local.lake_url}/${local.table_dirs.streaming_events}/"
+
+  # Partition projection: Athena computes partitions from these ranges, so new hours are
+  # queryable at once without MSCK REPAIR TABLE (which still works on the Hive layout).
+  projection = {
+    "projection.enabled"        = "true"
+    "projection.year.type"      = "integer"
+    "projection.year.range"     = var.projection_year_range
+    "projection.month.type"     = "integer"
+    "projection.month.range"    = "1,12"
+    "projection.month.digits"   = "2"
+    "projection.day.type"       = "integer"
+    "projection.day.range"      = "1,31"
+    "projection.day.digits"     = "2"
+    "projection.hour.type"      = "integer"
+    "projection.hour.range"     = "0,23"
+    "projection.hour.digits"    = "2"
+    "storage.location.template" = "${local.events_url}year=$${year}/month=$${month}/day=$${day}/hour=$${hour}/"
+  }
+  parquet_serde = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+  parquet_in    = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+  parquet_out   = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+}
+
+# --- S3 ------------------------------------------------------------------------------------
+
+resource "aws_s3_bucket" "this" {
+  #checkov:skip=CKV_AWS_144:Cross-region replication is a per-deployment choice; this is a generated, reproducible dataset.
+  #checkov:skip=CKV_AWS_18:Access logging needs a second bucket; enable it with an organisation-wide log bucket.
+  #checkov:skip=CKV2_AWS_62:Event notifications have no consumer in this stack; Glue finds data by partition projection.
+  bucket        = var.bucket_name
+  force_destroy = var.force_destroy
+  tags          = var.tags
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  bucket                  = aws_s3_bucket.this.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  bucket = aws_s3_bucket.this.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = var.kms_key_arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = aws_s3_bucket.this.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_policy" "tls_only" {
+  bucket = aws_s3_bucket.this.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+  depends_on = [aws_s3_bucket_public_access_block.this]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    id     = "expire-athena-results"
+    status = "Enabled"
+    filter {
+      prefix = "athena-results/"
+    }
+    expiration {
+      days = var.athena_results_expiration_days
+    }
+  }
+
+  rule {
+    id     = "expire-delivery-errors"
+    status = "Enabled"
+    filter {
+      prefix = "errors/"
+    }
+    expiration {
+      days = var.error_output_expiration_days
+    }
+  }
+
+  rule {
+    id     = "tidy-versions-and-uploads"
+    status = "Enabled"
+    filter {}
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_expiration_days
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
+# --- Glue catalog --------------------------------------------------------------------------
+
+resource "aws_glue_catalog_database" "this" {
+  name        = var.database_name
+  description = "ACME video-streaming telemetry (acme_gen)."
+  tags        = var.tags
+}
+
+resource "aws_glue_catalog_table" "streaming_events" {
+  name          = "streaming_events"
+  database_name = aws_glue_catalog_database.this.name
+  description   = "Player events; columns generated from acme_gen.models.StreamingEvent."
+  table_type    = "EXTERNAL_TABLE"
+
+  parameters = merge(local.projection, {
+    "classification"      = "parquet"
+    "parquet.compression" = "SNAPPY"
+    "EXTERNAL"            = "TRUE"
+  })
+
+  dynamic "partition_keys" {
+    for_each = local.events.partition_keys
+    content {
+      name = partition_keys.value.name
+      type = partition_keys.value.type
+    }
+  }
+
+  storage_descriptor {
+    location      = local.events_url
+    input_format  = local.parquet_in
+    output_format = local.parquet_out
+
+    ser_de_info {
+      serialization_library = local.parquet_serde
+      parameters            = { "serialization.format" = "1" }
+    }
+
+    dynamic "columns" {
+      for_each = local.events.columns
+      content {
+        name    = columns.value.name
+        type    = columns.value.type
+        comment = columns.value.comment
+      }
+    }
+  }
+}
+
+resource "aws_glue_catalog_table" "dimension" {
+  for_each = local.dimensions
+
+  name          = each.key
+  database_name = aws_glue_catalog_database.this.name
+  description   = "Dimension table ${each.key}; columns generated from acme_gen.models."
+  table_type    = "EXTERNAL_TABLE"
+  parameters = {
+    "classification"      = "parquet"
+    "parquet.compression" = "SNAPPY"
+    "EXTERNAL"            = "TRUE"
+  }
+
+  storage_descriptor {
+    location      = "${local.lake_url}/${local.table_dirs[each.key]}/"
+    input_format  = local.parquet_in
+    output_format = local.parquet_out
+
+    ser_de_info {
+      serialization_library = local.parquet_serde
+      parameters            = { "serialization.format" = "1" }
+    }
+
+    dynamic "columns" {
+      for_each = each.value.columns
+      content {
+        name    = columns.value.name
+        type    = columns.value.type
+        comment = columns.value.comment
+      }
+    }
+  }
+}
+
+# --- Athena --------------------------------------------------------------------------------
+
+resource "aws_athena_workgroup" "this" {
+  name          = var.athena_workgroup_name
+  description   = "Queries over the ACME telemetry lake."
+  force_destroy = var.force_destroy
+
+  configuration {
+    enforce_workgroup_configuration    = true
+    publish_cloudwatch_metrics_enabled = true
+    bytes_scanned_cutoff_per_query     = var.athena_bytes_scanned_cutoff
+
+    result_configuration {
+      output_location = "${local.lake_url}/athena-results/"
+      encryption_configuration {
+        encryption_option = "SSE_KMS"
+        kms_key_arn       = var.kms_key_arn
+      }
+    }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_athena_named_query" "example" {
+  for_each = fileset(var.queries_dir, "*.sql")
+
+  name        = trimsuffix(each.value, ".sql")
+  description = trimspace(trimprefix(split("\n", file("${var.queries_dir}/${each.value}"))[0], "--"))
+  database    = aws_glue_catalog_database.this.name
+  workgroup   = aws_athena_workgroup.this.id
+  query       = file("${var.queries_dir}/${each.value}")
+}

@@ -1,0 +1,108 @@
+variable "bucket_name" {
+  description = "Name of the data lake bucket (acme-telemetry-data-<account>-<region> in the root)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
+    error_message = "bucket_name must be a valid S3 bucket name (3-63 lowercase letters, digits, '.', '-')."
+  }
+}
+
+variable "force_destroy" {
+  description = "Allow `terraform destroy` to delete the bucket with its objects. Off: data outlives the stack."
+  type        = bool
+  default     = false
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for bucket default encryption and Athena results."
+  type        = string
+}
+
+variable "database_name" {
+  description = "Glue database (Athena schema) holding the tables."
+  type        = string
+  default     = "acme_telemetry"
+
+  validation {
+    condition     = can(regex("^[a-z0-9_]{1,255}$", var.database_name))
+    error_message = "database_name must be lowercase letters, digits and underscores."
+  }
+}
+
+variable "schema_json_path" {
+  description = "The Glue column document generated from the pydantic models (python -m acme_gen.schema)."
+  type        = string
+}
+
+variable "queries_dir" {
+  description = "Directory of *.sql files to publish as Athena named queries."
+  type        = string
+}
+
+variable "projection_year_range" {
+  description = "First and last year that partition projection enumerates, as \"2020,2035\"."
+  type        = string
+  default     = "2020,2035"
+
+  validation {
+    condition     = can(regex("^[0-9]{4},[0-9]{4}$", var.projection_year_range))
+    error_message = "projection_year_range must look like \"2020,2035\"."
+  }
+}
+
+variable "athena_workgroup_name" {
+  description = "Athena workgroup for the lake's queries."
+  type        = string
+  default     = "acme-telemetry"
+}
+
+variable "athena_bytes_scanned_cutoff" {
+  description = "Per-query scan limit in bytes (Athena's minimum is 10 MB)."
+  type        = number
+  default     = 10737418240
+
+  validation {
+    condition     = var.athena_bytes_scanned_cutoff >= 10485760
+    error_message = "athena_bytes_scanned_cutoff must be at least 10485760 (10 MB)."
+  }
+}
+
+variable "athena_results_expiration_days" {
+  description = "Days after which Athena results (athena-results/) expire."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.athena_results_expiration_days >= 1
+    error_message = "athena_results_expiration_days must be at least 1."
+  }
+}
+
+variable "error_output_expiration_days" {
+  description = "Days after which Firehose error output (errors/) expires."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.error_output_expiration_days >= 1
+    error_message = "error_output_expiration_days must be at least 1."
+  }
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days after which overwritten object versions expire."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1
+    error_message = "noncurrent_version_expiration_days must be at least 1."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource (on top of the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,127 @@
+data "aws_region" "current" {}
+
+locals {
+  alarms = merge(
+    {
+      kinesis-write-throttled = {
+        description = "Producers are throttled writing to the stream."
+        namespace   = "AWS/Kinesis"
+        metric      = "WriteProvisionedThroughputExceeded"
+        dimensions  = { StreamName = var.stream_name }
+        statistic   = "Sum"
+        comparison  = "GreaterThanThreshold"
+        threshold   = 0
+        missing     = "notBreaching"
+      }
+      kinesis-iterator-age = {
+        description = "Records wait too long in the stream before Firehose reads them."
+        namespace   = "AWS/Kinesis"
+        metric      = "GetRecords.IteratorAgeMilliseconds"
+        dimensions  = { StreamName = var.stream_name }
+        statistic   = "Maximum"
+        comparison  = "GreaterThanThreshold"
+        threshold   = var.iterator_age_threshold_ms
+        missing     = "notBreaching"
+      }
+      firehose-delivery-failing = {
+        description = "Firehose is not delivering to S3."
+        namespace   = "AWS/Firehose"
+        metric      = "DeliveryToS3.Success"
+        dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+        statistic   = "Average"
+        comparison  = "LessThanThreshold"
+        threshold   = 1
+        missing     = "notBreaching"
+      }
+      firehose-data-stale = {
+        description = "Data in Firehose is getting old before it reaches S3."
+        namespace   = "AWS/Firehose"
+        metric      = "DeliveryToS3.DataFreshness"
+        dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+        statistic   = "Maximum"
+        comparison  = "GreaterThanThreshold"
+        threshold   = var.freshness_threshold_seconds
+        missing     = "notBreaching"
+      }
+    },
+    merge([
+      for role, name in var.function_names : {
+        "${role}-errors" = {
+          description = "The ${role} Lambda (${name}) reports errors."
+          namespace   = "AWS/Lambda"
+          metric      = "Errors"
+          dimensions  = { FunctionName = name }
+          statistic   = "Sum"
+          comparison  = "GreaterThanThreshold"
+          threshold   = 0
+          missing     = "notBreaching"
+        }
+        "${role}-throttles" = {
+          description = "The ${role} Lambda (${name}) is throttled."
+          namespace   = "AWS/Lambda"
+          metric      = "Throttles"
+          dimensions  = { FunctionName = name }
+          statistic   = "Sum"
+          comparison  = "GreaterThanThreshold"
+          threshold   = 0
+          missing     = "notBreaching"
+        }
+      }
+    ]...)
+  )
+}
+
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
+
+  alarm_name          = "${var.prefix}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
+  comparison_operator = each.value.comparison
+  threshold           = each.value.threshold
+  treat_missing_data  = each.value.missing
+  period              = 300
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  dashboard_name = "${var.prefix}-pipeline"
+  dashboard_body = jsonencode({
+    widgets = [
+      for i, w in [
+        { title = "Kinesis: records in", metrics = [["AWS/Kinesis", "IncomingRecords", "StreamName", var.stream_name, { stat = "Sum" }]] },
+        { title = "Kinesis: write throttling", metrics = [["AWS/Kinesis", "WriteProvisionedThroughputExceeded", "StreamName", var.stream_name, { stat = "Sum" }]] },
+        { title = "Kinesis: iterator age (ms)", metrics = [["AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamName", var.stream_name, { stat = "Maximum" }]] },
+        { title = "Firehose: records delivered to S3", metrics = [["AWS/Firehose", "DeliveryToS3.Records", "DeliveryStreamName", var.delivery_stream_name, { stat = "Sum" }]] },
+        { title = "Firehose: data freshness (s)", metrics = [["AWS/Firehose", "DeliveryToS3.DataFreshness", "DeliveryStreamName", var.delivery_stream_name, { stat = "Maximum" }]] },
+        { title = "Firehose: format conversion failures", metrics = [["AWS/Firehose", "FailedConversion.Records", "DeliveryStreamName", var.delivery_stream_name, { stat = "Sum" }]] },
+        { title = "Lambda: errors", metrics = [for role, name in var.function_names : ["AWS/Lambda", "Errors", "FunctionName", name, { stat = "Sum", label = role }]] },
+        { title = "Lambda: duration (ms)", metrics = [for role, name in var.function_names : ["AWS/Lambda", "Duration", "FunctionName", name, { stat = "Maximum", label = role }]] },
+        { title = "Producer: records put / failed", metrics = [
+          [var.metrics_namespace, "RecordsPut", "service", var.function_names["producer"], { stat = "Sum" }],
+          [var.metrics_namespace, "RecordsFailed", "service", var.function_names["producer"], { stat = "Sum" }],
+        ] },
+        ] : {
+        type   = "metric"
+        x      = (i % 3) * 8
+        y      = floor(i / 3) * 6
+        width  = 8
+        height = 6
+        properties = {
+          title   = w.title
+          region  = data.aws_region.current.name
+          metrics = w.metrics
+          period  = 300
+          view    = "timeSeries"
+        }
+      }
+    ]
+  })
+}

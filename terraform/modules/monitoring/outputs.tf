@@ -1,0 +1,14 @@
+output "alarm_names" {
+  description = "Names of the CloudWatch alarms."
+  value       = [for a in aws_cloudwatch_metric_alarm.this : a.alarm_name]
+}
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard."
+  value       = aws_cloudwatch_dashboard.this.dashboard_name
+}
+
+output "dashboard_url" {
+  description = "Console URL of the pipeline dashboard."
+  value       = "https://${data.aws_region.current.name}.console.aws.amazon.com/cloudwatch/home?region=${data.aws_region.current.name}#dashboards:name=${aws_cloudwatch_dashboard.this.dashboard_name}"
+}

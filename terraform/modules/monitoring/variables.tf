@@ -1,0 +1,59 @@
+variable "prefix" {
+  description = "Name prefix of the alarms and the dashboard."
+  type        = string
+}
+
+variable "stream_name" {
+  description = "Kinesis data stream to watch."
+  type        = string
+}
+
+variable "delivery_stream_name" {
+  description = "Firehose delivery stream to watch."
+  type        = string
+}
+
+variable "function_names" {
+  description = "Lambda functions to watch, by role (generator, producer)."
+  type        = map(string)
+}
+
+variable "metrics_namespace" {
+  description = "Namespace of the producer's EMF metrics."
+  type        = string
+  default     = "AcmeTelemetry"
+}
+
+variable "alarm_actions" {
+  description = "ARNs notified when an alarm fires or clears (e.g. an SNS topic)."
+  type        = list(string)
+  default     = []
+}
+
+variable "iterator_age_threshold_ms" {
+  description = "Alarm when the oldest unread record in the stream is older than this."
+  type        = number
+  default     = 900000
+
+  validation {
+    condition     = var.iterator_age_threshold_ms > 0
+    error_message = "iterator_age_threshold_ms must be positive."
+  }
+}
+
+variable "freshness_threshold_seconds" {
+  description = "Alarm when Firehose's oldest undelivered record is older than this."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.freshness_threshold_seconds > 0
+    error_message = "freshness_threshold_seconds must be positive."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource (on top of the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}
