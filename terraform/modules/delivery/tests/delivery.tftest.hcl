@@ -1,0 +1,118 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-west-2" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-west-2:123456789012:log-group:mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:us-west-2:123456789012:mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:us-west-2:123456789012:function:mock" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:us-west-2:123456789012:rule/mock" }
+  }
+}
+
+variables {
+  name               = "acme-data-telemetry-delivery"
+  source_stream_arn  = "arn:aws:kinesis:us-west-2:123456789012:stream/acme-telemetry-stream"
+  bucket_arn         = "arn:aws:s3:::acme-telemetry-data-123456789012-us-west-2"
+  glue_database_name = "acme_telemetry"
+  glue_table_name    = "streaming_events"
+  glue_database_arn  = "arn:aws:glue:us-west-2:123456789012:database/acme_telemetry"
+  glue_table_arn     = "arn:aws:glue:us-west-2:123456789012:table/acme_telemetry/streaming_events"
+  kms_key_arn        = "arn:aws:kms:us-west-2:123456789012:key/test"
+}
+
+run "event_time_partitions_and_parquet" {
+  command = apply
+
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration[0].prefix == "telemetry/year=!{partitionKeyFromQuery:year}/month=!{partitionKeyFromQuery:month}/day=!{partitionKeyFromQuery:day}/hour=!{partitionKeyFromQuery:hour}/"
+    error_message = "Firehose must write the Hive layout keyed on event time."
+  }
+  assert {
+    condition     = startswith(aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration[0].error_output_prefix, "errors/!{firehose:error-output-type}/")
+    error_message = "Errors go under errors/ by error type."
+  }
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration[0].dynamic_partitioning_configuration[0].enabled
+    error_message = "Dynamic partitioning must be on."
+  }
+  assert {
+    condition     = anytrue([for p in aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration[0].processing_configuration[0].processors[0].parameters : strcontains(p.parameter_value, "hour: .event_timestamp[11:13]")])
+    error_message = "The hour partition comes from event_timestamp."
+  }
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration[0].data_format_conversion_configuration[0].output_format_configuration[0].serializer[0].parquet_ser_de[0].compression == "SNAPPY"
+    error_message = "Firehose converts to Snappy Parquet."
+  }
+  assert {
+    condition     = length(aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration[0].data_format_conversion_configuration[0].input_format_configuration[0].deserializer[0].open_x_json_ser_de) == 1
+    error_message = "Input records are JSON (OpenX SerDe)."
+  }
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration[0].data_format_conversion_configuration[0].schema_configuration[0].table_name == "streaming_events"
+    error_message = "Conversion uses the Glue events table."
+  }
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration[0].cloudwatch_logging_options[0].enabled
+    error_message = "Delivery logs to CloudWatch."
+  }
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.kinesis_source_configuration[0].kinesis_stream_arn == var.source_stream_arn
+    error_message = "Firehose reads the given stream."
+  }
+}
+
+run "role_names_only_what_it_needs" {
+  command = apply
+
+  assert {
+    condition = toset(flatten([for s in jsondecode(aws_iam_role_policy.this.policy).Statement : s.Resource])) == toset([
+      var.source_stream_arn,
+      var.bucket_arn,
+      "${var.bucket_arn}/telemetry/*",
+      "${var.bucket_arn}/errors/*",
+      "arn:aws:glue:us-west-2:123456789012:catalog",
+      var.glue_database_arn,
+      var.glue_table_arn,
+      var.kms_key_arn,
+      "${aws_cloudwatch_log_group.this.arn}:log-stream:DestinationDelivery",
+    ])
+    error_message = "The Firehose role must name exactly its stream, prefixes, table, key and log stream."
+  }
+  assert {
+    condition     = !strcontains(aws_iam_role_policy.this.policy, "\"*\"")
+    error_message = "No wildcard resources in the Firehose policy."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals["sts:ExternalId"] == "123456789012"
+    error_message = "Only this account's Firehose may assume the role."
+  }
+}
+
+run "rejects_small_buffer_with_conversion" {
+  command = plan
+  variables {
+    buffering_size_mb = 5
+  }
+  expect_failures = [var.buffering_size_mb]
+}
+
+run "rejects_prefix_without_slash" {
+  command = plan
+  variables {
+    telemetry_prefix = "telemetry"
+  }
+  expect_failures = [var.telemetry_prefix]
+}

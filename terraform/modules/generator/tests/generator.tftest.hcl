@@ -1,0 +1,133 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-west-2" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-west-2:123456789012:log-group:mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:us-west-2:123456789012:mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:us-west-2:123456789012:function:mock" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:us-west-2:123456789012:rule/mock" }
+  }
+}
+
+variables {
+  prefix       = "acme-data"
+  package_path = "tests/fixtures/package.zip"
+  stream_name  = "acme-telemetry-stream"
+  stream_arn   = "arn:aws:kinesis:us-west-2:123456789012:stream/acme-telemetry-stream"
+  kms_key_arn  = "arn:aws:kms:us-west-2:123456789012:key/test"
+}
+
+run "functions_match_the_seed" {
+  command = apply
+
+  assert {
+    condition     = aws_lambda_function.this["generator"].function_name == "acme-data-generator" && aws_lambda_function.this["producer"].function_name == "acme-data-producer"
+    error_message = "Function names follow the seed."
+  }
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.runtime == "python3.13" && one(f.architectures) == "arm64" && f.timeout == 60])
+    error_message = "python3.13 on arm64 with a 60 s timeout by default."
+  }
+  assert {
+    condition     = aws_lambda_function.this["producer"].handler == "acme_gen.lambdas.producer.handler" && aws_lambda_function.this["generator"].handler == "acme_gen.lambdas.generator.handler"
+    error_message = "Handlers point into acme_gen.lambdas."
+  }
+  assert {
+    condition     = aws_lambda_function.this["producer"].source_code_hash == filebase64sha256("tests/fixtures/package.zip")
+    error_message = "The code hash follows the zip, so only changed code redeploys."
+  }
+  assert {
+    condition     = aws_lambda_function.this["producer"].reserved_concurrent_executions == 20
+    error_message = "The producer has reserved concurrency."
+  }
+  assert {
+    condition     = aws_lambda_function.this["producer"].environment[0].variables["ACME_STREAM_NAME"] == "acme-telemetry-stream" && aws_lambda_function.this["generator"].environment[0].variables["ACME_PRODUCER_NAME"] == "acme-data-producer"
+    error_message = "The functions learn the stream and the producer from their environment."
+  }
+  assert {
+    condition     = aws_lambda_function.this["generator"].environment[0].variables["ACME_EVENTS_PER_DAY"] == "1000000" && aws_lambda_function.this["generator"].environment[0].variables["ACME_SEED"] == "42"
+    error_message = "Generation settings are passed as environment."
+  }
+  assert {
+    condition     = alltrue([for g in aws_cloudwatch_log_group.this : g.retention_in_days == 365])
+    error_message = "Log groups have a retention."
+  }
+  assert {
+    condition     = alltrue([for c in aws_lambda_function_event_invoke_config.this : c.destination_config[0].on_failure[0].destination == aws_sqs_queue.failures.arn])
+    error_message = "Failed async invocations go to the failure queue."
+  }
+}
+
+run "schedule_every_five_minutes" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.schedule.schedule_expression == "rate(5 minutes)" && aws_cloudwatch_event_rule.schedule.state == "ENABLED"
+    error_message = "The generator runs every 5 minutes."
+  }
+}
+
+run "schedule_can_be_disabled" {
+  command = plan
+  variables {
+    schedule_enabled = false
+  }
+  assert {
+    condition     = aws_cloudwatch_event_rule.schedule.state == "DISABLED"
+    error_message = "schedule_enabled = false disables the rule."
+  }
+}
+
+run "least_privilege" {
+  command = apply
+
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.this["producer"].policy).Statement : s if s.Sid == "PutToStream"][0].Resource == [var.stream_arn]
+    error_message = "The producer may put records to its stream only."
+  }
+  assert {
+    condition     = length([for s in jsondecode(aws_iam_role_policy.this["producer"].policy).Statement : s if anytrue([for a in s.Action : startswith(a, "kinesis:")])]) == 1
+    error_message = "Only one producer statement grants Kinesis actions."
+  }
+  assert {
+    condition     = [for s in jsondecode(aws_iam_role_policy.this["generator"].policy).Statement : s if s.Sid == "InvokeProducer"][0].Resource == ["arn:aws:lambda:us-west-2:123456789012:function:acme-data-producer"]
+    error_message = "The generator may invoke the producer only."
+  }
+  assert {
+    condition     = !strcontains(aws_iam_role_policy.this["generator"].policy, "kinesis:")
+    error_message = "The generator may not write to Kinesis."
+  }
+  assert {
+    condition     = !strcontains(aws_iam_role_policy.this["producer"].policy, "lambda:")
+    error_message = "The producer may not invoke functions."
+  }
+}
+
+run "rejects_unknown_architecture" {
+  command = plan
+  variables {
+    architecture = "sparc"
+  }
+  expect_failures = [var.architecture]
+}
+
+run "rejects_zero_volume" {
+  command = plan
+  variables {
+    events_per_day = 0
+  }
+  expect_failures = [var.events_per_day]
+}

@@ -1,0 +1,142 @@
+mock_provider "aws" {}
+
+variables {
+  bucket_name      = "acme-telemetry-data-123456789012-us-west-2"
+  kms_key_arn      = "arn:aws:kms:us-west-2:123456789012:key/test"
+  schema_json_path = "../../schema/tables.json"
+  queries_dir      = "../../../python/acme_gen/queries"
+}
+
+run "glue_tables_follow_the_generated_schema" {
+  command = plan
+
+  assert {
+    condition = [for c in aws_glue_catalog_table.streaming_events.storage_descriptor[0].columns : [c.name, c.type]] == [
+      for c in jsondecode(file("../../schema/tables.json")).tables.streaming_events.columns : [c.name, c.type]
+    ]
+    error_message = "streaming_events columns must equal terraform/schema/tables.json, in order."
+  }
+  assert {
+    condition     = length(aws_glue_catalog_table.streaming_events.storage_descriptor[0].columns) == 25
+    error_message = "streaming_events has 25 columns."
+  }
+  assert {
+    condition     = [for k in aws_glue_catalog_table.streaming_events.partition_keys : "${k.name}:${k.type}"] == ["year:string", "month:string", "day:string", "hour:string"]
+    error_message = "Partition keys are year/month/day/hour strings."
+  }
+  assert {
+    condition     = aws_glue_catalog_table.streaming_events.storage_descriptor[0].ser_de_info[0].serialization_library == "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+    error_message = "streaming_events is Parquet."
+  }
+  assert {
+    condition     = aws_glue_catalog_table.streaming_events.storage_descriptor[0].location == "s3://acme-telemetry-data-123456789012-us-west-2/telemetry/"
+    error_message = "streaming_events lives under telemetry/."
+  }
+  assert {
+    condition     = toset(keys(aws_glue_catalog_table.dimension)) == toset(["customers", "titles", "campaigns"])
+    error_message = "The dimension tables are customers, titles and campaigns."
+  }
+  assert {
+    condition = [for c in aws_glue_catalog_table.dimension["customers"].storage_descriptor[0].columns : c.name] == [
+      for c in jsondecode(file("../../schema/tables.json")).tables.customers.columns : c.name
+    ]
+    error_message = "customers columns must equal the generated schema."
+  }
+}
+
+run "partition_projection" {
+  command = plan
+
+  assert {
+    condition     = aws_glue_catalog_table.streaming_events.parameters["projection.enabled"] == "true"
+    error_message = "Partition projection must be on."
+  }
+  assert {
+    condition = alltrue([for k in ["month", "day", "hour"] :
+    aws_glue_catalog_table.streaming_events.parameters["projection.${k}.digits"] == "2"])
+    error_message = "Projected month/day/hour must be zero-padded like the data."
+  }
+  assert {
+    condition     = aws_glue_catalog_table.streaming_events.parameters["projection.hour.range"] == "0,23"
+    error_message = "Hours are projected 0-23."
+  }
+  assert {
+    condition     = aws_glue_catalog_table.streaming_events.parameters["storage.location.template"] == "s3://acme-telemetry-data-123456789012-us-west-2/telemetry/year=$${year}/month=$${month}/day=$${day}/hour=$${hour}/"
+    error_message = "The location template must match the Hive layout."
+  }
+}
+
+run "bucket_is_private_encrypted_and_tls_only" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      aws_s3_bucket_public_access_block.this.block_public_acls,
+      aws_s3_bucket_public_access_block.this.block_public_policy,
+      aws_s3_bucket_public_access_block.this.ignore_public_acls,
+      aws_s3_bucket_public_access_block.this.restrict_public_buckets,
+    ])
+    error_message = "All public access must be blocked."
+  }
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms"
+    error_message = "Default encryption must be KMS."
+  }
+  assert {
+    condition     = jsondecode(aws_s3_bucket_policy.tls_only.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false" && jsondecode(aws_s3_bucket_policy.tls_only.policy).Statement[0].Effect == "Deny"
+    error_message = "The bucket policy must deny non-TLS access."
+  }
+  assert {
+    condition     = aws_s3_bucket_versioning.this.versioning_configuration[0].status == "Enabled"
+    error_message = "Versioning must be on."
+  }
+  assert {
+    condition     = toset([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.filter[0].prefix if length(r.expiration) > 0]) == toset(["athena-results/", "errors/"])
+    error_message = "athena-results/ and errors/ must expire."
+  }
+  assert {
+    condition     = aws_s3_bucket.this.force_destroy == false
+    error_message = "Bucket contents must survive destroy unless force_destroy is set."
+  }
+}
+
+run "athena_workgroup_and_named_queries" {
+  command = plan
+
+  assert {
+    condition     = aws_athena_workgroup.this.configuration[0].result_configuration[0].output_location == "s3://acme-telemetry-data-123456789012-us-west-2/athena-results/"
+    error_message = "Athena results go to athena-results/."
+  }
+  assert {
+    condition     = aws_athena_workgroup.this.configuration[0].result_configuration[0].encryption_configuration[0].encryption_option == "SSE_KMS"
+    error_message = "Athena results must be encrypted."
+  }
+  assert {
+    condition     = aws_athena_workgroup.this.configuration[0].bytes_scanned_cutoff_per_query == 10737418240
+    error_message = "The workgroup has a bytes-scanned cutoff."
+  }
+  assert {
+    condition     = length(aws_athena_named_query.example) == 12
+    error_message = "Every seed example query becomes a named query."
+  }
+  assert {
+    condition     = aws_athena_named_query.example["10_single_partition.sql"].query == file("../../../python/acme_gen/queries/10_single_partition.sql")
+    error_message = "Named queries are read from the repo's .sql files."
+  }
+}
+
+run "rejects_bad_bucket_name" {
+  command = plan
+  variables {
+    bucket_name = "Not_A_Bucket"
+  }
+  expect_failures = [var.bucket_name]
+}
+
+run "rejects_tiny_scan_cutoff" {
+  command = plan
+  variables {
+    athena_bytes_scanned_cutoff = 1000
+  }
+  expect_failures = [var.athena_bytes_scanned_cutoff]
+}
