@@ -15,7 +15,7 @@ TITLES ?= 500
 CAMPAIGNS ?= 50
 SEED ?= 42
 
-.PHONY: run test lint schema bench clean
+.PHONY: run test lint schema bench clean tf-check
 
 $(INSTALLED): python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,13 @@ run: $(INSTALLED)
 		--campaigns $(CAMPAIGNS) --seed $(SEED) --overwrite
 	$(BIN)/python -m acme_gen.query --lake $(OUTPUT) --examples
 
-## test: lint, type-check, check derived artefacts, run the whole suite
-test: lint
+## test: lint, type-check, check derived artefacts, Terraform checks, the whole suite
+test: lint tf-check
 	cd python && ../$(BIN)/python -m pytest -q
+
+## tf-check: terraform fmt/validate/test for the root and every module, and checkov (offline)
+tf-check:
+	bash scripts/tf-check.sh
 
 lint: $(INSTALLED)
 	cd python && ../$(BIN)/ruff check acme_gen tests bench
@@ -49,4 +53,4 @@ bench: $(INSTALLED)
 	$(BIN)/python python/bench/bench_backfill.py
 
 clean:
-	rm -rf $(OUTPUT) dist .pytest_cache python/.pytest_cache python/.mypy_cache python/.ruff_cache
+	rm -rf $(OUTPUT) dist .venv-checkov .pytest_cache python/.pytest_cache python/.mypy_cache python/.ruff_cache
