@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -10,6 +11,8 @@ import pytest
 from acme_gen.arrow import EVENT_SCHEMA, ArrowEncoder
 from acme_gen.config import GeneratorConfig
 from acme_gen.generator import TelemetryGenerator
+
+from .aws import LocalAws
 
 DAY_MS = 86_400_000
 # 2026-01-15T00:00:00Z, a Thursday
@@ -47,3 +50,10 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("lake") / "output"
     run_backfill(*BACKFILL_ARGS, "--workers", "2", "--output-dir", out)
     return out
+
+
+@pytest.fixture(scope="session")
+def local_aws() -> Iterator[LocalAws]:
+    aws = LocalAws()
+    yield aws
+    aws.stop()

@@ -1,0 +1,63 @@
+"""Producer Lambda: regenerate one chunk deterministically and put it to Kinesis.
+
+A retried invocation sends the very same records (same event_ids); records Kinesis still
+refuses after the retries fail the invocation, so Lambda's retry and on-failure destination
+take over. Nothing is dropped silently."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import boto3
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from acme_gen.kinesis import DeliveryError, DeliveryReport, KinesisProducer
+from acme_gen.lambdas.plan import Chunk, StreamSettings
+from acme_gen.lambdas.runtime import generator_for, logger, metrics
+from acme_gen.records import json_records
+
+SAFETY_MARGIN_S = 5.0  # stop retrying this long before the function's timeout
+
+
+def _record_metrics(report: DeliveryReport, generated: int) -> None:
+    metrics.add_metric(name="RecordsGenerated", unit=MetricUnit.Count, value=generated)
+    metrics.add_metric(name="RecordsPut", unit=MetricUnit.Count, value=report.put)
+    metrics.add_metric(name="RecordsRetried", unit=MetricUnit.Count, value=report.retried)
+    metrics.add_metric(name="RecordsFailed", unit=MetricUnit.Count, value=report.failed)
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context
+def handler(
+    event: dict[str, Any], context: LambdaContext, kinesis_client: Any = None
+) -> dict[str, Any]:
+    settings = StreamSettings.from_env(dict(os.environ))
+    chunk = Chunk.model_validate(event)
+    generator = generator_for(chunk.config)
+    batch = generator.window(chunk.start_ms, chunk.end_ms)
+    data, keys = json_records(generator.world, batch)
+    deadline = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_S
+    producer = KinesisProducer(
+        kinesis_client or boto3.client("kinesis"), settings.stream_name, deadline=deadline
+    )
+    log = {
+        "window_start_ms": chunk.window_start_ms,
+        "chunk": chunk.chunk,
+        "chunks": chunk.chunks,
+        "records": len(data),
+    }
+    try:
+        report = producer.put(data, keys)
+    except DeliveryError as exc:
+        _record_metrics(exc.report, len(data))
+        logger.error(
+            "records not delivered",
+            extra={**log, "failed": exc.report.failed, "error_codes": dict(exc.report.error_codes)},
+        )
+        raise
+    _record_metrics(report, len(data))
+    logger.info("chunk delivered", extra={**log, "put": report.put, "retried": report.retried})
+    return {**log, "put": report.put, "retried": report.retried}

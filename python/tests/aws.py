@@ -1,0 +1,54 @@
+"""A real local AWS API (moto server on 127.0.0.1) for adapter tests, with dummy keys."""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+REGION = "us-west-2"
+DUMMY_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+class LocalAws:
+    def __init__(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.server.start()
+        host, port = self.server.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        # moto runs no Lambda code (tests call handlers in-process): no Docker for invoke.
+        self._post("/moto-api/config", {"lambda": {"use_docker": False}})
+
+    def _post(self, path: str, body: dict[str, Any]) -> None:
+        request = urllib.request.Request(self.endpoint + path, data=json.dumps(body).encode(),
+                                         method="POST")  # fmt: skip
+        urllib.request.urlopen(request, timeout=10).read()
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION, **DUMMY_KEYS)
+
+    def reset(self) -> None:
+        self._post("/moto-api/reset", {})
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def read_stream(kinesis: Any, stream_name: str) -> Iterator[dict[str, Any]]:
+    """Every record in every shard, from the start."""
+    for shard in kinesis.list_shards(StreamName=stream_name)["Shards"]:
+        iterator = kinesis.get_shard_iterator(
+            StreamName=stream_name, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        while iterator:
+            response = kinesis.get_records(ShardIterator=iterator, Limit=10_000)
+            yield from response["Records"]
+            if not response["Records"]:
+                break
+            iterator = response.get("NextShardIterator")

@@ -1,0 +1,136 @@
+"""The Kinesis producer against a local Kinesis API (moto server)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import orjson
+import pytest
+from botocore.exceptions import ClientError
+
+from acme_gen import kinesis
+from acme_gen.kinesis import DeliveryError, KinesisProducer
+from acme_gen.records import json_records
+
+from .aws import LocalAws, read_stream
+from .conftest import T0
+
+
+def test_batches_respect_every_limit() -> None:
+    data = [b"x" * 100] * 1234
+    keys = [f"k{i}" for i in range(1234)]
+    sizes = [len(b) for b in kinesis.batches(data, keys)]
+    assert sizes == [500, 500, 234]
+    big = [b"y" * (900 * 1024)] * 12  # 5 MiB per call holds five of these
+    assert [len(b) for b in kinesis.batches(big, ["k"] * 12)] == [5, 5, 2]
+    with pytest.raises(ValueError, match="1 MiB"):
+        list(kinesis.batches([b"z" * (1024 * 1024)], ["k"]))
+    with pytest.raises(ValueError, match="partition key"):
+        list(kinesis.batches([b"z"], ["k" * 257]))
+
+
+@pytest.fixture
+def stream(local_aws: LocalAws, request: pytest.FixtureRequest) -> str:
+    name = f"test-{request.node.name[:40]}".replace("[", "-").replace("]", "")
+    local_aws.client("kinesis").create_stream(
+        StreamName=name, StreamModeDetails={"StreamMode": "ON_DEMAND"}
+    )
+    return name
+
+
+@pytest.fixture(scope="module")
+def records(generator: Any) -> tuple[list[bytes], list[str]]:
+    batch = generator.window(T0 + 20 * 3_600_000, T0 + 20 * 3_600_000 + 900_000)
+    return json_records(generator.world, batch)
+
+
+def _event_ids(local_aws: LocalAws, stream: str) -> list[str]:
+    return [orjson.loads(r["Data"])["event_id"]
+            for r in read_stream(local_aws.client("kinesis"), stream)]  # fmt: skip
+
+
+def test_every_record_delivered_once(local_aws: LocalAws, stream: str, records: Any) -> None:
+    data, keys = records
+    report = KinesisProducer(local_aws.client("kinesis"), stream).put(data, keys)
+    assert report.put == report.records == len(data) > 600
+    assert report.failed == 0 and report.retried == 0
+    sent = sorted(orjson.loads(d)["event_id"] for d in data)
+    assert sorted(_event_ids(local_aws, stream)) == sent
+
+
+class ThrottlingKinesis:
+    """Forwards PutRecords to the real local API but refuses a share of the records the way
+    Kinesis does under load (a fault no local server produces)."""
+
+    def __init__(self, client: Any, share: float, seed: int = 1) -> None:
+        self.client = client
+        self.share = share
+        self.rng = random.Random(seed)
+        self.refused = 0
+
+    def put_records(self, StreamName: str, Records: list[dict[str, Any]]) -> dict[str, Any]:  # noqa: N803
+        refuse = [self.rng.random() < self.share for _ in Records]
+        accepted = [r for r, no in zip(Records, refuse, strict=True) if not no]
+        real = (
+            self.client.put_records(StreamName=StreamName, Records=accepted)["Records"]
+            if accepted
+            else []
+        )
+        results, it = [], iter(real)
+        for no in refuse:
+            if no:
+                self.refused += 1
+                results.append({"ErrorCode": "ProvisionedThroughputExceededException",
+                                "ErrorMessage": "Rate exceeded"})  # fmt: skip
+            else:
+                results.append(next(it))
+        return {"FailedRecordCount": sum(refuse), "Records": results}
+
+
+def test_throttled_records_are_retried_not_lost(
+    local_aws: LocalAws, stream: str, records: Any
+) -> None:
+    data, keys = records
+    proxy = ThrottlingKinesis(local_aws.client("kinesis"), share=0.2)
+    report = KinesisProducer(proxy, stream, sleep=lambda s: None).put(data, keys)
+    assert proxy.refused > 0.1 * len(data)
+    assert report.retried >= proxy.refused
+    assert report.put == len(data) and report.failed == 0
+    delivered = _event_ids(local_aws, stream)
+    assert len(delivered) == len(set(delivered)) == len(data)  # each exactly once
+
+
+def test_records_still_refused_fail_loudly(local_aws: LocalAws, stream: str, records: Any) -> None:
+    data, keys = records
+    proxy = ThrottlingKinesis(local_aws.client("kinesis"), share=1.0)
+    with pytest.raises(DeliveryError, match=f"{len(data)} of {len(data)} records") as info:
+        KinesisProducer(proxy, stream, max_attempts=3, sleep=lambda s: None).put(data, keys)
+    assert info.value.report.error_codes["ProvisionedThroughputExceededException"] == len(data)
+
+
+def test_missing_stream_fails_with_the_undelivered_count(local_aws: LocalAws, records: Any) -> None:
+    data, keys = records
+    with pytest.raises(DeliveryError) as info:
+        KinesisProducer(local_aws.client("kinesis"), "no-such-stream").put(data, keys)
+    report = info.value.report
+    assert report.failed == len(data) and report.put == 0
+    assert report.error_codes["ResourceNotFoundException"] == len(data)
+    assert f"{len(data)} of {len(data)}" in str(info.value)
+
+
+def test_whole_call_throttling_is_retried(local_aws: LocalAws, stream: str, records: Any) -> None:
+    data, keys = records
+    real = local_aws.client("kinesis")
+    calls = {"n": 0}
+
+    class Flaky:
+        def put_records(self, **kwargs: Any) -> Any:
+            calls["n"] += 1
+            if calls["n"] % 2:
+                raise ClientError({"Error": {"Code": "ThrottlingException"}}, "PutRecords")
+            return real.put_records(**kwargs)
+
+    report = KinesisProducer(Flaky(), stream, sleep=lambda s: None).put(data[:900], keys[:900])
+    assert report.put == 900 and report.failed == 0
+    assert len(_event_ids(local_aws, stream)) == 900
