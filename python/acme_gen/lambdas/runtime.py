@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gc
+import os
 
 from aws_lambda_powertools import Logger, Metrics
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.generator import TelemetryGenerator
 
+METRICS_NAMESPACE = "AcmeTelemetry"  # Terraform sets POWERTOOLS_METRICS_NAMESPACE to this
+
 logger = Logger()
-metrics = Metrics()
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE))
 _generators: dict[GeneratorConfig, TelemetryGenerator] = {}
 
 
