@@ -15,7 +15,7 @@ TITLES ?= 500
 CAMPAIGNS ?= 50
 SEED ?= 42
 
-.PHONY: run test lint schema bench clean tf-check
+.PHONY: run test lint schema bench clean tf-check lambda-zip integration-test
 
 $(INSTALLED): python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +39,14 @@ tf-check:
 	bash scripts/tf-check.sh
 
 lint: $(INSTALLED)
-	cd python && ../$(BIN)/ruff check acme_gen tests bench
-	cd python && ../$(BIN)/ruff format --check acme_gen tests bench
+	cd python && ../$(BIN)/ruff check acme_gen tests bench ../scripts
+	cd python && ../$(BIN)/ruff format --check acme_gen tests bench ../scripts
 	cd python && ../$(BIN)/mypy
 	$(BIN)/python -m acme_gen.schema --check
+
+## lambda-zip: reproducible Lambda packages dist/acme-lambda-{arm64,x86_64}.zip
+lambda-zip: $(INSTALLED)
+	$(BIN)/python scripts/build_lambda_zip.py
 
 ## schema: regenerate terraform/schema/tables.json from the models
 schema: $(INSTALLED)

@@ -69,7 +69,7 @@ class ThrottlingKinesis:
         self.rng = random.Random(seed)
         self.refused = 0
 
-    def put_records(self, StreamName: str, Records: list[dict[str, Any]]) -> dict[str, Any]:  # noqa: N803
+    def put_records(self, StreamName: str, Records: list[dict[str, Any]]) -> dict[str, Any]:
         refuse = [self.rng.random() < self.share for _ in Records]
         accepted = [r for r, no in zip(Records, refuse, strict=True) if not no]
         real = (

@@ -157,10 +157,11 @@ def test_streamed_window_equals_backfilled_window(
     streamed = sorted(_stream_rows(local_aws, env["ACME_STREAM_NAME"]), key=lambda r: r["event_id"])
 
     out = tmp_path / "lake"
-    run_backfill("--events-per-day", str(SMALL.events_per_day), "--seed", str(SMALL.seed),
-                 "--customers", str(SMALL.customers), "--titles", str(SMALL.titles),
-                 "--campaigns", str(SMALL.campaigns), "--start", "2026-01-15T20:00",
-                 "--end", "2026-01-15T21:00", "--workers", "1", "--quiet", "--output-dir", out)  # fmt: skip
+    world_args = ["--customers", str(SMALL.customers), "--titles", str(SMALL.titles),
+                  "--campaigns", str(SMALL.campaigns), "--seed", str(SMALL.seed)]  # fmt: skip
+    run_backfill("--events-per-day", str(SMALL.events_per_day), *world_args,
+                 "--start", "2026-01-15T20:00", "--end", "2026-01-15T21:00", "--workers", "1",
+                 "--quiet", "--output-dir", out)  # fmt: skip
     table = ds.dataset(out / "telemetry", format="parquet").to_table()
     lo, hi = "2026-01-15T20:00:00.000Z", "2026-01-15T20:05:00.000Z"
     ts = table["event_timestamp"]

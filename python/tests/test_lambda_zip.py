@@ -1,0 +1,114 @@
+"""make lambda-zip: the x86_64 package runs both handlers on its own under CPython 3.13."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .aws import DUMMY_KEYS, REGION, LocalAws, read_stream
+from .conftest import SMALL
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+import build_lambda_zip  # noqa: E402
+
+
+def python313() -> str | None:
+    """A real CPython 3.13 (pyenv's shims refuse when 3.13 is not the selected version)."""
+    pyenv = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    candidates = sorted(glob.glob(f"{pyenv}/versions/3.13*/bin/python3.13"))
+    if candidates:
+        return candidates[-1]
+    found = shutil.which("python3.13")
+    return found if found and "/shims/" not in found else None
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_lambda_zip.build("x86_64", tmp_path_factory.mktemp("dist"))
+
+
+def test_zip_is_reproducible_and_lean(package: Path, tmp_path: Path) -> None:
+    again = build_lambda_zip.build("x86_64", tmp_path)
+    assert (
+        hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(package.read_bytes()).digest()
+    )
+    with zipfile.ZipFile(package) as z:
+        names = z.namelist()
+        assert sum(i.file_size for i in z.infolist()) < 250 * 2**20
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert package.stat().st_size < 50 * 2**20
+    assert names == sorted(names)
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    assert not [n for n in names if n.startswith(("pyarrow/", "duckdb/", "mimesis/"))]
+    assert "acme_gen/lambdas/producer.py" in names and "acme_gen/lake.py" not in names
+
+
+_RUN = """
+import json, os, sys, time
+t = time.perf_counter()
+from acme_gen.lambdas import generator, producer
+import_seconds = time.perf_counter() - t
+class Context:
+    function_name = "f"; memory_limit_in_mb = 512; aws_request_id = "r"
+    invoked_function_arn = "arn:aws:lambda:us-west-2:123456789012:function:f"
+    def get_remaining_time_in_millis(self): return 60000
+import numpy, pydantic
+assert "/site-packages/" not in numpy.__file__, numpy.__file__
+planned = generator.handler({"time": "2026-01-15T20:07:00Z"}, Context())
+chunk = json.loads(sys.argv[1])
+sent = producer.handler(chunk, Context())
+print(json.dumps({"import_seconds": import_seconds, "planned": planned, "sent": sent}))
+"""
+
+
+def test_handlers_run_from_the_unzipped_package_alone(
+    package: Path, tmp_path: Path, local_aws: LocalAws
+) -> None:
+    interpreter = python313()
+    if interpreter is None:
+        pytest.skip("no CPython 3.13 on this machine (pyenv install 3.13)")
+    root = tmp_path / "task"
+    with zipfile.ZipFile(package) as z:
+        z.extractall(root)
+    local_aws.client("kinesis").create_stream(StreamName="zip-stream", ShardCount=1)
+    lam = local_aws.client("lambda")
+    from .test_lambdas import _create_function
+
+    _create_function(local_aws, "zip-producer")
+    from acme_gen.lambdas.plan import Chunk
+
+    chunk = Chunk(config=SMALL, window_start_ms=1_768_507_200_000,
+                  window_end_ms=1_768_507_500_000, chunk=0, chunks=4)  # fmt: skip
+    env = {
+        "PATH": "/usr/bin:/bin", "PYTHONPATH": str(root), "HOME": str(tmp_path),
+        "AWS_ENDPOINT_URL": local_aws.endpoint, "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": DUMMY_KEYS["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": DUMMY_KEYS["aws_secret_access_key"],
+        "ACME_EVENTS_PER_DAY": str(SMALL.events_per_day), "ACME_SEED": str(SMALL.seed),
+        "ACME_CUSTOMERS": str(SMALL.customers), "ACME_TITLES": str(SMALL.titles),
+        "ACME_CAMPAIGNS": str(SMALL.campaigns), "ACME_STREAM_NAME": "zip-stream",
+        "ACME_PRODUCER_NAME": "zip-producer", "POWERTOOLS_SERVICE_NAME": "zip-test",
+    }  # fmt: skip
+    result = subprocess.run(
+        [interpreter, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {str(root)!r})\n{_RUN}",
+         json.dumps(chunk.payload())],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["planned"]["chunks"] >= 1
+    assert summary["sent"]["put"] == summary["sent"]["records"] > 0
+    assert summary["import_seconds"] < 1.0
+    delivered = list(read_stream(local_aws.client("kinesis"), "zip-stream"))
+    assert len(delivered) == summary["sent"]["put"]
+    del lam

@@ -1,0 +1,110 @@
+"""make lambda-zip: reproducible Lambda packages, dist/acme-lambda-{arm64,x86_64}.zip.
+
+Wheels for CPython 3.13 on the target architecture (pip --platform --only-binary), the
+acme_gen sources, no __pycache__, entries sorted with fixed timestamps and modes: the same
+inputs give the same bytes. pyarrow, DuckDB and mimesis stay out (the handlers need none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "python" / "acme_gen"
+PYTHON_VERSION = "3.13"
+PLATFORMS = {
+    "arm64": ["manylinux2014_aarch64", "manylinux_2_28_aarch64"],
+    "x86_64": ["manylinux2014_x86_64", "manylinux_2_28_x86_64"],
+}
+# What the handlers import, pinned to the versions this checkout was tested with.
+REQUIREMENTS = ["numpy", "pydantic", "orjson", "tzdata", "aws-lambda-powertools", "boto3"]
+# Modules only the lake side uses.
+EXCLUDED_MODULES = {"arrow.py", "lake.py", "dimensions.py", "query.py", "backfill.py"}
+MAX_ZIPPED = 50 * 1024 * 1024
+MAX_UNZIPPED = 250 * 1024 * 1024
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def pinned_requirements() -> list[str]:
+    return [f"{name}=={metadata.version(name)}" for name in REQUIREMENTS]
+
+
+def stage(arch: str, target: Path) -> None:
+    platforms = [arg for p in PLATFORMS[arch] for arg in ("--platform", p)]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--target", str(target), *platforms, "--implementation", "cp",
+         "--python-version", PYTHON_VERSION, "--only-binary=:all:", "--no-compile",
+         *pinned_requirements()],
+        check=True,
+    )  # fmt: skip
+    shutil.copytree(
+        PACKAGE, target / "acme_gen",
+        ignore=lambda d, names: [n for n in names if n == "__pycache__" or n.endswith(".pyc")
+                                 or (Path(d) == PACKAGE and n in EXCLUDED_MODULES)],
+    )  # fmt: skip
+    for junk in ("bin", "__pycache__"):
+        shutil.rmtree(target / junk, ignore_errors=True)
+    for cache in list(target.rglob("__pycache__")):
+        shutil.rmtree(cache)
+
+
+def write_zip(source: Path, zip_path: Path) -> tuple[int, int]:
+    """Deterministic zip of a directory; returns (zipped, unzipped) bytes."""
+    files = sorted(
+        (p for p in source.rglob("*") if p.is_file()),
+        key=lambda p: p.relative_to(source).as_posix(),
+    )
+    unzipped = 0
+    tmp = zip_path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(source).as_posix(), date_time=_EPOCH)
+            mode = 0o755 if os.access(path, os.X_OK) else 0o644
+            info.external_attr = (0o100000 | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = path.read_bytes()
+            unzipped += len(data)
+            z.writestr(info, data, compresslevel=9)
+    os.replace(tmp, zip_path)
+    return zip_path.stat().st_size, unzipped
+
+
+def build(arch: str, dist: Path) -> Path:
+    dist.mkdir(parents=True, exist_ok=True)
+    zip_path = dist / f"acme-lambda-{arch}.zip"
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = Path(tmp) / "package"
+        stage(arch, staged)
+        zipped, unzipped = write_zip(staged, zip_path)
+    if zipped > MAX_ZIPPED or unzipped > MAX_UNZIPPED:
+        zip_path.unlink()
+        raise SystemExit(f"error: {arch} package is {zipped / 2**20:.1f} MiB zipped, "
+                         f"{unzipped / 2**20:.1f} MiB unzipped: over Lambda's 50/250 MiB limits")  # fmt: skip
+    digest = hashlib.sha256(zip_path.read_bytes()).hexdigest()[:16]
+    print(f"{zip_path.relative_to(REPO) if zip_path.is_relative_to(REPO) else zip_path}: "
+          f"{zipped / 2**20:.1f} MiB zipped, {unzipped / 2**20:.1f} MiB unzipped, sha256 {digest}")  # fmt: skip
+    return zip_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--arch", choices=[*PLATFORMS, "all"], default="all")
+    parser.add_argument("--dist", type=Path, default=REPO / "dist")
+    args = parser.parse_args(argv)
+    for arch in PLATFORMS if args.arch == "all" else [args.arch]:
+        build(arch, args.dist)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
