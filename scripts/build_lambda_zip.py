@@ -41,17 +41,37 @@ def pinned_requirements() -> list[str]:
 def stage(arch: str, target: Path) -> None:
     platforms = [arg for p in PLATFORMS[arch] for arg in ("--platform", p)]
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--target", str(target), *platforms, "--implementation", "cp",
-         "--python-version", PYTHON_VERSION, "--only-binary=:all:", "--no-compile",
-         *pinned_requirements()],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            *platforms,
+            "--implementation",
+            "cp",
+            "--python-version",
+            PYTHON_VERSION,
+            "--only-binary=:all:",
+            "--no-compile",
+            *pinned_requirements(),
+        ],
         check=True,
-    )  # fmt: skip
+    )
     shutil.copytree(
-        PACKAGE, target / "acme_gen",
-        ignore=lambda d, names: [n for n in names if n == "__pycache__" or n.endswith(".pyc")
-                                 or (Path(d) == PACKAGE and n in EXCLUDED_MODULES)],
-    )  # fmt: skip
+        PACKAGE,
+        target / "acme_gen",
+        ignore=lambda d, names: [
+            n
+            for n in names
+            if n == "__pycache__"
+            or n.endswith(".pyc")
+            or (Path(d) == PACKAGE and n in EXCLUDED_MODULES)
+        ],
+    )
     for junk in ("bin", "__pycache__"):
         shutil.rmtree(target / junk, ignore_errors=True)
     for cache in list(target.rglob("__pycache__")):
@@ -88,11 +108,12 @@ def build(arch: str, dist: Path) -> Path:
         zipped, unzipped = write_zip(staged, zip_path)
     if zipped > MAX_ZIPPED or unzipped > MAX_UNZIPPED:
         zip_path.unlink()
-        raise SystemExit(f"error: {arch} package is {zipped / 2**20:.1f} MiB zipped, "
-                         f"{unzipped / 2**20:.1f} MiB unzipped: over Lambda's 50/250 MiB limits")  # fmt: skip
+        mib = f"{zipped / 2**20:.1f} MiB zipped, {unzipped / 2**20:.1f} MiB unzipped"
+        raise SystemExit(f"error: {arch} package is {mib}: over Lambda's 50/250 MiB limits")
     digest = hashlib.sha256(zip_path.read_bytes()).hexdigest()[:16]
-    print(f"{zip_path.relative_to(REPO) if zip_path.is_relative_to(REPO) else zip_path}: "
-          f"{zipped / 2**20:.1f} MiB zipped, {unzipped / 2**20:.1f} MiB unzipped, sha256 {digest}")  # fmt: skip
+    shown = zip_path.relative_to(REPO) if zip_path.is_relative_to(REPO) else zip_path
+    mib = f"{zipped / 2**20:.1f} MiB zipped, {unzipped / 2**20:.1f} MiB unzipped"
+    print(f"{shown}: {mib}, sha256 {digest}")
     return zip_path
 
 
