@@ -11,7 +11,6 @@ import argparse
 import json
 import math
 import os
-import shutil
 import signal
 import sys
 import time
@@ -23,10 +22,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
+import pyarrow.fs as pafs
 from pydantic import ValidationError
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.generator import TelemetryGenerator, events_per_day_for_total
+from acme_gen.lake import STAGING_DIR, Lake, partition_path
 from acme_gen.schema import TABLE_DIRS
 from acme_gen.traffic import HOUR_MS
 from acme_gen.world import build_world
@@ -119,7 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=_positive_int, default=os.cpu_count() or 1,
         help="processes (default: number of cores)",
     )  # fmt: skip
-    parser.add_argument("--output-dir", type=Path, default=Path("output"), help="default ./output")
+    parser.add_argument(
+        "--output-dir",
+        default="output",
+        help="lake root: a directory or s3://bucket[/prefix] (./output)",
+    )
+    parser.add_argument("--endpoint-url", help="S3/Glue endpoint, e.g. a local AWS server")
+    parser.add_argument("--region", default=None, help="AWS region for s3:// and Glue")
+    parser.add_argument(
+        "--glue-database", help="register the written partitions in this Glue database (s3:// only)"
+    )
     parser.add_argument(
         "--overwrite", action="store_true",
         help="replace a dataset in --output-dir made with different arguments",
@@ -133,11 +143,17 @@ class BackfillPlan:
     config: GeneratorConfig
     start_ms: int
     end_ms: int
-    output: Path
+    output: str
     workers: int
     telemetry: int | None
     overwrite: bool
     quiet: bool
+    endpoint_url: str | None = None
+    region: str | None = None
+    glue_database: str | None = None
+
+    def lake(self) -> Lake:
+        return Lake(self.output, self.endpoint_url, self.region)
 
     def manifest(self) -> dict[str, Any]:
         return {
@@ -189,39 +205,52 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise UsageError(f"{err['loc'][0]}: {err['msg']}") from None
-    plan = BackfillPlan(config, start_ms, end_ms, args.output_dir, args.workers, telemetry,
-                        args.overwrite, args.quiet)  # fmt: skip
+    if args.glue_database and not str(args.output_dir).startswith("s3://"):
+        raise UsageError("--glue-database needs an s3:// --output-dir")
+    plan = BackfillPlan(config, start_ms, end_ms, str(args.output_dir), args.workers, telemetry,
+                        args.overwrite, args.quiet, args.endpoint_url, args.region,
+                        args.glue_database)  # fmt: skip
     _check_output(plan)
     return plan
 
 
 def _check_output(plan: BackfillPlan) -> None:
-    out = plan.output
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--output-dir {out} exists and is not a directory")
-    ancestor = out
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
-        raise UsageError(f"--output-dir {out} is not writable")
-    if (out / MANIFEST).exists():
-        existing = _read_manifest(out)
+    lake = plan.lake()
+    if lake.is_s3:
+        bucket = lake.root.split("/")[0]
+        try:
+            found = lake.fs.get_file_info(bucket).type != pafs.FileType.NotFound
+        except OSError as exc:
+            raise UsageError(f"cannot reach {plan.output}: {str(exc).splitlines()[0]}") from None
+        if not found:
+            raise UsageError(f"bucket {bucket} does not exist")
+    else:
+        out = Path(plan.output)
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--output-dir {out} exists and is not a directory")
+        ancestor = out
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+        if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+            raise UsageError(f"--output-dir {out} is not writable")
+    if lake.exists(MANIFEST):
+        existing = _read_manifest(lake)
         if existing != plan.manifest() and not plan.overwrite:
             raise UsageError(
-                f"{out} holds a dataset made with different arguments "
+                f"{plan.output} holds a dataset made with different arguments "
                 f"({_describe_difference(existing, plan.manifest())}); "
                 "use --overwrite to replace it or choose another --output-dir"
             )
-    elif (
-        out.exists() and any((out / d).exists() for d in TABLE_DIRS.values()) and not plan.overwrite
-    ):
-        raise UsageError(f"{out} holds data without a {MANIFEST}; use --overwrite to replace it")
+    elif any(lake.exists(d) for d in TABLE_DIRS.values()) and not plan.overwrite:
+        raise UsageError(
+            f"{plan.output} holds data without a {MANIFEST}; use --overwrite to replace it"
+        )
 
 
-def _read_manifest(out: Path) -> Any:
+def _read_manifest(lake: Lake) -> Any:
     try:
-        return json.loads((out / MANIFEST).read_text())
-    except (OSError, ValueError):
+        return json.loads(lake.read_text(MANIFEST) or "null")
+    except ValueError:
         return None
 
 
@@ -251,15 +280,23 @@ def _init_worker(
     _worker_generator = generator or TelemetryGenerator(plan.config)
 
 
-def telemetry_file(plan: BackfillPlan, hour_ms: int) -> Path:
-    from acme_gen.lake import partition_path
-
+def telemetry_file(plan: BackfillPlan, hour_ms: int) -> str:
+    """The hour's file, relative to the lake root."""
     stamp = datetime.fromtimestamp(hour_ms / 1000, tz=UTC)
     name = f"backfill-{stamp:%Y%m%d%H}-{plan.config.fingerprint()[:8]}.parquet"
-    return plan.output / TABLE_DIRS["streaming_events"] / partition_path(hour_ms) / name
+    return f"{TABLE_DIRS['streaming_events']}/{partition_path(hour_ms)}/{name}"
 
 
 _worker_encoder: Any = None
+_worker_lake_cache: Lake | None = None
+
+
+def _worker_lake() -> Lake:
+    global _worker_lake_cache
+    assert _worker_plan is not None
+    if _worker_lake_cache is None or _worker_lake_cache.uri != _worker_plan.output:
+        _worker_lake_cache = _worker_plan.lake()
+    return _worker_lake_cache
 
 
 def _encoder(gen: TelemetryGenerator) -> Any:
@@ -274,8 +311,6 @@ def _encoder(gen: TelemetryGenerator) -> Any:
 
 def _generate_hour(hour_ms: int) -> tuple[int, int]:
     """Write one hour partition; returns (events, bytes)."""
-    from acme_gen.lake import write_parquet
-
     assert _worker_generator is not None and _worker_plan is not None
     gen, plan = _worker_generator, _worker_plan
     lo, hi = max(hour_ms, plan.start_ms), min(hour_ms + HOUR_MS, plan.end_ms)
@@ -285,23 +320,20 @@ def _generate_hour(hour_ms: int) -> tuple[int, int]:
     bounds = [(max(lo, hour_ms + i * step_ms), min(hi, hour_ms + (i + 1) * step_ms))
               for i in range(steps)]  # fmt: skip
     tables = (encoder.events_table(gen.window(a, b)) for a, b in bounds if a < b)
-    return write_parquet(telemetry_file(plan, hour_ms), tables, "streaming_events", plan.output)
+    return _worker_lake().write_parquet(telemetry_file(plan, hour_ms), tables, "streaming_events")
 
 
-def _write_dimensions(plan: BackfillPlan, world_gen: TelemetryGenerator) -> int:
+def _write_dimensions(plan: BackfillPlan, lake: Lake, world_gen: TelemetryGenerator) -> int:
     from acme_gen.dimensions import dimension_tables
-    from acme_gen.lake import write_parquet
 
-    pending = [t for t in ("customers", "titles", "campaigns")
-               if not (plan.output / TABLE_DIRS[t] / f"{t}.parquet").exists()]  # fmt: skip
+    def path(table: str) -> str:
+        return f"{TABLE_DIRS[table]}/{table}.parquet"
+
+    pending = [t for t in ("customers", "titles", "campaigns") if not lake.exists(path(t))]
     if not pending:
         return 0
-    written = 0
-    for name, table in dimension_tables(world_gen.world).items():
-        if name in pending:
-            path = plan.output / TABLE_DIRS[name] / f"{name}.parquet"
-            written += write_parquet(path, [table], name, plan.output)[1]
-    return written
+    tables = dimension_tables(world_gen.world)
+    return sum(lake.write_parquet(path(name), [tables[name]], name)[1] for name in pending)
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -326,20 +358,19 @@ def _run_tasks(
 
 
 def run(plan: BackfillPlan) -> dict[str, Any]:
-    from acme_gen.lake import clear_staging
-
-    out = plan.output
-    if plan.overwrite and _read_manifest(out) != plan.manifest():
-        _remove_dataset(out)
-    out.mkdir(parents=True, exist_ok=True)
-    clear_staging(out)
-    (out / MANIFEST).write_text(json.dumps(plan.manifest(), indent=2) + "\n")
+    lake = plan.lake()
+    if plan.overwrite and _read_manifest(lake) != plan.manifest():
+        _remove_dataset(lake)
+    if not lake.is_s3:
+        Path(plan.output).mkdir(parents=True, exist_ok=True)
+    lake.clear_staging()
+    lake.write_bytes(MANIFEST, (json.dumps(plan.manifest(), indent=2) + "\n").encode())
 
     began = time.perf_counter()
     generator = TelemetryGenerator(plan.config)
-    dim_bytes = _write_dimensions(plan, generator)
+    dim_bytes = _write_dimensions(plan, lake, generator)
     hours = plan.hours()
-    todo = [h for h in hours if not telemetry_file(plan, h).exists()]
+    todo = [h for h in hours if not lake.exists(telemetry_file(plan, h))]
     skipped = len(hours) - len(todo)
     events = size = partitions = 0
     progress = _progress(len(todo), plan.quiet)
@@ -353,12 +384,14 @@ def run(plan: BackfillPlan) -> dict[str, Any]:
     finally:
         signal.signal(signal.SIGTERM, previous)
         progress.close()
-        clear_staging(out)
+        lake.clear_staging()
+    registered = _register_partitions(plan, lake, hours) if plan.glue_database else 0
     elapsed = time.perf_counter() - began
     return {
         "events": events,
         "partitions": partitions,
         "skipped_partitions": skipped,
+        "registered_partitions": registered,
         "bytes": size + dim_bytes,
         "seconds": elapsed,
         "events_per_second": events / elapsed if elapsed > 0 else 0.0,
@@ -366,13 +399,23 @@ def run(plan: BackfillPlan) -> dict[str, Any]:
     }
 
 
-def _remove_dataset(out: Path) -> None:
-    """Remove only what a backfill writes; other files in the directory are left alone."""
-    from acme_gen.lake import STAGING_DIR
+def _register_partitions(plan: BackfillPlan, lake: Lake, hours: list[int]) -> int:
+    """Add every hour that has a file to the Glue table (idempotent: existing ones stay)."""
+    import boto3
 
-    for d in [*TABLE_DIRS.values(), STAGING_DIR]:
-        shutil.rmtree(out / d, ignore_errors=True)
-    (out / MANIFEST).unlink(missing_ok=True)
+    from acme_gen.catalog import register_partitions
+
+    assert plan.glue_database is not None
+    glue = boto3.client("glue", endpoint_url=plan.endpoint_url, region_name=plan.region)
+    written = [h for h in hours if lake.exists(telemetry_file(plan, h))]
+    location = lake.url(TABLE_DIRS["streaming_events"])
+    return register_partitions(glue, plan.glue_database, "streaming_events", location, written)
+
+
+def _remove_dataset(lake: Lake) -> None:
+    """Remove only what a backfill writes; other files in the directory are left alone."""
+    for d in [*TABLE_DIRS.values(), STAGING_DIR, MANIFEST]:
+        lake.remove(d)
 
 
 class _NoProgress:
@@ -410,6 +453,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{summary['bytes'] / 1e6:,.1f} MB, in {summary['seconds']:.1f} s: "
             f"{summary['events_per_second']:,.0f} events/s with {plan.workers} worker(s) "
             f"-> {plan.output}"
+            + (
+                f"; {summary['registered_partitions']} partitions in Glue"
+                if plan.glue_database
+                else ""
+            )
         )
     return 0
 

@@ -1,21 +1,21 @@
-"""The local lake: Hive-partitioned Parquet files, each either complete or absent.
+"""The lake: Hive-partitioned Parquet on the local disk or on S3, each file complete or absent.
 
-Files are written into a hidden staging directory inside the lake and renamed into place,
-so a reader (or a killed run) never sees half a file; readers and Athena skip the
-dot-prefixed staging directory.
+Local files are written into a hidden staging directory inside the lake and renamed into
+place, so a reader (or a killed run) never sees half a file; readers and Athena skip the
+dot-prefixed staging directory. On S3 a file is built in memory and sent in one PUT, which
+S3 makes visible only once complete.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
 from collections.abc import Iterable
-from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 STAGING_DIR = ".staging"
@@ -23,9 +23,9 @@ STAGING_DIR = ".staging"
 # Dictionary-encode only columns with few distinct values per file (and the ids that repeat
 # within a session); statistics only where they help pruning. UUID columns get neither.
 DICTIONARY_COLUMNS = [
-    "event_type", "customer_id", "title_id", "session_id", "device_id", "title_type", "device_type",
-    "device_os", "app_version", "quality", "ip_address", "isp", "connection_type", "country",
-    "state", "city",
+    "event_type", "customer_id", "title_id", "session_id", "device_id", "title_type",
+    "device_type", "device_os", "app_version", "quality", "ip_address", "isp",
+    "connection_type", "country", "state", "city",
 ]  # fmt: skip
 STATISTICS_COLUMNS = ["event_timestamp", "event_type", "customer_id", "title_id"]
 
@@ -48,35 +48,95 @@ def partition_path(hour_start_ms: int) -> str:
     return f"year={t:%Y}/month={t:%m}/day={t:%d}/hour={t:%H}"
 
 
-def write_parquet(
-    final_path: Path, tables: Iterable[pa.Table], table_name: str, lake: Path
-) -> tuple[int, int]:
-    """Write row groups to a staged file, then rename it into place. Returns (rows, bytes);
-    writes nothing and returns (0, 0) when there are no rows."""
-    staging = lake / STAGING_DIR
-    staging.mkdir(parents=True, exist_ok=True)
-    tmp = staging / f"{final_path.name}.{uuid.uuid4().hex}.tmp"
-    rows = 0
-    try:
+def s3_filesystem(endpoint_url: str | None = None, region: str | None = None) -> pafs.FileSystem:
+    """pyarrow's S3 filesystem; `endpoint_url` points it at an S3-compatible server."""
+    options: dict[str, object] = {"region": region} if region else {}
+    if endpoint_url:
+        parsed = urlparse(endpoint_url)
+        options.update(endpoint_override=parsed.netloc, scheme=parsed.scheme or "https")
+    return pafs.S3FileSystem(**options)
+
+
+class Lake:
+    """A lake root: a local directory or s3://bucket[/prefix]."""
+
+    def __init__(self, uri: str | Path, endpoint_url: str | None = None, region: str | None = None):
+        text = str(uri)
+        self.is_s3 = text.startswith("s3://")
+        if self.is_s3:
+            self.fs = s3_filesystem(endpoint_url, region)
+            self.root = text[len("s3://") :].rstrip("/")
+        else:
+            self.fs = pafs.LocalFileSystem()
+            self.root = str(Path(text).absolute())
+        self.uri = text
+
+    def __str__(self) -> str:
+        return self.uri
+
+    def path(self, relative: str) -> str:
+        return f"{self.root}/{relative}"
+
+    def url(self, relative: str) -> str:
+        """The location as Glue and Athena name it."""
+        return f"s3://{self.path(relative)}" if self.is_s3 else self.path(relative)
+
+    def exists(self, relative: str) -> bool:
+        return bool(self.fs.get_file_info(self.path(relative)).type != pafs.FileType.NotFound)
+
+    def read_text(self, relative: str) -> str | None:
+        try:
+            with self.fs.open_input_stream(self.path(relative)) as f:
+                return bytes(f.read()).decode()
+        except (FileNotFoundError, OSError):
+            return None
+
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        if self.is_s3:
+            with self.fs.open_output_stream(self.path(relative)) as out:
+                out.write(data)
+            return
+        final = Path(self.path(relative))
+        staging = Path(self.path(STAGING_DIR))
+        staging.mkdir(parents=True, exist_ok=True)
+        tmp = staging / f"{final.name}.{uuid.uuid4().hex}.tmp"
+        try:
+            tmp.write_bytes(data)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            tmp.replace(final)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def write_parquet(
+        self, relative: str, tables: Iterable[pa.Table], table_name: str
+    ) -> tuple[int, int]:
+        """Write the tables as row groups of one file. Returns (rows, bytes); writes nothing
+        and returns (0, 0) when there are no rows."""
+        sink = pa.BufferOutputStream()
         writer: pq.ParquetWriter | None = None
+        rows = 0
         for table in tables:
             if table.num_rows == 0:
                 continue
             if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema, **parquet_options(table_name))
+                writer = pq.ParquetWriter(sink, table.schema, **parquet_options(table_name))
             writer.write_table(table)
             rows += table.num_rows
         if writer is None:
             return 0, 0
         writer.close()
-        final_path.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, final_path)
-        return rows, final_path.stat().st_size
-    finally:
-        with suppress(FileNotFoundError):
-            tmp.unlink()
+        data = sink.getvalue().to_pybytes()
+        self.write_bytes(relative, data)
+        return rows, len(data)
 
+    def remove(self, relative: str) -> None:
+        info = self.fs.get_file_info(self.path(relative))
+        if info.type == pafs.FileType.Directory:
+            self.fs.delete_dir(self.path(relative))
+        elif info.type == pafs.FileType.File:
+            self.fs.delete_file(self.path(relative))
 
-def clear_staging(lake: Path) -> None:
-    """Remove what an interrupted run left in staging (never a finished file)."""
-    shutil.rmtree(lake / STAGING_DIR, ignore_errors=True)
+    def clear_staging(self) -> None:
+        """Remove what an interrupted local run left in staging (never a finished file)."""
+        if not self.is_s3:
+            self.remove(STAGING_DIR)
