@@ -150,3 +150,17 @@ class KinesisProducer:
                 report.error_codes.update(res["ErrorCode"] for res in results if "ErrorCode" in res)
                 return
             pending = failed
+
+
+def read_records(client: Any, stream_name: str) -> Iterator[dict[str, Any]]:
+    """Every record in every shard of the stream, oldest first per shard, until caught up."""
+    for shard in client.list_shards(StreamName=stream_name)["Shards"]:
+        iterator = client.get_shard_iterator(
+            StreamName=stream_name, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        while iterator:
+            response = client.get_records(ShardIterator=iterator, Limit=10_000)
+            yield from response["Records"]
+            if not response["Records"]:
+                break
+            iterator = response.get("NextShardIterator")

@@ -18,6 +18,7 @@ from typing import NoReturn
 
 import duckdb
 
+from acme_gen.lake import Lake
 from acme_gen.models import PARTITION_KEYS
 from acme_gen.schema import DATABASE, TABLE_DIRS
 
@@ -49,8 +50,13 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def connect(lake: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the lake's tables as views."""
+def connect(
+    lake: str | Path, endpoint_url: str | None = None, region: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake's tables as views; `lake` is a directory or
+    s3://bucket[/prefix] (read through pyarrow's S3 filesystem, so no DuckDB extension)."""
+    if str(lake).startswith("s3://"):
+        return _connect_s3(Lake(str(lake), endpoint_url, region))
     lake = Path(lake)
     telemetry = lake / TABLE_DIRS["streaming_events"]
     if not any(telemetry.glob("year=*/month=*/day=*/hour=*/*.parquet")):
@@ -74,6 +80,39 @@ def connect(lake: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _connect_s3(lake: Lake) -> duckdb.DuckDBPyConnection:
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    partitioning = ds.partitioning(
+        pa.schema([(k, pa.string()) for k in PARTITION_KEYS]), flavor="hive"
+    )
+    events = ds.dataset(
+        lake.path(TABLE_DIRS["streaming_events"]),
+        filesystem=lake.fs,
+        format="parquet",
+        partitioning=partitioning,
+        exclude_invalid_files=False,
+    )
+    if not events.files:
+        raise LakeError(
+            f"no telemetry Parquet files under {lake.url(TABLE_DIRS['streaming_events'])}"
+        )
+    con = duckdb.connect()
+    con.execute(f"CREATE SCHEMA {DATABASE}")
+    con.register("_streaming_events", events)
+    con.execute(f"CREATE VIEW {DATABASE}.streaming_events AS SELECT * FROM _streaming_events")
+    for table in ("customers", "titles", "campaigns"):
+        if lake.exists(TABLE_DIRS[table]):
+            con.register(
+                f"_{table}",
+                ds.dataset(lake.path(TABLE_DIRS[table]), filesystem=lake.fs, format="parquet"),
+            )
+            con.execute(f"CREATE VIEW {DATABASE}.{table} AS SELECT * FROM _{table}")
+    con.execute(f"SET schema = '{DATABASE}'")
+    return con
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         print(f"error: {message}", file=sys.stderr)
@@ -81,9 +120,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(prog="python -m acme_gen.query", description=__doc__,
-                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    parser.add_argument("--lake", type=Path, default=Path("output"), help="lake root (./output)")
+    parser = _Parser(
+        prog="python -m acme_gen.query",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--lake", default="output", help="lake root: directory or s3://bucket")
+    parser.add_argument("--endpoint-url", help="S3 endpoint, e.g. a local AWS server")
+    parser.add_argument("--region", default=None)
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("sql", nargs="?", help="SQL to run")
     what.add_argument("--file", type=Path, help="run the SQL in this file")
@@ -91,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-rows", type=int, default=40, help="rows to print per result")
     args = parser.parse_args(argv)
     try:
-        con = connect(args.lake)
+        con = connect(args.lake, args.endpoint_url, args.region)
         if args.examples:
             queries = [(q.title, q.sql) for q in example_queries()]
         elif args.file:

@@ -105,16 +105,19 @@ _ARROW_BY_GLUE = {
 }
 
 
+def arrow_type(glue: str) -> pa.DataType:
+    import pyarrow as pa
+
+    return getattr(pa, _ARROW_BY_GLUE[glue])()
+
+
 def arrow_schema(model: type[BaseModel]) -> pa.Schema:
     """Arrow types of the model's columns. Every field is nullable (Parquet OPTIONAL), as
     Firehose and Athena write them, so files from either path share one physical schema."""
     import pyarrow as pa
 
     return pa.schema(
-        [
-            pa.field(name, getattr(pa, _ARROW_BY_GLUE[glue_type(f)])())
-            for name, f in model.model_fields.items()
-        ]
+        [pa.field(name, arrow_type(glue_type(f))) for name, f in model.model_fields.items()]
     )
 
 

@@ -11,6 +11,8 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
+from acme_gen.kinesis import read_records
+
 REGION = "us-west-2"
 DUMMY_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
@@ -41,14 +43,4 @@ class LocalAws:
 
 
 def read_stream(kinesis: Any, stream_name: str) -> Iterator[dict[str, Any]]:
-    """Every record in every shard, from the start."""
-    for shard in kinesis.list_shards(StreamName=stream_name)["Shards"]:
-        iterator = kinesis.get_shard_iterator(
-            StreamName=stream_name, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        while iterator:
-            response = kinesis.get_records(ShardIterator=iterator, Limit=10_000)
-            yield from response["Records"]
-            if not response["Records"]:
-                break
-            iterator = response.get("NextShardIterator")
+    return read_records(kinesis, stream_name)

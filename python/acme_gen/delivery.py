@@ -1,0 +1,161 @@
+"""A local stand-in for Firehose: read a Kinesis stream, convert the JSON records with the
+Glue table's schema, and write Parquet into the bucket under the same event-time layout.
+
+    python -m acme_gen.delivery --stream-name acme-telemetry-stream \\
+        --bucket acme-telemetry-data-123456789012-us-west-2 --endpoint-url http://127.0.0.1:5000
+
+It reads every shard from the oldest record until caught up, then exits; file names derive
+from the first sequence number, so a re-run rewrites the same files. As in Firehose, a
+record that does not fit the schema goes to the error prefix, with its raw data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import orjson
+import pyarrow as pa
+
+from acme_gen.kinesis import read_records
+from acme_gen.lake import Lake
+from acme_gen.schema import arrow_type
+
+_CONVERSION_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, TypeError, OverflowError)
+
+
+@dataclass
+class DeliverySummary:
+    delivered: int = 0
+    failed: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def glue_schema(glue: Any, database: str, table: str) -> pa.Schema:
+    columns = glue.get_table(DatabaseName=database, Name=table)["Table"]["StorageDescriptor"][
+        "Columns"
+    ]
+    return pa.schema([pa.field(c["Name"], arrow_type(c["Type"])) for c in columns])
+
+
+def _hour_key(row: Any) -> str:
+    """'YYYY-MM-DDTHH' of the record's own event_timestamp (Firehose's partition query)."""
+    stamp = row.get("event_timestamp") if isinstance(row, dict) else None
+    if not isinstance(stamp, str) or len(stamp) < 13 or stamp[4] != "-" or stamp[10] != "T":
+        raise ValueError("event_timestamp missing or not ISO 8601")
+    return stamp[:13]
+
+
+def convert(
+    records: list[bytes], schema: pa.Schema
+) -> tuple[dict[str, pa.Table], list[tuple[bytes, str]]]:
+    """Records grouped by event hour as tables of `schema`, and the (raw, reason) failures."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    failures: list[tuple[bytes, str]] = []
+    for raw in records:
+        try:
+            row = orjson.loads(raw)
+            groups[_hour_key(row)].append(row)
+        except (orjson.JSONDecodeError, ValueError) as exc:
+            failures.append((raw, str(exc)))
+    tables = {}
+    for hour, rows in groups.items():
+        try:
+            tables[hour] = pa.Table.from_pylist(rows, schema=schema)
+            continue
+        except _CONVERSION_ERRORS:
+            pass
+        good = []  # slow path: find the rows that do not fit
+        for row in rows:
+            try:
+                pa.Table.from_pylist([row], schema=schema)
+                good.append(row)
+            except _CONVERSION_ERRORS as exc:
+                failures.append((orjson.dumps(row), str(exc).splitlines()[0]))
+        if good:
+            tables[hour] = pa.Table.from_pylist(good, schema=schema)
+    return tables, failures
+
+
+def deliver(
+    kinesis: Any,
+    glue: Any,
+    lake: Lake,
+    stream_name: str,
+    database: str,
+    table: str,
+    prefix: str = "telemetry/",
+    error_prefix: str = "errors/",
+) -> DeliverySummary:
+    records = list(read_records(kinesis, stream_name))
+    summary = DeliverySummary()
+    if not records:
+        return summary
+    first = records[0]["SequenceNumber"]
+    tables, failures = convert([r["Data"] for r in records], glue_schema(glue, database, table))
+    for hour, events in sorted(tables.items()):
+        y, m, d, h = hour[0:4], hour[5:7], hour[8:10], hour[11:13]
+        key = f"{prefix}year={y}/month={m}/day={d}/hour={h}/{stream_name}-delivery-{first}.parquet"
+        lake.write_parquet(key, [events], "streaming_events")
+        summary.delivered += events.num_rows
+        summary.files.append(key)
+    if failures:
+        body = b"".join(
+            orjson.dumps(
+                {
+                    "rawData": base64.b64encode(raw).decode(),
+                    "errorCode": "DataFormatConversion.Failed",
+                    "errorMessage": reason,
+                }
+            )
+            + b"\n"
+            for raw, reason in failures
+        )
+        key = f"{error_prefix}format-conversion-failed/{stream_name}-errors-{first}.json"
+        lake.write_bytes(key, body)
+        summary.failed = len(failures)
+        summary.files.append(key)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m acme_gen.delivery",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--stream-name", required=True)
+    parser.add_argument("--bucket", required=True, help="bucket (or s3://bucket/prefix) to write")
+    parser.add_argument("--database", default="acme_telemetry")
+    parser.add_argument("--table", default="streaming_events")
+    parser.add_argument("--endpoint-url", help="AWS endpoint, e.g. a local server")
+    parser.add_argument("--region", default=None)
+    args = parser.parse_args(argv)
+    session = boto3.session.Session(region_name=args.region)
+    root = args.bucket if args.bucket.startswith("s3://") else f"s3://{args.bucket}"
+    try:
+        summary = deliver(
+            session.client("kinesis", endpoint_url=args.endpoint_url),
+            session.client("glue", endpoint_url=args.endpoint_url),
+            Lake(root, args.endpoint_url, session.region_name),
+            args.stream_name,
+            args.database,
+            args.table,
+        )
+    except Exception as exc:  # one line for any AWS or conversion failure
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    print(
+        f"delivered {summary.delivered:,} records in {len(summary.files)} files; "
+        f"{summary.failed:,} to the error prefix"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
