@@ -31,6 +31,7 @@ run: $(INSTALLED)
 	$(BIN)/python -m acme_gen.query --lake $(OUTPUT) --examples
 
 ## test: lint, type-check, check derived artefacts, Terraform checks, the whole suite
+## (unit, adapter and integration tests)
 test: lint tf-check
 	cd python && ../$(BIN)/python -m pytest -q
 
@@ -43,6 +44,10 @@ lint: $(INSTALLED)
 	cd python && ../$(BIN)/ruff format --check acme_gen tests bench ../scripts
 	cd python && ../$(BIN)/mypy
 	$(BIN)/python -m acme_gen.schema --check
+
+## integration-test: apply terraform/ to a local AWS server (moto) and run the pipeline through it
+integration-test: $(INSTALLED)
+	cd python && ../$(BIN)/python -m pytest -q -m integration tests/integration
 
 ## lambda-zip: reproducible Lambda packages dist/acme-lambda-{arm64,x86_64}.zip
 lambda-zip: $(INSTALLED)

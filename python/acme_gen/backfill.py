@@ -33,6 +33,8 @@ from acme_gen.traffic import HOUR_MS
 from acme_gen.world import build_world
 
 MANIFEST = "_acme_manifest.json"
+BACKFILL_PREFIX = "backfill-"  # telemetry file names; Firehose's never start so
+DIMENSIONS = ("customers", "titles", "campaigns")
 DEFAULT_TELEMETRY = 1_000_000
 DEFAULT_DAYS = 7
 # Rows per row group / generation step: keeps memory flat however large an hour is.
@@ -241,7 +243,7 @@ def _check_output(plan: BackfillPlan) -> None:
                 f"({_describe_difference(existing, plan.manifest())}); "
                 "use --overwrite to replace it or choose another --output-dir"
             )
-    elif any(lake.exists(d) for d in TABLE_DIRS.values()) and not plan.overwrite:
+    elif any(lake.exists(TABLE_DIRS[t]) for t in DIMENSIONS) and not plan.overwrite:
         raise UsageError(
             f"{plan.output} holds data without a {MANIFEST}; use --overwrite to replace it"
         )
@@ -283,7 +285,7 @@ def _init_worker(
 def telemetry_file(plan: BackfillPlan, hour_ms: int) -> str:
     """The hour's file, relative to the lake root."""
     stamp = datetime.fromtimestamp(hour_ms / 1000, tz=UTC)
-    name = f"backfill-{stamp:%Y%m%d%H}-{plan.config.fingerprint()[:8]}.parquet"
+    name = f"{BACKFILL_PREFIX}{stamp:%Y%m%d%H}-{plan.config.fingerprint()[:8]}.parquet"
     return f"{TABLE_DIRS['streaming_events']}/{partition_path(hour_ms)}/{name}"
 
 
@@ -329,7 +331,7 @@ def _write_dimensions(plan: BackfillPlan, lake: Lake, world_gen: TelemetryGenera
     def path(table: str) -> str:
         return f"{TABLE_DIRS[table]}/{table}.parquet"
 
-    pending = [t for t in ("customers", "titles", "campaigns") if not lake.exists(path(t))]
+    pending = [t for t in DIMENSIONS if not lake.exists(path(t))]
     if not pending:
         return 0
     tables = dimension_tables(world_gen.world)
@@ -413,9 +415,11 @@ def _register_partitions(plan: BackfillPlan, lake: Lake, hours: list[int]) -> in
 
 
 def _remove_dataset(lake: Lake) -> None:
-    """Remove only what a backfill writes; other files in the directory are left alone."""
-    for d in [*TABLE_DIRS.values(), STAGING_DIR, MANIFEST]:
+    """Remove only what a backfill writes: its manifest, the dimension tables and the
+    backfill-* telemetry files. Events others delivered (Firehose) and files of your own stay."""
+    for d in [*(TABLE_DIRS[t] for t in DIMENSIONS), STAGING_DIR, MANIFEST]:
         lake.remove(d)
+    lake.remove_files(TABLE_DIRS["streaming_events"], prefix=BACKFILL_PREFIX)
 
 
 class _NoProgress:

@@ -23,10 +23,23 @@ STAGING_DIR = ".staging"
 # Dictionary-encode only columns with few distinct values per file (and the ids that repeat
 # within a session); statistics only where they help pruning. UUID columns get neither.
 DICTIONARY_COLUMNS = [
-    "event_type", "customer_id", "title_id", "session_id", "device_id", "title_type",
-    "device_type", "device_os", "app_version", "quality", "ip_address", "isp",
-    "connection_type", "country", "state", "city",
-]  # fmt: skip
+    "event_type",
+    "customer_id",
+    "title_id",
+    "session_id",
+    "device_id",
+    "title_type",
+    "device_type",
+    "device_os",
+    "app_version",
+    "quality",
+    "ip_address",
+    "isp",
+    "connection_type",
+    "country",
+    "state",
+    "city",
+]
 STATISTICS_COLUMNS = ["event_timestamp", "event_type", "customer_id", "title_id"]
 
 
@@ -135,6 +148,22 @@ class Lake:
             self.fs.delete_dir(self.path(relative))
         elif info.type == pafs.FileType.File:
             self.fs.delete_file(self.path(relative))
+
+    def remove_files(self, directory: str, prefix: str) -> None:
+        """Delete the files under `directory` whose names start with `prefix`, and on disk
+        the partition directories that leaves empty."""
+        selector = pafs.FileSelector(self.path(directory), allow_not_found=True, recursive=True)
+        infos = self.fs.get_file_info(selector)
+        for info in infos:
+            if info.type == pafs.FileType.File and info.base_name.startswith(prefix):
+                self.fs.delete_file(info.path)
+        if not self.is_s3:
+            dirs = sorted(
+                (i.path for i in infos if i.type == pafs.FileType.Directory), key=len, reverse=True
+            )
+            for d in dirs:
+                if not any(Path(d).iterdir()):
+                    Path(d).rmdir()
 
     def clear_staging(self) -> None:
         """Remove what an interrupted local run left in staging (never a finished file)."""

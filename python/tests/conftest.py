@@ -57,3 +57,12 @@ def local_aws() -> Iterator[LocalAws]:
     aws = LocalAws()
     yield aws
     aws.stop()
+
+
+@pytest.fixture(scope="session")
+def lambda_zip_x86_64(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The x86_64 package, built once per session by the same code as `make lambda-zip`."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    import build_lambda_zip
+
+    return build_lambda_zip.build("x86_64", tmp_path_factory.mktemp("dist"))

@@ -33,8 +33,8 @@ def python313() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_lambda_zip.build("x86_64", tmp_path_factory.mktemp("dist"))
+def package(lambda_zip_x86_64: Path) -> Path:
+    return lambda_zip_x86_64
 
 
 def test_zip_is_reproducible_and_lean(package: Path, tmp_path: Path) -> None:
