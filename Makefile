@@ -57,9 +57,11 @@ lambda-zip: $(INSTALLED)
 schema: $(INSTALLED)
 	$(BIN)/python -m acme_gen.schema
 
-## bench: throughput and memory of the backfill against a naive per-row baseline
+## bench: backfill throughput and memory against a naive per-row baseline; stream serialisation
+## and a Lambda-sized window against a local Kinesis
 bench: $(INSTALLED)
 	$(BIN)/python python/bench/bench_backfill.py
+	$(BIN)/python python/bench/bench_stream.py
 
 clean:
 	rm -rf $(OUTPUT) dist .venv-checkov .pytest_cache python/.pytest_cache python/.mypy_cache python/.ruff_cache
