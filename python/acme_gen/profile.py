@@ -1,0 +1,225 @@
+"""A one-page profile of a lake: python -m acme_gen.profile --lake output [--out report.html]
+
+Every number and chart comes from one of PROFILE_QUERIES, run with the same DuckDB views as
+`python -m acme_gen.query`; the page shows each query under its chart, so a reader can run
+it again. Charts are inline SVG (matplotlib), so the page opens offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from acme_gen.query import LakeError, connect
+
+PLAYBACK_END = "event_type IN ('pause', 'stop', 'complete')"
+SESSION_END = "event_type IN ('stop', 'complete')"
+
+# name -> (title, SQL, chart kind)
+PROFILE_QUERIES: dict[str, tuple[str, str, str]] = {
+    "table_counts": (
+        "Table counts",
+        """
+SELECT 'streaming_events' AS table_name, COUNT(*) AS row_count FROM streaming_events
+UNION ALL SELECT 'customers', COUNT(*) FROM customers
+UNION ALL SELECT 'titles', COUNT(*) FROM titles
+UNION ALL SELECT 'campaigns', COUNT(*) FROM campaigns""",
+        "table",
+    ),
+    "events_by_hour_of_day": (
+        "Events per hour of day (UTC): the diurnal curve",
+        """
+SELECT hour, COUNT(*) AS events FROM streaming_events GROUP BY hour ORDER BY hour""",
+        "bar",
+    ),
+    "events_by_day": (
+        "Events per day: the weekly curve",
+        """
+SELECT year || '-' || month || '-' || day AS day, COUNT(*) AS events
+FROM streaming_events GROUP BY 1 ORDER BY 1""",
+        "bar",
+    ),
+    "event_type_mix": (
+        "Event-type mix",
+        """
+SELECT event_type, COUNT(*) AS events FROM streaming_events GROUP BY 1 ORDER BY 2 DESC""",
+        "barh",
+    ),
+    "sessions_by_device_and_quality": (
+        "Sessions by device and starting quality",
+        """
+SELECT device_type, quality, COUNT(*) AS sessions FROM streaming_events
+WHERE event_type = 'start' GROUP BY 1, 2 ORDER BY 1, 2""",
+        "stacked",
+    ),
+    "bandwidth_vs_buffering": (
+        "Bandwidth vs rebuffering (stalls per playback stretch)",
+        f"""
+SELECT POW(2, CAST(FLOOR(LOG2(GREATEST(bandwidth_mbps, 0.5))) AS INTEGER)) AS bandwidth_from_mbps,
+       AVG(buffering_events) AS stalls_per_stretch, COUNT(*) AS stretches
+FROM streaming_events WHERE {PLAYBACK_END} GROUP BY 1 ORDER BY 1""",
+        "line",
+    ),
+    "completion_distribution": (
+        "Completion at session end (%)",
+        f"""
+SELECT CAST(FLOOR(completion_percentage / 10) * 10 AS INTEGER) AS completion_from,
+       COUNT(*) AS sessions
+FROM streaming_events WHERE {SESSION_END} GROUP BY 1 ORDER BY 1""",
+        "bar",
+    ),
+    "watch_time_per_session": (
+        "Watch time per session (minutes)",
+        f"""
+SELECT CAST(FLOOR(watch_duration_seconds / 600) * 10 AS INTEGER) AS minutes_from,
+       COUNT(*) AS sessions
+FROM streaming_events WHERE {SESSION_END} GROUP BY 1 ORDER BY 1""",
+        "bar",
+    ),
+    "top_titles": (
+        "Top 20 titles by sessions: the popularity curve",
+        """
+SELECT e.title_id, t.title_name, COUNT(*) AS sessions
+FROM streaming_events e JOIN titles t USING (title_id)
+WHERE e.event_type = 'start' GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 20""",
+        "barh",
+    ),
+    "customers_by_country": (
+        "Customers by country",
+        """
+SELECT country, COUNT(*) AS customers FROM customers GROUP BY 1 ORDER BY 2 DESC, 1""",
+        "bar",
+    ),
+}
+
+
+def run_queries(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name, (_, sql, _) in PROFILE_QUERIES.items():
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        out[name] = {"columns": columns, "rows": [list(r) for r in cursor.fetchall()]}
+    return out
+
+
+def _svg(kind: str, title: str, data: dict[str, Any]) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "acme"  # stable element ids: same data, same page
+    rows = data["rows"]
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    labels = [str(r[0]) for r in rows]
+    if kind == "stacked":
+        groups = sorted({r[0] for r in rows})
+        qualities = sorted({r[1] for r in rows})
+        bottom = [0] * len(groups)
+        for q in qualities:
+            values = [sum(r[2] for r in rows if r[0] == g and r[1] == q) for g in groups]
+            ax.bar(groups, values, bottom=bottom, label=q)
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        ax.legend(title="quality")
+    elif kind == "barh":
+        names = [str(r[1]) if len(r) > 2 else str(r[0]) for r in rows][::-1]
+        ax.barh(names, [r[-1] for r in rows][::-1], color="#3b6ea8")
+    elif kind == "line":
+        ax.plot([r[0] for r in rows], [r[1] for r in rows], marker="o", color="#b5432f")
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("bandwidth (Mbit/s)")
+        ax.set_ylabel("stalls per stretch")
+    else:
+        ax.bar(labels, [r[-1] for r in rows], color="#3b6ea8")
+        if len(labels) > 12:
+            ax.tick_params(axis="x", labelrotation=90)
+    ax.set_title(title, fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    svg = buf.getvalue()
+    return svg[svg.index("<svg") :]
+
+
+def _table(data: dict[str, Any]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in data["columns"])
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in row) + "</tr>"
+        for row in data["rows"]
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
+section { margin: 2em 0; } h2 { font-size: 1.1em; } table { border-collapse: collapse; }
+td, th { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: right; }
+details pre { background: #f5f5f5; padding: 0.8em; overflow-x: auto; }
+"""
+
+
+def render(lake: str, results: dict[str, dict[str, Any]]) -> str:
+    sections = []
+    for name, (title, sql, kind) in PROFILE_QUERIES.items():
+        figure = _table(results[name]) if kind == "table" else _svg(kind, title, results[name])
+        sections.append(
+            f'<section id="{name}"><h2>{html.escape(title)}</h2>{figure}'
+            f"<details><summary>SQL</summary><pre>{html.escape(sql.strip())}</pre></details>"
+            "</section>"
+        )
+    data = json.dumps(results, default=str).replace("</", "<\\/")
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>ACME telemetry profile: {html.escape(lake)}</title><style>{_STYLE}</style></head>"
+        f"<body><h1>ACME telemetry profile</h1><p>Lake: <code>{html.escape(lake)}</code>. "
+        "Each chart's SQL runs unchanged with <code>python -m acme_gen.query</code>.</p>"
+        + "".join(sections)
+        + f'<script type="application/json" id="acme-profile-data">{data}</script>'
+        + "</body></html>\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m acme_gen.profile", description=__doc__)
+    parser.add_argument("--lake", default="output", help="lake root: directory or s3://bucket")
+    parser.add_argument("--out", type=Path, help="HTML file (default: <lake>/report.html)")
+    parser.add_argument("--endpoint-url", help="S3 endpoint, e.g. a local AWS server")
+    parser.add_argument("--region", default=None)
+    args = parser.parse_args(argv)
+    out = args.out or (
+        Path(args.lake) / "report.html"
+        if not args.lake.startswith("s3://")
+        else Path("report.html")
+    )
+    try:
+        con = connect(args.lake, args.endpoint_url, args.region)
+        page = render(args.lake, run_queries(con))
+    except (LakeError, duckdb.Error, OSError) as exc:
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(page)
+    tmp.replace(out)
+    print(f"profile written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

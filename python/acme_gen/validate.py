@@ -1,0 +1,276 @@
+"""Check a lake against the models: python -m acme_gen.validate --lake output
+
+Checks, each with a one-line verdict; the exit code is 1 on any violation (2 on bad input):
+- schema: every telemetry file's columns and Parquet physical types are the declared ones;
+- partitions: every event lies in the partition of its own event hour;
+- sessions: consecutive events of a session follow start -> (pause -> resume)* -> stop |
+  complete, watch time and position never go back, complete means position == runtime;
+- references: every customer_id and title_id has a row in customers / titles;
+- duplicates: no event_id appears twice.
+Works on a local lake or s3:// (with --endpoint-url for a local server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from acme_gen.lake import Lake
+from acme_gen.models import StreamingEvent
+from acme_gen.schema import TABLE_DIRS, arrow_schema
+
+_PARTITION = re.compile(r"year=(\d{4})/month=(\d{2})/day=(\d{2})/hour=(\d{2})/")
+_PHYSICAL = {
+    pa.string(): ("BYTE_ARRAY", "String"),
+    pa.int32(): ("INT32", "None"),
+    pa.float64(): ("DOUBLE", "None"),
+}
+SESSION_COLUMNS = [
+    "event_id",
+    "session_id",
+    "event_type",
+    "event_timestamp",
+    "customer_id",
+    "title_id",
+    "watch_duration_seconds",
+    "position_seconds",
+]
+ALLOWED_TRANSITIONS = [
+    ("start", "pause"),
+    ("start", "stop"),
+    ("start", "complete"),
+    ("pause", "resume"),
+    ("resume", "pause"),
+    ("resume", "stop"),
+    ("resume", "complete"),
+]
+EXAMPLES = 3
+
+
+@dataclass
+class Verdict:
+    check: str
+    ok: bool
+    detail: str
+
+    def line(self) -> str:
+        return f"{'PASS' if self.ok else 'FAIL'} {self.check}: {self.detail}"
+
+
+def _files(lake: Lake) -> list[str]:
+    selector = pafs.FileSelector(
+        lake.path(TABLE_DIRS["streaming_events"]), allow_not_found=True, recursive=True
+    )
+    infos = lake.fs.get_file_info(selector)
+    return sorted(
+        i.path
+        for i in infos
+        if i.type == pafs.FileType.File and i.path.endswith(".parquet") and "/." not in i.path
+    )
+
+
+def _schema_problem(parquet_schema: pq.ParquetSchema) -> str | None:
+    expected = arrow_schema(StreamingEvent)
+    names = [parquet_schema.column(i).name for i in range(len(parquet_schema))]
+    if names != expected.names:
+        return f"columns {names[:3]}... differ from the model's {expected.names[:3]}..."
+    for i, field in enumerate(expected):
+        col = parquet_schema.column(i)
+        physical, logical = _PHYSICAL[field.type]
+        if col.physical_type != physical or (
+            logical != "None" and str(col.logical_type) != logical
+        ):
+            found = f"{col.physical_type}/{col.logical_type}"
+            return f"column {field.name} is {found}, expected {physical}"
+    return None
+
+
+def scan(lake: Lake) -> tuple[list[Verdict], pa.Table]:
+    """Per-file checks (schema, partitions) and the columns the cross-file checks need."""
+    files = _files(lake)
+    schema_bad: list[str] = []
+    partition_bad: list[str] = []
+    misplaced = 0
+    tables = []
+    for index, path in enumerate(files):
+        with lake.fs.open_input_file(path) as f:
+            parquet = pq.ParquetFile(f)
+            problem = _schema_problem(parquet.schema)
+            if problem:
+                schema_bad.append(f"{path}: {problem}")
+                continue
+            table = parquet.read(columns=SESSION_COLUMNS)
+        match = _PARTITION.search(path)
+        if match is None:
+            partition_bad.append(f"{path}: not under year=/month=/day=/hour=")
+            continue
+        y, m, d, h = match.groups()
+        hour = pc.utf8_slice_codeunits(table["event_timestamp"], 0, 13)
+        wrong = pc.not_equal(hour, f"{y}-{m}-{d}T{h}")
+        n_wrong = pc.sum(wrong).as_py() or 0
+        if n_wrong:
+            misplaced += n_wrong
+            ids = table.filter(wrong)["event_id"].to_pylist()[:EXAMPLES]
+            partition_bad.append(
+                f"{path}: {n_wrong} events outside hour {y}-{m}-{d}T{h} ({', '.join(ids)})"
+            )
+        tables.append(table.append_column("file", pa.array([index] * table.num_rows, pa.int32())))
+    verdicts = [
+        Verdict(
+            "schema",
+            not schema_bad,
+            f"{len(files)} files"
+            if not schema_bad
+            else f"{len(schema_bad)} of {len(files)} files; first: {schema_bad[0]}",
+        ),
+        Verdict(
+            "partitions",
+            not partition_bad,
+            "every event in its own event hour"
+            if not partition_bad
+            else f"{misplaced} events; first: {partition_bad[0]}",
+        ),
+    ]
+    model = arrow_schema(StreamingEvent)
+    empty = pa.schema([*(model.field(c) for c in SESSION_COLUMNS), pa.field("file", pa.int32())])
+    events = pa.concat_tables(tables) if tables else empty.empty_table()
+    return verdicts, events.replace_schema_metadata({"files": "\n".join(files)})
+
+
+def _first(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, list[tuple[object, ...]]]:
+    count = con.execute(f"SELECT COUNT(*) FROM ({sql})").fetchall()[0][0]
+    return count, con.execute(f"{sql} LIMIT {EXAMPLES}").fetchall()
+
+
+def cross_checks(lake: Lake, events: pa.Table) -> list[Verdict]:
+    files = (events.schema.metadata or {}).get(b"files", b"").decode().split("\n")
+    con = duckdb.connect()
+    con.register("events", events)
+    names = pa.table({"file": pa.array(range(len(files)), pa.int32()), "name": files})
+    con.register("file_names", names)
+    verdicts = []
+
+    count, rows = _first(
+        con,
+        """
+        SELECT event_id, COUNT(*) AS copies, MIN(n.name) AS first_file FROM events
+        JOIN file_names n USING (file) GROUP BY event_id HAVING COUNT(*) > 1 ORDER BY event_id""",
+    )
+    verdicts.append(
+        Verdict(
+            "duplicates",
+            count == 0,
+            f"{events.num_rows} events, all ids unique"
+            if count == 0
+            else f"{count} event_ids repeated; first: {rows}",
+        )
+    )
+
+    dims = {}
+    for name in ("customers", "titles"):
+        path = f"{TABLE_DIRS[name]}/{name}.parquet"
+        if lake.exists(path):
+            with lake.fs.open_input_file(lake.path(path)) as f:
+                dims[name] = pq.read_table(f)
+            con.register(name, dims[name])
+    if len(dims) < 2:
+        verdicts.append(Verdict("references", False, "customers or titles table missing"))
+    else:
+        count, rows = _first(
+            con,
+            """
+            SELECT n.name, e.event_id, e.customer_id, e.title_id
+            FROM events e JOIN file_names n USING (file)
+            WHERE e.customer_id NOT IN (SELECT customer_id FROM customers)
+               OR e.title_id NOT IN (SELECT title_id FROM titles) ORDER BY 1, 2""",
+        )
+        verdicts.append(
+            Verdict(
+                "references",
+                count == 0,
+                "every customer_id and title_id resolves"
+                if count == 0
+                else f"{count} orphan events; first: {rows}",
+            )
+        )
+
+    allowed = ", ".join(f"('{a}', '{b}')" for a, b in ALLOWED_TRANSITIONS)
+    runtime_check = (
+        "OR (event_type = 'complete' AND position_seconds != "
+        "(SELECT runtime_seconds FROM titles t WHERE t.title_id = s.title_id))"
+        if "titles" in dims
+        else ""
+    )
+    count, rows = _first(
+        con,
+        f"""
+        WITH unique_events AS (
+            SELECT * FROM events
+            QUALIFY ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY file) = 1),
+        s AS (
+            SELECT *, LAG(event_type) OVER w AS prev_type,
+                   LAG(watch_duration_seconds) OVER w AS prev_watch,
+                   LAG(position_seconds) OVER w AS prev_position
+            FROM unique_events
+            WINDOW w AS (PARTITION BY session_id ORDER BY event_timestamp, event_id))
+        SELECT n.name, session_id, event_id, prev_type, event_type
+        FROM s JOIN file_names n USING (file)
+        WHERE (prev_type IS NOT NULL AND (prev_type, event_type) NOT IN ({allowed}))
+           OR watch_duration_seconds < prev_watch OR position_seconds < prev_position
+           {runtime_check}
+        ORDER BY 1, 2, 3""",
+    )
+    n_sessions = con.execute("SELECT COUNT(DISTINCT session_id) FROM events").fetchall()[0][0]
+    verdicts.append(
+        Verdict(
+            "sessions",
+            count == 0,
+            f"{n_sessions} sessions well-formed"
+            if count == 0
+            else f"{count} broken events; first: {rows}",
+        )
+    )
+    return verdicts
+
+
+def validate(lake: Lake) -> list[Verdict]:
+    verdicts, events = scan(lake)
+    return verdicts + cross_checks(lake, events)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m acme_gen.validate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--lake", default="output", help="lake root: directory or s3://bucket")
+    parser.add_argument("--endpoint-url", help="S3 endpoint, e.g. a local AWS server")
+    parser.add_argument("--region", default=None)
+    args = parser.parse_args(argv)
+    lake = Lake(args.lake, args.endpoint_url, args.region)
+    try:
+        if not _files(lake):
+            print(
+                f"error: no telemetry Parquet files under {lake.url('telemetry')}", file=sys.stderr
+            )
+            return 2
+        verdicts = validate(lake)
+    except OSError as exc:
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    for v in verdicts:
+        print(v.line())
+    return 0 if all(v.ok for v in verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
