@@ -15,7 +15,7 @@ TITLES ?= 500
 CAMPAIGNS ?= 50
 SEED ?= 42
 
-.PHONY: run test lint schema bench clean tf-check lambda-zip integration-test
+.PHONY: run test lint schema bench clean tf-check lambda-zip integration-test report-check
 
 $(INSTALLED): python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ run: $(INSTALLED)
 		--telemetry $(TELEMETRY) --customers $(CUSTOMERS) --titles $(TITLES) \
 		--campaigns $(CAMPAIGNS) --seed $(SEED) --overwrite
 	$(BIN)/python -m acme_gen.query --lake $(OUTPUT) --examples
+	$(BIN)/python -m acme_gen.validate --lake $(OUTPUT)
+	$(BIN)/python -m acme_gen.profile --lake $(OUTPUT) --out $(OUTPUT)/report.html
+	@echo "open $(OUTPUT)/report.html to see the data's shape"
 
 ## test: lint, type-check, check derived artefacts, Terraform checks, the whole suite
 ## (unit, adapter and integration tests)
@@ -48,6 +51,11 @@ lint: $(INSTALLED)
 ## integration-test: apply terraform/ to a local AWS server (moto) and run the pipeline through it
 integration-test: $(INSTALLED)
 	cd python && ../$(BIN)/python -m pytest -q -m integration tests/integration
+
+## report-check: render the profile page in headless Chromium (installs Debian's chromium)
+report-check: $(INSTALLED)
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	cd python && ACME_REQUIRE_CHROMIUM=1 ../$(BIN)/python -m pytest -q tests/test_profile.py
 
 ## lambda-zip: reproducible Lambda packages dist/acme-lambda-{arm64,x86_64}.zip
 lambda-zip: $(INSTALLED)
