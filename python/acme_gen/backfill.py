@@ -105,23 +105,38 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--campaigns", type=_positive_int, default=50, help="default 50")
     volume = parser.add_mutually_exclusive_group()
     volume.add_argument(
-        "--telemetry", type=_positive_int, help=f"expected events in the range "
-        f"(default {DEFAULT_TELEMETRY:,}); the realised count varies by well under 1%%"
-    )  # fmt: skip
+        "--telemetry",
+        type=_positive_int,
+        help=f"expected events in the range "
+        f"(default {DEFAULT_TELEMETRY:,}); the realised count varies by well under 1%%",
+    )
     volume.add_argument(
-        "--events-per-day", type=_positive_float,
+        "--events-per-day",
+        type=_positive_float,
         help="mean daily volume instead of a total: the live stream's setting, so a backfilled "
         "window holds the same events as the streamed one",
-    )  # fmt: skip
+    )
     parser.add_argument("--start", type=parse_instant, help="history start (default: --end - 7d)")
     parser.add_argument(
         "--end", type=parse_instant, help="history end, exclusive (default: today 00:00 UTC)"
     )
     parser.add_argument("--seed", type=_non_negative_int, default=42, help="default 42")
     parser.add_argument(
-        "--workers", type=_positive_int, default=os.cpu_count() or 1,
+        "--workers",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
         help="processes (default: number of cores)",
-    )  # fmt: skip
+    )
+    parser.add_argument(
+        "--engine",
+        choices=["process", "spark"],
+        default="process",
+        help="process: a pool of --workers processes; spark: Apache Spark tasks (extra 'spark')",
+    )
+    parser.add_argument(
+        "--spark-master",
+        help="Spark master, e.g. 'local[2]' (default: spark-submit's, else local[--workers])",
+    )
     parser.add_argument(
         "--output-dir",
         default="output",
@@ -133,9 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--glue-database", help="register the written partitions in this Glue database (s3:// only)"
     )
     parser.add_argument(
-        "--overwrite", action="store_true",
+        "--overwrite",
+        action="store_true",
         help="replace a dataset in --output-dir made with different arguments",
-    )  # fmt: skip
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     return parser
 
@@ -153,6 +169,8 @@ class BackfillPlan:
     endpoint_url: str | None = None
     region: str | None = None
     glue_database: str | None = None
+    engine: str = "process"
+    spark_master: str | None = None
 
     def lake(self) -> Lake:
         return Lake(self.output, self.endpoint_url, self.region)
@@ -189,13 +207,15 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
     end = args.end or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     start = args.start or end - timedelta(days=DEFAULT_DAYS)
     if end <= start:
-        raise UsageError(f"--end ({end:%Y-%m-%dT%H:%M:%SZ}) must be after --start "
-                         f"({start:%Y-%m-%dT%H:%M:%SZ})")  # fmt: skip
+        raise UsageError(
+            f"--end ({end:%Y-%m-%dT%H:%M:%SZ}) must be after --start ({start:%Y-%m-%dT%H:%M:%SZ})"
+        )
     if start.year < 1971 or end.year > 9999:
         raise UsageError("--start/--end must lie between 1971 and 9999")
     start_ms, end_ms = _ms(start), _ms(end)
-    base = GeneratorConfig(customers=args.customers, titles=args.titles,
-                           campaigns=args.campaigns, seed=args.seed)  # fmt: skip
+    base = GeneratorConfig(
+        customers=args.customers, titles=args.titles, campaigns=args.campaigns, seed=args.seed
+    )
     telemetry = None
     if args.events_per_day is not None:
         events_per_day = args.events_per_day
@@ -209,11 +229,39 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
         raise UsageError(f"{err['loc'][0]}: {err['msg']}") from None
     if args.glue_database and not str(args.output_dir).startswith("s3://"):
         raise UsageError("--glue-database needs an s3:// --output-dir")
-    plan = BackfillPlan(config, start_ms, end_ms, str(args.output_dir), args.workers, telemetry,
-                        args.overwrite, args.quiet, args.endpoint_url, args.region,
-                        args.glue_database)  # fmt: skip
+    if args.spark_master and args.engine != "spark":
+        raise UsageError("--spark-master goes with --engine spark")
+    if args.engine == "spark":
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            raise UsageError(
+                "--engine spark needs pyspark: pip install 'acme-gen[spark]'"
+            ) from None
+    plan = BackfillPlan(
+        config,
+        start_ms,
+        end_ms,
+        str(args.output_dir),
+        args.workers,
+        telemetry,
+        args.overwrite,
+        args.quiet,
+        args.endpoint_url,
+        args.region,
+        args.glue_database,
+        args.engine,
+        _spark_master(args),
+    )
     _check_output(plan)
     return plan
+
+
+def _spark_master(args: argparse.Namespace) -> str | None:
+    if args.engine != "spark" or args.spark_master:
+        return args.spark_master  # type: ignore[no-any-return]
+    # Under spark-submit the master comes from its configuration.
+    return None if "SPARK_ENV_LOADED" in os.environ else f"local[{args.workers}]"
 
 
 def _check_output(plan: BackfillPlan) -> None:
@@ -261,8 +309,9 @@ def _describe_difference(old: Any, new: dict[str, Any]) -> str:
         return "unreadable manifest"
     flat_old = {**old.get("generator", {}), **{k: v for k, v in old.items() if k != "generator"}}
     flat_new = {**new["generator"], **{k: v for k, v in new.items() if k != "generator"}}
-    diffs = [f"{k}: {flat_old.get(k)!r} -> {v!r}" for k, v in flat_new.items()
-             if flat_old.get(k) != v]  # fmt: skip
+    diffs = [
+        f"{k}: {flat_old.get(k)!r} -> {v!r}" for k, v in flat_new.items() if flat_old.get(k) != v
+    ]
     return ", ".join(diffs[:3]) or "manifest differs"
 
 
@@ -319,8 +368,9 @@ def _generate_hour(hour_ms: int) -> tuple[int, int]:
     steps = plan.steps_per_hour()
     step_ms = HOUR_MS // steps
     encoder = _encoder(gen)
-    bounds = [(max(lo, hour_ms + i * step_ms), min(hi, hour_ms + (i + 1) * step_ms))
-              for i in range(steps)]  # fmt: skip
+    bounds = [
+        (max(lo, hour_ms + i * step_ms), min(hi, hour_ms + (i + 1) * step_ms)) for i in range(steps)
+    ]
     tables = (encoder.events_table(gen.window(a, b)) for a, b in bounds if a < b)
     return _worker_lake().write_parquet(telemetry_file(plan, hour_ms), tables, "streaming_events")
 
@@ -345,6 +395,11 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 def _run_tasks(
     plan: BackfillPlan, hours: list[int], generator: TelemetryGenerator
 ) -> Iterator[tuple[int, int]]:
+    if plan.engine == "spark":
+        from acme_gen.spark_engine import run_spark
+
+        yield from run_spark(plan, hours, plan.spark_master)
+        return
     if plan.workers == 1 or len(hours) <= 1:
         _init_worker(plan, ignore_sigint=False, generator=generator)
         for h in hours:
@@ -447,21 +502,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         summary = run(plan)
     except KeyboardInterrupt:
-        print("interrupted: finished partitions are kept; run the same command to resume",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "interrupted: finished partitions are kept; run the same command to resume",
+            file=sys.stderr,
+        )
         return 130
     if not plan.quiet:
+        where = (
+            f"on Spark {plan.spark_master or '(spark-submit)'}"
+            if plan.engine == "spark"
+            else f"with {plan.workers} worker(s)"
+        )
+        glue = (
+            f"; {summary['registered_partitions']} partitions in Glue" if plan.glue_database else ""
+        )
         print(
             f"wrote {summary['events']:,} events in {summary['partitions']:,} partitions "
             f"({summary['skipped_partitions']:,} already complete), "
             f"{summary['bytes'] / 1e6:,.1f} MB, in {summary['seconds']:.1f} s: "
-            f"{summary['events_per_second']:,.0f} events/s with {plan.workers} worker(s) "
-            f"-> {plan.output}"
-            + (
-                f"; {summary['registered_partitions']} partitions in Glue"
-                if plan.glue_database
-                else ""
-            )
+            f"{summary['events_per_second']:,.0f} events/s {where} -> {plan.output}{glue}"
         )
     return 0
 
