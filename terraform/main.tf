@@ -113,3 +113,14 @@ module "monitoring" {
   metrics_namespace = module.generator.metrics_namespace
   alarm_actions     = var.alarm_actions
 }
+
+module "backfill" {
+  source = "./modules/emr_serverless"
+  count  = var.emr_backfill_enabled ? 1 : 0
+
+  name               = "${var.prefix}-backfill"
+  max_vcpu           = var.emr_backfill_max_vcpu
+  bucket_arn         = module.lake.bucket_arn
+  glue_database_name = module.lake.database_name
+  kms_key_arn        = aws_kms_key.this.arn
+}

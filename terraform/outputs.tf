@@ -52,3 +52,13 @@ output "kms_key_arn" {
   description = "KMS key encrypting the pipeline's data."
   value       = aws_kms_key.this.arn
 }
+
+output "emr_backfill_application_id" {
+  description = "EMR Serverless application for Spark backfills (null unless emr_backfill_enabled)."
+  value       = one(module.backfill[*].application_id)
+}
+
+output "emr_backfill_job_role_arn" {
+  description = "Role of the EMR Serverless backfill job (null unless emr_backfill_enabled)."
+  value       = one(module.backfill[*].job_role_arn)
+}

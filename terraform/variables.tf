@@ -156,3 +156,15 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "emr_backfill_enabled" {
+  description = "Create the EMR Serverless Spark application for large backfills (off by default)."
+  type        = bool
+  default     = false
+}
+
+variable "emr_backfill_max_vcpu" {
+  description = "Most vCPUs the EMR Serverless backfill may use at once."
+  type        = number
+  default     = 64
+}

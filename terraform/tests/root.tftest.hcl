@@ -81,3 +81,23 @@ run "rejects_bad_prefix" {
   }
   expect_failures = [var.prefix]
 }
+
+run "emr_backfill_is_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(module.backfill) == 0
+    error_message = "No EMR Serverless application unless asked for."
+  }
+}
+
+run "emr_backfill_when_enabled" {
+  command = plan
+  variables {
+    emr_backfill_enabled = true
+  }
+  assert {
+    condition     = length(module.backfill) == 1
+    error_message = "emr_backfill_enabled creates the application."
+  }
+}

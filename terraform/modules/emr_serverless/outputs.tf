@@ -1,0 +1,9 @@
+output "application_id" {
+  description = "EMR Serverless application id (scripts/emr_backfill.py --application-id)."
+  value       = aws_emrserverless_application.this.id
+}
+
+output "job_role_arn" {
+  description = "Role the backfill job runs as."
+  value       = aws_iam_role.job.arn
+}
