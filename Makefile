@@ -15,7 +15,8 @@ TITLES ?= 500
 CAMPAIGNS ?= 50
 SEED ?= 42
 
-.PHONY: run test lint schema bench clean tf-check lambda-zip integration-test report-check
+.PHONY: run test lint schema bench clean tf-check lambda-zip integration-test report-check \
+	emr-backfill
 
 $(INSTALLED): python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,16 @@ integration-test: $(INSTALLED)
 report-check: $(INSTALLED)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	cd python && ACME_REQUIRE_CHROMIUM=1 ../$(BIN)/python -m pytest -q tests/test_profile.py
+
+## emr-backfill: package acme_gen and start a Spark backfill on EMR Serverless
+## (terraform apply -var emr_backfill_enabled=true first; ARGS are backfill flags)
+EMR_APP ?= $(shell terraform -chdir=terraform output -raw emr_backfill_application_id 2>/dev/null)
+EMR_ROLE ?= $(shell terraform -chdir=terraform output -raw emr_backfill_job_role_arn 2>/dev/null)
+EMR_BUCKET ?= $(shell terraform -chdir=terraform output -raw data_bucket_name 2>/dev/null)
+ARGS ?= --telemetry 1000000000 --start 2025-01-01 --end 2026-01-01
+emr-backfill: $(INSTALLED)
+	$(BIN)/python scripts/emr_backfill.py --application-id "$(EMR_APP)" --role-arn "$(EMR_ROLE)" \
+		--bucket "$(EMR_BUCKET)" -- $(ARGS)
 
 ## lambda-zip: reproducible Lambda packages dist/acme-lambda-{arm64,x86_64}.zip
 lambda-zip: $(INSTALLED)

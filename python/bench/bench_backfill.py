@@ -32,9 +32,18 @@ print(json.dumps(summary))
 """
 
 
-def backfill(events: int, workers: int, out: Path) -> dict[str, float]:
-    args = ["--telemetry", str(events), "--workers", str(workers), "--output-dir", str(out),
-            "--quiet", *RANGE]  # fmt: skip
+def backfill(events: int, workers: int, out: Path, *extra: str) -> dict[str, float]:
+    args = [
+        "--telemetry",
+        str(events),
+        "--workers",
+        str(workers),
+        "--output-dir",
+        str(out),
+        "--quiet",
+        *RANGE,
+        *extra,
+    ]
     result = subprocess.run([sys.executable, "-c", _CHILD, *args], capture_output=True,
                             text=True, check=True)  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -102,6 +111,10 @@ def main() -> None:
                   f"{r['seconds']:>8.1f} {r['events_per_second']:>11,.0f} "
                   f"{r['events_per_second'] / workers:>11,.0f} {r['peak_rss_mb']:>7.0f}MB")  # fmt: skip
         arrow_rate = pyarrow_alone(Path(tmp) / "10000000-1")
+        engines = {}
+        for engine in ("process", "spark"):
+            extra = ["--engine", "spark", "--spark-master", "local[2]"] if engine == "spark" else []
+            engines[engine] = backfill(1_000_000, 2, Path(tmp) / f"engine-{engine}", *extra)
     naive = naive_baseline(20_000)
     print(
         f"{'naive per-row mimesis + pandas':34} {20_000:>11,} {'':>8} {naive:>11,.0f} {naive:>11,.0f}"

@@ -1,0 +1,75 @@
+"""scripts/emr_backfill.py against a local AWS server: packages acme_gen and starts a job."""
+
+from __future__ import annotations
+
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from .aws import REGION, LocalAws
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import emr_backfill
+
+
+def test_package_and_start_a_job_run(
+    local_aws: LocalAws,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    s3 = local_aws.client("s3")
+    s3.create_bucket(Bucket="lake", CreateBucketConfiguration={"LocationConstraint": REGION})
+    emr = local_aws.client("emr-serverless")
+    app = emr.create_application(name="acme-data-backfill", releaseLabel="emr-7.9.0", type="SPARK")[
+        "applicationId"
+    ]
+    code = emr_backfill.main(
+        [
+            "--application-id",
+            app,
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/job",
+            "--bucket",
+            "lake",
+            "--endpoint-url",
+            local_aws.endpoint,
+            "--region",
+            REGION,
+            "--architecture",
+            "X86_64",
+            "--",
+            "--telemetry",
+            "1000000",
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-01-08",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "started job run" in out
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="lake")["Contents"]]
+    archive = next(k for k in keys if k.startswith("emr/acme-spark-x86_64-py3.11-"))
+    assert "emr/backfill_entry.py" in keys
+    local = tmp_path / "archive.tar.gz"
+    s3.download_file("lake", archive, str(local))
+    with tarfile.open(local) as tar:
+        names = tar.getnames()
+    assert "acme_gen/backfill.py" in names and any(n.startswith("pyarrow/") for n in names)
+    assert not any("__pycache__" in n for n in names)
+    runs = emr.list_job_runs(applicationId=app)["jobRuns"]
+    assert len(runs) == 1
+
+
+def test_bad_backfill_arguments_stop_before_any_upload(capsys: pytest.CaptureFixture[str]) -> None:
+    code = emr_backfill.main(
+        ["--application-id", "a", "--role-arn", "r", "--bucket", "b", "--", "--telemetry", "0"]
+    )
+    assert code == 2
+    assert "--telemetry: must be positive" in capsys.readouterr().err

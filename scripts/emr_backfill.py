@@ -1,0 +1,196 @@
+"""make emr-backfill: package acme_gen for Spark and start a backfill job on EMR Serverless.
+
+    python scripts/emr_backfill.py --application-id APP --role-arn ROLE --bucket BUCKET \\
+        -- --telemetry 1000000000 --start 2025-01-01 --end 2026-01-01 --seed 42
+
+1. Builds the executors' Python dependencies (pip --platform for the application's
+   architecture and Python version, --only-binary) plus acme_gen into one tar.gz, and an
+   entry point script; uploads both under s3://BUCKET/emr/.
+2. Starts a job run: spark-submit of the entry point with `--engine spark`, the output and
+   Glue database set to the lake, the archive unpacked on every node as ./environment.
+
+The workers need the Python the archive was built for (--python-version, 3.11 by default;
+acme_gen needs >= 3.11): EMR Serverless release images ship an older one, so use a custom
+image with Python 3.11 (docs: "Customizing an EMR Serverless image").
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+REPO = Path(__file__).resolve().parents[1]
+PLATFORMS = {
+    "ARM64": ["manylinux2014_aarch64", "manylinux_2_28_aarch64"],
+    "X86_64": ["manylinux2014_x86_64", "manylinux_2_28_x86_64"],
+}
+# What the Spark tasks import (pyspark itself comes with EMR).
+REQUIREMENTS = ["numpy", "pydantic", "mimesis", "tzdata", "pyarrow", "orjson", "boto3"]
+ENTRY_POINT = '''"""EMR Serverless entry point: the acme_gen backfill on Spark."""
+import sys
+
+from acme_gen.backfill import main
+
+sys.exit(main(sys.argv[1:]))
+'''
+
+
+def build_archive(architecture: str, python_version: str, out: Path) -> Path:
+    """Dependencies + acme_gen as a tar.gz with sorted entries and fixed times."""
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "environment"
+        platforms = [arg for p in PLATFORMS[architecture] for arg in ("--platform", p)]
+        pins = [f"{name}=={metadata.version(name)}" for name in REQUIREMENTS]
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--target",
+                str(site),
+                *platforms,
+                "--implementation",
+                "cp",
+                "--python-version",
+                python_version,
+                "--only-binary=:all:",
+                "--no-compile",
+                *pins,
+            ],
+            check=True,
+        )
+        shutil.copytree(
+            REPO / "python" / "acme_gen",
+            site / "acme_gen",
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
+        shutil.rmtree(site / "bin", ignore_errors=True)
+        archive = out / f"acme-spark-{architecture.lower()}-py{python_version}.tar.gz"
+        with tarfile.open(archive, "w:gz") as tar:
+            for path in sorted(site.rglob("*"), key=lambda p: p.as_posix()):
+                info = tar.gettarinfo(str(path), arcname=str(path.relative_to(site)))
+                info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+                if path.is_file():
+                    with path.open("rb") as f:
+                        tar.addfile(info, f)
+                else:
+                    tar.addfile(info)
+    return archive
+
+
+def job_request(
+    application_id: str,
+    role_arn: str,
+    bucket: str,
+    archive_key: str,
+    entry_key: str,
+    glue_database: str,
+    backfill_args: list[str],
+) -> dict[str, Any]:
+    archive = f"s3://{bucket}/{archive_key}#environment"
+    conf = {
+        "spark.archives": archive,
+        "spark.emr-serverless.driverEnv.PYTHONPATH": "./environment",
+        "spark.executorEnv.PYTHONPATH": "./environment",
+        "spark.dynamicAllocation.enabled": "true",
+    }
+    arguments = [
+        "--engine",
+        "spark",
+        "--output-dir",
+        f"s3://{bucket}",
+        "--glue-database",
+        glue_database,
+        *backfill_args,
+    ]
+    return {
+        "applicationId": application_id,
+        "executionRoleArn": role_arn,
+        "name": "acme-telemetry-backfill",
+        "jobDriver": {
+            "sparkSubmit": {
+                "entryPoint": f"s3://{bucket}/{entry_key}",
+                "entryPointArguments": arguments,
+                "sparkSubmitParameters": " ".join(f"--conf {k}={v}" for k, v in conf.items()),
+            }
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--application-id", required=True, help="terraform output emr_backfill_application_id"
+    )
+    parser.add_argument(
+        "--role-arn", required=True, help="terraform output emr_backfill_job_role_arn"
+    )
+    parser.add_argument("--bucket", required=True, help="terraform output data_bucket_name")
+    parser.add_argument("--glue-database", default="acme_telemetry")
+    parser.add_argument("--architecture", choices=list(PLATFORMS), default="ARM64")
+    parser.add_argument("--python-version", default="3.11", help="the workers' Python")
+    parser.add_argument("--endpoint-url", help="AWS endpoint, e.g. a local server")
+    parser.add_argument("--region", default=None)
+    parser.add_argument(
+        "backfill_args", nargs="*", help="after --: python -m acme_gen.backfill flags"
+    )
+    args = parser.parse_args(argv)
+
+    # Reject bad backfill arguments here, before anything is built or started.
+    sys.path.insert(0, str(REPO / "python"))
+    from acme_gen.backfill import UsageError, build_parser
+
+    try:
+        build_parser().parse_args(["--engine", "spark", *args.backfill_args])
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    session = boto3.session.Session(region_name=args.region)
+    s3 = session.client("s3", endpoint_url=args.endpoint_url)
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = build_archive(args.architecture, args.python_version, Path(tmp))
+        digest = hashlib.sha256(archive.read_bytes()).hexdigest()[:12]
+        archive_key = f"emr/{archive.stem.removesuffix('.tar')}-{digest}.tar.gz"
+        s3.upload_file(str(archive), args.bucket, archive_key)
+        print(
+            f"uploaded s3://{args.bucket}/{archive_key} ({archive.stat().st_size / 2**20:.0f} MiB)"
+        )
+    entry_key = "emr/backfill_entry.py"
+    s3.put_object(Bucket=args.bucket, Key=entry_key, Body=ENTRY_POINT.encode())
+    request = job_request(
+        args.application_id,
+        args.role_arn,
+        args.bucket,
+        archive_key,
+        entry_key,
+        args.glue_database,
+        args.backfill_args,
+    )
+    emr = session.client("emr-serverless", endpoint_url=args.endpoint_url)
+    run = emr.start_job_run(**request)
+    print(f"started job run {run['jobRunId']} on application {args.application_id}")
+    print(
+        f"follow it: aws emr-serverless get-job-run --application-id {args.application_id} "
+        f"--job-run-id {run['jobRunId']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
