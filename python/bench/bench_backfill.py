@@ -122,9 +122,21 @@ def main() -> None:
     print(
         f"{'pyarrow write_table alone':34} {'':>11} {'':>8} {arrow_rate:>11,.0f} {arrow_rate:>11,.0f}"
     )
+    for engine, r in engines.items():
+        print(
+            f"{f'engine {engine}, 1M events, 2 cores':34} {r['events']:>11,} {r['wall']:>8.1f} "
+            f"{r['events_per_second']:>11,.0f} {r['events_per_second'] / 2:>11,.0f} "
+            f"{r['peak_rss_mb']:>7.0f}MB"
+        )
+    tasks = 168 / 6  # hours / spark_engine.HOURS_PER_TASK
+    extra = engines["spark"]["wall"] - engines["process"]["wall"]
     one = results[(10_000_000, 1)]["events_per_second"]
     two = results[(10_000_000, 2)]["events_per_second"]
     print()
+    print(
+        f"Spark local[2] vs process pool at 1M: {extra:+.1f} s wall (JVM start, scheduling), "
+        f"~{extra / tasks:.2f} s per 6-hour task"
+    )
     print(
         f"one core, 10M: {one:,.0f} events/s (target >= 500,000); "
         f"{one / naive:,.0f}x the naive baseline; {one / arrow_rate:.0%} of pyarrow's write rate"
