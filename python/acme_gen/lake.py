@@ -40,7 +40,7 @@ DICTIONARY_COLUMNS = [
     "state",
     "city",
 ]
-STATISTICS_COLUMNS = ["event_timestamp", "event_type", "customer_id", "title_id"]
+STATISTICS_COLUMNS = ["event_timestamp", "event_type"]
 
 
 def parquet_options(table: str) -> dict[str, object]:
@@ -104,7 +104,7 @@ class Lake:
         except (FileNotFoundError, OSError):
             return None
 
-    def write_bytes(self, relative: str, data: bytes) -> None:
+    def write_bytes(self, relative: str, data: bytes | pa.Buffer) -> None:
         if self.is_s3:
             with self.fs.open_output_stream(self.path(relative)) as out:
                 out.write(data)
@@ -114,7 +114,8 @@ class Lake:
         staging.mkdir(parents=True, exist_ok=True)
         tmp = staging / f"{final.name}.{uuid.uuid4().hex}.tmp"
         try:
-            tmp.write_bytes(data)
+            with tmp.open("wb") as f:
+                f.write(memoryview(data))
             final.parent.mkdir(parents=True, exist_ok=True)
             tmp.replace(final)
         finally:
@@ -138,9 +139,9 @@ class Lake:
         if writer is None:
             return 0, 0
         writer.close()
-        data = sink.getvalue().to_pybytes()
+        data = sink.getvalue()  # an Arrow buffer: written without another copy
         self.write_bytes(relative, data)
-        return rows, len(data)
+        return rows, data.size
 
     def remove(self, relative: str) -> None:
         info = self.fs.get_file_info(self.path(relative))

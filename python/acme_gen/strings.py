@@ -35,10 +35,19 @@ def uuid4_text(hi: npt.NDArray[np.uint64], lo: npt.NDArray[np.uint64]) -> Bytes2
     return out
 
 
+# "00".."99" as byte pairs: two digits per lookup instead of one divide per digit.
+_PAIRS = np.array([[48 + i // 10, 48 + i % 10] for i in range(100)], dtype=np.uint8)
+
+
 def _put_digits(out: Bytes2D, col: int, width: int, values: npt.NDArray[np.int64]) -> None:
-    for k in range(width - 1, -1, -1):
-        out[:, col + k] = 48 + values % 10
-        values = values // 10
+    """Write `values` as zero-padded decimals of `width` digits at column `col`."""
+    end = col + width
+    while end - col >= 2:
+        values, pair = np.divmod(values, 100)
+        out[:, end - 2 : end] = _PAIRS[pair]
+        end -= 2
+    if end > col:
+        out[:, col] = 48 + values % 10
 
 
 def civil_from_days(days: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], ...]:

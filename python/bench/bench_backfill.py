@@ -125,8 +125,7 @@ def main() -> None:
     for engine, r in engines.items():
         print(
             f"{f'engine {engine}, 1M events, 2 cores':34} {r['events']:>11,} {r['wall']:>8.1f} "
-            f"{r['events_per_second']:>11,.0f} {r['events_per_second'] / 2:>11,.0f} "
-            f"{r['peak_rss_mb']:>7.0f}MB"
+            f"{r['events_per_second']:>11,.0f} {r['events_per_second'] / 2:>11,.0f}"
         )
     tasks = 168 / 6  # hours / spark_engine.HOURS_PER_TASK
     extra = engines["spark"]["wall"] - engines["process"]["wall"]
