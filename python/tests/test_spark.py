@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import pytest
 
 from acme_gen import backfill, spark_engine
 
+from .aws import DUMMY_KEYS, REGION, LocalAws
 from .conftest import BACKFILL_ARGS, run_backfill
 from .test_determinism import digest_tree
 
@@ -65,3 +69,56 @@ def test_bad_arguments_are_rejected_before_spark_starts(tmp_path: Path) -> None:
     result = run_backfill("--spark-master", "local[2]", "--output-dir", tmp_path / "o", check=False)
     assert result.returncode == 2 and "--spark-master goes with --engine spark" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_spark_to_s3_registers_partitions(local_aws: LocalAws, lake: Path) -> None:
+    s3, glue = local_aws.client("s3"), local_aws.client("glue")
+    s3.create_bucket(Bucket="spark-lake", CreateBucketConfiguration={"LocationConstraint": REGION})
+    glue.create_database(DatabaseInput={"Name": "acme_spark"})
+    glue.create_table(
+        DatabaseName="acme_spark",
+        TableInput={
+            "Name": "streaming_events",
+            "PartitionKeys": [
+                {"Name": k, "Type": "string"} for k in ("year", "month", "day", "hour")
+            ],
+            "StorageDescriptor": {
+                "Columns": [{"Name": "event_id", "Type": "string"}],
+                "Location": "s3://spark-lake/telemetry/",
+            },
+        },
+    )
+    env = {
+        "AWS_ACCESS_KEY_ID": DUMMY_KEYS["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": DUMMY_KEYS["aws_secret_access_key"],
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "acme_gen.backfill",
+            *BACKFILL_ARGS,
+            *SPARK,
+            "--output-dir",
+            "s3://spark-lake",
+            "--endpoint-url",
+            local_aws.endpoint,
+            "--region",
+            REGION,
+            "--glue-database",
+            "acme_spark",
+        ],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    parts = glue.get_partitions(DatabaseName="acme_spark", TableName="streaming_events")
+    assert len(parts["Partitions"]) == 36
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="spark-lake", MaxKeys=1000)["Contents"]]
+    local = sorted(p.relative_to(lake).as_posix() for p in (lake / "telemetry").rglob("*.parquet"))
+    assert sorted(k for k in keys if k.startswith("telemetry/")) == local
+    key = local[7]
+    body = s3.get_object(Bucket="spark-lake", Key=key)["Body"].read()
+    assert body == (lake / key).read_bytes()  # same bytes on S3 as on disk
