@@ -34,12 +34,15 @@ MAX_UNZIPPED = 250 * 1024 * 1024
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def pinned_requirements() -> list[str]:
-    return [f"{name}=={metadata.version(name)}" for name in REQUIREMENTS]
+def pin(names: list[str]) -> list[str]:
+    """Requirements pinned to the versions installed here (what the tests ran with)."""
+    return [f"{name}=={metadata.version(name)}" for name in names]
 
 
-def stage(arch: str, target: Path) -> None:
-    platforms = [arg for p in PLATFORMS[arch] for arg in ("--platform", p)]
+def install_for_platform(
+    requirements: list[str], target: Path, platforms: list[str], python_version: str
+) -> None:
+    """Binary wheels for another platform and CPython version into `target` (no build)."""
     subprocess.run(
         [
             sys.executable,
@@ -50,17 +53,21 @@ def stage(arch: str, target: Path) -> None:
             "--disable-pip-version-check",
             "--target",
             str(target),
-            *platforms,
+            *(arg for p in platforms for arg in ("--platform", p)),
             "--implementation",
             "cp",
             "--python-version",
-            PYTHON_VERSION,
+            python_version,
             "--only-binary=:all:",
             "--no-compile",
-            *pinned_requirements(),
+            *requirements,
         ],
         check=True,
     )
+
+
+def stage(arch: str, target: Path) -> None:
+    install_for_platform(pin(REQUIREMENTS), target, PLATFORMS[arch], PYTHON_VERSION)
     shutil.copytree(
         PACKAGE,
         target / "acme_gen",

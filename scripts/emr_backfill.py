@@ -19,21 +19,21 @@ from __future__ import annotations
 import argparse
 import hashlib
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import boto3
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_lambda_zip import PLATFORMS as LAMBDA_PLATFORMS
+from build_lambda_zip import install_for_platform, pin
+
 REPO = Path(__file__).resolve().parents[1]
-PLATFORMS = {
-    "ARM64": ["manylinux2014_aarch64", "manylinux_2_28_aarch64"],
-    "X86_64": ["manylinux2014_x86_64", "manylinux_2_28_x86_64"],
-}
+# EMR Serverless architecture names -> the wheel platforms of make lambda-zip's.
+PLATFORMS = {"ARM64": LAMBDA_PLATFORMS["arm64"], "X86_64": LAMBDA_PLATFORMS["x86_64"]}
 # What the Spark tasks import (pyspark itself comes with EMR).
 REQUIREMENTS = ["numpy", "pydantic", "mimesis", "tzdata", "pyarrow", "orjson", "boto3"]
 ENTRY_POINT = '''"""EMR Serverless entry point: the acme_gen backfill on Spark."""
@@ -49,29 +49,7 @@ def build_archive(architecture: str, python_version: str, out: Path) -> Path:
     """Dependencies + acme_gen as a tar.gz with sorted entries and fixed times."""
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "environment"
-        platforms = [arg for p in PLATFORMS[architecture] for arg in ("--platform", p)]
-        pins = [f"{name}=={metadata.version(name)}" for name in REQUIREMENTS]
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "--target",
-                str(site),
-                *platforms,
-                "--implementation",
-                "cp",
-                "--python-version",
-                python_version,
-                "--only-binary=:all:",
-                "--no-compile",
-                *pins,
-            ],
-            check=True,
-        )
+        install_for_platform(pin(REQUIREMENTS), site, PLATFORMS[architecture], python_version)
         shutil.copytree(
             REPO / "python" / "acme_gen",
             site / "acme_gen",

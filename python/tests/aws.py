@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 from moto.server import ThreadedMotoServer
-
-from acme_gen.kinesis import read_records
 
 REGION = "us-west-2"
 DUMMY_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -40,7 +37,3 @@ class LocalAws:
 
     def stop(self) -> None:
         self.server.stop()
-
-
-def read_stream(kinesis: Any, stream_name: str) -> Iterator[dict[str, Any]]:
-    return read_records(kinesis, stream_name)

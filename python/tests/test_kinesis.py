@@ -10,10 +10,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from acme_gen import kinesis
-from acme_gen.kinesis import DeliveryError, KinesisProducer
+from acme_gen.kinesis import DeliveryError, KinesisProducer, read_records
 from acme_gen.records import json_records
 
-from .aws import LocalAws, read_stream
+from .aws import LocalAws
 from .conftest import T0
 
 
@@ -47,7 +47,7 @@ def records(generator: Any) -> tuple[list[bytes], list[str]]:
 
 def _event_ids(local_aws: LocalAws, stream: str) -> list[str]:
     return [orjson.loads(r["Data"])["event_id"]
-            for r in read_stream(local_aws.client("kinesis"), stream)]  # fmt: skip
+            for r in read_records(local_aws.client("kinesis"), stream)]  # fmt: skip
 
 
 def test_every_record_delivered_once(local_aws: LocalAws, stream: str, records: Any) -> None:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from .aws import DUMMY_KEYS, REGION, LocalAws, read_stream
+from acme_gen.kinesis import read_records
+
+from .aws import DUMMY_KEYS, REGION, LocalAws
 from .conftest import SMALL
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,7 +83,6 @@ def test_handlers_run_from_the_unzipped_package_alone(
     with zipfile.ZipFile(package) as z:
         z.extractall(root)
     local_aws.client("kinesis").create_stream(StreamName="zip-stream", ShardCount=1)
-    lam = local_aws.client("lambda")
     from .test_lambdas import _create_function
 
     _create_function(local_aws, "zip-producer")
@@ -109,6 +110,5 @@ def test_handlers_run_from_the_unzipped_package_alone(
     assert summary["planned"]["chunks"] >= 1
     assert summary["sent"]["put"] == summary["sent"]["records"] > 0
     assert summary["import_seconds"] < 1.0
-    delivered = list(read_stream(local_aws.client("kinesis"), "zip-stream"))
+    delivered = list(read_records(local_aws.client("kinesis"), "zip-stream"))
     assert len(delivered) == summary["sent"]["put"]
-    del lam

@@ -14,11 +14,12 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pytest
 
+from acme_gen.kinesis import read_records
 from acme_gen.lambdas import generator as generator_lambda
 from acme_gen.lambdas import producer as producer_lambda
 from acme_gen.lambdas.plan import Chunk, StreamSettings, closed_window, plan_window
 
-from .aws import LocalAws, read_stream
+from .aws import LocalAws
 from .conftest import SMALL, T0, run_backfill
 
 MIN = 60_000
@@ -73,7 +74,7 @@ def test_chunks_partition_the_window(generator: Any) -> None:
 
 
 def _stream_rows(local_aws: LocalAws, stream: str) -> list[dict[str, Any]]:
-    return [orjson.loads(r["Data"]) for r in read_stream(local_aws.client("kinesis"), stream)]
+    return [orjson.loads(r["Data"]) for r in read_records(local_aws.client("kinesis"), stream)]
 
 
 def test_producer_sends_its_chunk_and_a_retry_sends_the_same(

@@ -11,10 +11,10 @@ import time
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.generator import TelemetryGenerator
-from acme_gen.kinesis import KinesisProducer
+from acme_gen.kinesis import KinesisProducer, read_records
 from acme_gen.stream import run
 
-from .aws import DUMMY_KEYS, REGION, LocalAws, read_stream
+from .aws import DUMMY_KEYS, REGION, LocalAws
 
 
 def test_run_sends_live_windows_without_gaps(local_aws: LocalAws) -> None:
@@ -39,7 +39,7 @@ def test_run_sends_live_windows_without_gaps(local_aws: LocalAws) -> None:
     expected = gen.window(1_768_507_200_000, 1_768_507_230_000)
     assert totals.generated == totals.sent == len(expected) > 300
     assert totals.failed == 0
-    assert len(list(read_stream(kinesis, "live"))) == totals.sent
+    assert len(list(read_records(kinesis, "live"))) == totals.sent
 
 
 def test_ctrl_c_stops_cleanly_with_everything_sent(local_aws: LocalAws) -> None:
@@ -78,7 +78,7 @@ def test_ctrl_c_stops_cleanly_with_everything_sent(local_aws: LocalAws) -> None:
     assert match and match.group(1) == match.group(2), out
     sent = int(match.group(2).replace(",", ""))
     assert sent > 0
-    assert len(list(read_stream(local_aws.client("kinesis"), "ctrl-c"))) == sent
+    assert len(list(read_records(local_aws.client("kinesis"), "ctrl-c"))) == sent
     assert "sent" in err  # the running count
 
 

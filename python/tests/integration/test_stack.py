@@ -28,11 +28,12 @@ from botocore.exceptions import ClientError
 from pytest_terraform.tf import TerraformRunner
 
 from acme_gen import delivery, query
+from acme_gen.kinesis import read_records
 from acme_gen.lake import Lake
 from acme_gen.lambdas import generator as generator_lambda
 from acme_gen.lambdas import producer as producer_lambda
 
-from ..aws import DUMMY_KEYS, REGION, LocalAws, read_stream
+from ..aws import DUMMY_KEYS, REGION, LocalAws
 from ..terraform_env import cli_config, stack_copy
 
 pytestmark = pytest.mark.integration
@@ -196,7 +197,7 @@ def test_handlers_run_with_the_deployed_configuration(
             kinesis_client=kinesis,
         )
         put += result["put"]
-    streamed = list(read_stream(kinesis, stack.out("stream_name")))
+    streamed = list(read_records(kinesis, stack.out("stream_name")))
     assert len(streamed) == put > 100
     stack.state["streamed"] = put
 
