@@ -47,6 +47,7 @@ lint: $(INSTALLED)
 	cd python && ../$(BIN)/ruff check acme_gen tests bench ../scripts
 	cd python && ../$(BIN)/ruff format --check acme_gen tests bench ../scripts
 	cd python && ../$(BIN)/mypy
+	cd python && ../$(BIN)/lint-imports
 	$(BIN)/python -m acme_gen.schema --check
 
 ## integration-test: apply terraform/ to a local AWS server (moto) and run the pipeline through it
@@ -81,6 +82,7 @@ schema: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python python/bench/bench_backfill.py
 	$(BIN)/python python/bench/bench_stream.py
+	$(BIN)/python python/bench/bench_lambda_zip.py
 
 clean:
 	rm -rf $(OUTPUT) dist .venv-checkov .pytest_cache python/.pytest_cache python/.mypy_cache python/.ruff_cache

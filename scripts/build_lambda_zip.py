@@ -8,6 +8,7 @@ inputs give the same bytes. pyarrow, DuckDB and mimesis stay out (the handlers n
 from __future__ import annotations
 
 import argparse
+import glob
 import hashlib
 import os
 import shutil
@@ -27,11 +28,22 @@ PLATFORMS = {
 }
 # What the handlers import, pinned to the versions this checkout was tested with.
 REQUIREMENTS = ["numpy", "pydantic", "orjson", "tzdata", "aws-lambda-powertools", "boto3"]
-# Modules only the lake side uses.
-EXCLUDED_MODULES = {"arrow.py", "lake.py", "dimensions.py", "query.py", "backfill.py"}
+# What the handlers' import graph reaches: the contract, the simulation core, the Kinesis
+# adapters and the handlers (import-linter's lean-lambda contract keeps the lake out).
+LAMBDA_PARTS = {"__init__.py", "py.typed", "models.py", "config.py", "core", "kinesis", "lambdas"}
 MAX_ZIPPED = 50 * 1024 * 1024
 MAX_UNZIPPED = 250 * 1024 * 1024
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def find_cpython(version: str) -> str | None:
+    """A real CPython of `version` (pyenv's shims refuse when it is not the selected one)."""
+    pyenv = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    candidates = sorted(glob.glob(f"{pyenv}/versions/{version}*/bin/python{version}"))
+    if candidates:
+        return candidates[-1]
+    found = shutil.which(f"python{version}")
+    return found if found and "/shims/" not in found else None
 
 
 def pin(names: list[str]) -> list[str]:
@@ -76,7 +88,7 @@ def stage(arch: str, target: Path) -> None:
             for n in names
             if n == "__pycache__"
             or n.endswith(".pyc")
-            or (Path(d) == PACKAGE and n in EXCLUDED_MODULES)
+            or (Path(d) == PACKAGE and n not in LAMBDA_PARTS)
         ],
     )
     for junk in ("bin", "__pycache__"):

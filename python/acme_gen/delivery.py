@@ -22,8 +22,8 @@ import boto3
 import orjson
 import pyarrow as pa
 
-from acme_gen.kinesis import read_records
-from acme_gen.lake import Lake
+from acme_gen.kinesis.producer import read_records
+from acme_gen.lake.store import Lake
 from acme_gen.schema import arrow_type
 
 _CONVERSION_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, TypeError, OverflowError)

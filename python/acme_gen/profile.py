@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from acme_gen.query import LakeError, connect
+from acme_gen.lake.sql import LakeError, connect
 
 PLAYBACK_END = "event_type IN ('pause', 'stop', 'complete')"
 SESSION_END = "event_type IN ('stop', 'complete')"

@@ -21,9 +21,9 @@ from typing import Any, NoReturn
 import boto3
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.generator import TelemetryGenerator
-from acme_gen.kinesis import DeliveryError, KinesisProducer
-from acme_gen.records import json_records
+from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.kinesis.producer import DeliveryError, KinesisProducer
+from acme_gen.kinesis.records import json_records
 
 TICK_SECONDS = 1.0
 

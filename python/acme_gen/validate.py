@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from acme_gen.lake import Lake
+from acme_gen.lake.store import Lake
 from acme_gen.models import StreamingEvent
 from acme_gen.schema import TABLE_DIRS, arrow_schema
 

@@ -86,7 +86,7 @@ def naive_baseline(rows: int) -> float:
 
 
 def pyarrow_alone(lake: Path) -> float:
-    from acme_gen.lake import parquet_options
+    from acme_gen.lake.store import parquet_options
 
     tables = [pq.read_table(p) for p in sorted((lake / "telemetry").rglob("*.parquet"))[:48]]
     rows = sum(t.num_rows for t in tables)
@@ -127,7 +127,7 @@ def main() -> None:
             f"{f'engine {engine}, 1M events, 2 cores':34} {r['events']:>11,} {r['wall']:>8.1f} "
             f"{r['events_per_second']:>11,.0f} {r['events_per_second'] / 2:>11,.0f}"
         )
-    tasks = 168 / 6  # hours / spark_engine.HOURS_PER_TASK
+    tasks = 168 / 6  # hours / acme_gen.backfill.spark.HOURS_PER_TASK
     extra = engines["spark"]["wall"] - engines["process"]["wall"]
     one = results[(10_000_000, 1)]["events_per_second"]
     two = results[(10_000_000, 2)]["events_per_second"]

@@ -16,9 +16,9 @@ import boto3
 from moto.server import ThreadedMotoServer
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.generator import TelemetryGenerator
-from acme_gen.kinesis import KinesisProducer
-from acme_gen.records import json_records
+from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.kinesis.producer import KinesisProducer
+from acme_gen.kinesis.records import json_records
 
 WINDOW_START = 1_768_507_200_000  # 2026-01-15T20:00Z
 FIVE_MINUTES = 300_000

@@ -8,9 +8,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from acme_gen.arrow import EVENT_SCHEMA, ArrowEncoder
 from acme_gen.config import GeneratorConfig
-from acme_gen.generator import TelemetryGenerator
+from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.lake.arrow import EVENT_SCHEMA, ArrowEncoder
 
 from .aws import LocalAws
 

@@ -61,7 +61,7 @@ def test_package_and_start_a_job_run(
     s3.download_file("lake", archive, str(local))
     with tarfile.open(local) as tar:
         names = tar.getnames()
-    assert "acme_gen/backfill.py" in names and any(n.startswith("pyarrow/") for n in names)
+    assert "acme_gen/backfill/cli.py" in names and any(n.startswith("pyarrow/") for n in names)
     assert not any("__pycache__" in n for n in names)
     runs = emr.list_job_runs(applicationId=app)["jobRuns"]
     assert len(runs) == 1

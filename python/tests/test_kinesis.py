@@ -9,9 +9,9 @@ import orjson
 import pytest
 from botocore.exceptions import ClientError
 
-from acme_gen import kinesis
-from acme_gen.kinesis import DeliveryError, KinesisProducer, read_records
-from acme_gen.records import json_records
+from acme_gen.kinesis import producer as kinesis
+from acme_gen.kinesis.producer import DeliveryError, KinesisProducer, read_records
+from acme_gen.kinesis.records import json_records
 
 from .aws import LocalAws
 from .conftest import T0

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pytest
 
-from acme_gen.kinesis import read_records
+from acme_gen.kinesis.producer import read_records
 from acme_gen.lambdas import generator as generator_lambda
 from acme_gen.lambdas import producer as producer_lambda
 from acme_gen.lambdas.plan import Chunk, StreamSettings, closed_window, plan_window

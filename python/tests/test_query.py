@@ -9,11 +9,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from acme_gen import query
+from acme_gen.lake import sql
 
 
 def test_every_seed_example_query_runs(lake: Path) -> None:
-    con = query.connect(lake)
-    queries = query.example_queries()
+    con = sql.connect(lake)
+    queries = sql.example_queries()
     assert len(queries) == 12
     results = {q.name: con.sql(q.sql).fetchall() for q in queries}
     total = sum(pq.read_metadata(p).num_rows for p in (lake / "telemetry").rglob("*.parquet"))
@@ -32,7 +33,7 @@ def test_every_seed_example_query_runs(lake: Path) -> None:
 
 
 def test_partition_columns_are_strings_and_dimensions_join(lake: Path) -> None:
-    con = query.connect(lake)
+    con = sql.connect(lake)
     types = dict(con.sql("DESCRIBE acme_telemetry.streaming_events").fetchall()[i][:2]
                  for i in range(29))  # fmt: skip
     assert all(types[k] == "VARCHAR" for k in ("year", "month", "day", "hour"))
@@ -52,7 +53,7 @@ def test_partition_filter_reads_only_its_partition(lake: Path, tmp_path: Path) -
     for path in files[1:]:
         if "day=15/hour=07" not in path.as_posix():
             path.write_bytes(b"not parquet")
-    con = query.connect(copy)
+    con = sql.connect(copy)
     rows = con.execute(
         "SELECT COUNT(*) FROM acme_telemetry.streaming_events "
         "WHERE year='2026' AND month='01' AND day='15' AND hour='07'"

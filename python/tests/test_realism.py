@@ -1,6 +1,6 @@
 """Invariants of realistic telemetry, checked on two generated days.
 
-Published figures behind the ranges are cited in acme_gen.sessions and acme_gen.traffic.
+Published figures behind the ranges are cited in acme_gen.core.sessions and acme_gen.core.traffic.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from acme_gen.dimensions import dimension_tables
-from acme_gen.generator import TelemetryGenerator
+from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.core.traffic import utc_offset_ms
+from acme_gen.lake.dimensions import dimension_tables
 from acme_gen.models import DEVICE_TYPES, EVENT_TYPES, QUALITIES, TITLE_TYPES, StreamingEvent
-from acme_gen.traffic import utc_offset_ms
 
 from .conftest import DAY_MS, T0
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from acme_gen import schema
-from acme_gen.lake import DICTIONARY_COLUMNS
+from acme_gen.lake.store import DICTIONARY_COLUMNS
 from acme_gen.models import StreamingEvent
 
 # DESIGN.md / the seed's DDL, in order.

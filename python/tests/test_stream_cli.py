@@ -10,8 +10,8 @@ import sys
 import time
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.generator import TelemetryGenerator
-from acme_gen.kinesis import KinesisProducer, read_records
+from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.kinesis.producer import KinesisProducer, read_records
 from acme_gen.stream import run
 
 from .aws import DUMMY_KEYS, REGION, LocalAws

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from acme_gen.strings import iso_millis_text, uuid4_text
+from acme_gen.core.text import iso_millis_text, uuid4_text
 
 
 def test_uuid4_text_is_rfc4122_v4() -> None:

@@ -9,8 +9,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.generator import TelemetryGenerator
-from acme_gen.traffic import SLOT_MS
+from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.core.traffic import SLOT_MS
 
 WINDOW_MS = 5 * 60_000
 HEADROOM = 1.25  # chunks are sized on the expected count; busy windows run above it

@@ -14,10 +14,10 @@ import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from acme_gen.kinesis import DeliveryError, DeliveryReport, KinesisProducer
+from acme_gen.kinesis.producer import DeliveryError, DeliveryReport, KinesisProducer
+from acme_gen.kinesis.records import json_records
 from acme_gen.lambdas.plan import Chunk, StreamSettings
 from acme_gen.lambdas.runtime import generator_for, logger, metrics
-from acme_gen.records import json_records
 
 SAFETY_MARGIN_S = 5.0  # stop retrying this long before the function's timeout
 

@@ -8,7 +8,7 @@ import os
 from aws_lambda_powertools import Logger, Metrics
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.generator import TelemetryGenerator
+from acme_gen.core.generator import TelemetryGenerator
 
 METRICS_NAMESPACE = "AcmeTelemetry"  # Terraform sets POWERTOOLS_METRICS_NAMESPACE to this
 

@@ -27,9 +27,10 @@ import pytest
 from botocore.exceptions import ClientError
 from pytest_terraform.tf import TerraformRunner
 
-from acme_gen import delivery, query
-from acme_gen.kinesis import read_records
-from acme_gen.lake import Lake
+from acme_gen import delivery
+from acme_gen.kinesis.producer import read_records
+from acme_gen.lake import sql
+from acme_gen.lake.store import Lake
 from acme_gen.lambdas import generator as generator_lambda
 from acme_gen.lambdas import producer as producer_lambda
 
@@ -296,7 +297,7 @@ def test_lake_on_s3_streamed_window_equals_backfilled(stack: Stack) -> None:
     bucket = stack.out("data_bucket_name")
     with mock.patch.dict(os.environ, stack.env):
         lake = Lake(f"s3://{bucket}", stack.aws.endpoint, REGION)
-        con = query.connect(f"s3://{bucket}", stack.aws.endpoint, REGION)
+        con = sql.connect(f"s3://{bucket}", stack.aws.endpoint, REGION)
         total = con.execute("SELECT COUNT(*) FROM acme_telemetry.streaming_events").fetchall()
         hour20 = con.execute(
             "SELECT COUNT(*) FROM streaming_events WHERE day = '15' AND hour = '20'"

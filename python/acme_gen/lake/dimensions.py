@@ -15,11 +15,11 @@ import pyarrow as pa
 from mimesis import Person, Text
 from mimesis.locales import Locale
 
-from acme_gen import geo
-from acme_gen.arrow import table_from_columns
+from acme_gen.core import geo
+from acme_gen.core.world import CONNECTION_TYPES, World
+from acme_gen.lake.arrow import table_from_columns
 from acme_gen.models import PLANS, TITLE_TYPES, Campaign, Customer, Title
 from acme_gen.schema import arrow_schema
-from acme_gen.world import CONNECTION_TYPES, World
 
 _NAME_POOL = 400
 _EPOCH = date(1970, 1, 1)

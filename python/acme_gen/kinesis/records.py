@@ -15,10 +15,10 @@ from contextlib import contextmanager
 import numpy as np
 import orjson
 
-from acme_gen.columns import Codes, event_columns
-from acme_gen.events import EventBatch
+from acme_gen.core.columns import Codes, event_columns
+from acme_gen.core.events import EventBatch
+from acme_gen.core.world import World
 from acme_gen.models import StreamingEvent
-from acme_gen.world import World
 
 FIELDS = tuple(StreamingEvent.model_fields)
 

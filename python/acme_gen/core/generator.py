@@ -15,10 +15,10 @@ import numpy as np
 import numpy.typing as npt
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.events import EventBatch, expand
-from acme_gen.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions, events_per_session
-from acme_gen.traffic import DAY_MS, SLOT_MS, congestion_factor, local_curve
-from acme_gen.world import World, build_world
+from acme_gen.core.events import EventBatch, expand
+from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions, events_per_session
+from acme_gen.core.traffic import DAY_MS, SLOT_MS, congestion_factor, local_curve
+from acme_gen.core.world import World, build_world
 
 _SLOT_STREAM = 0x510751
 _CALIBRATION_STREAM = 0xCA1

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from acme_gen import geo, rand
-from acme_gen.events import EVENT_ID_HI, EVENT_ID_LO, EventBatch
+from acme_gen.core import geo, rand
+from acme_gen.core.events import EVENT_ID_HI, EVENT_ID_LO, EventBatch
+from acme_gen.core.text import iso_millis_text, uuid4_text
+from acme_gen.core.world import CONNECTION_TYPES, World
 from acme_gen.models import DEVICE_TYPES, EVENT_TYPES, QUALITIES, TITLE_TYPES, StreamingEvent
-from acme_gen.strings import iso_millis_text, uuid4_text
-from acme_gen.world import CONNECTION_TYPES, World
 
 _SESSION_ID_LO = 0x5E55
 

@@ -1,13 +1,13 @@
 """The backfill on Apache Spark: the same hour tasks, distributed over executors.
 
-Each hour is a pure function of the configuration, so a Spark task runs exactly the code the
-process pool runs (`backfill._generate_hour`) and writes the same bytes to the same name.
+Each hour is a pure function of the configuration, so a Spark task runs exactly the hour task
+the process pool runs (`HourTask`) and writes the same bytes to the same name.
 Files are committed atomically (rename on disk, one PUT on S3): a retried or speculative
 task rewrites an identical file, never a duplicate or a partial one. The driver only plans
 (which hours are missing) and gathers the manifest of what the tasks wrote.
 
     python -m acme_gen.backfill --engine spark --spark-master 'local[2]' ...
-    spark-submit acme_gen/backfill.py --engine spark ...     # master from spark-submit
+    spark-submit run.py --engine spark ...   # run.py: from acme_gen.backfill import main
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from acme_gen.backfill import BackfillPlan
+from acme_gen.backfill.plan import BackfillPlan
+from acme_gen.backfill.task import HourTask
 
 # Consecutive hours per task: each task builds the world once and reuses the session plans
 # its hours share, as a process-pool chunk does.
@@ -26,14 +25,12 @@ HOURS_PER_TASK = 6
 
 
 def _run_partition(plan: BackfillPlan, hours: Iterable[int]) -> Iterator[tuple[int, int, int]]:
-    from acme_gen import backfill
-
     hours = list(hours)
     if not hours:
         return
-    backfill._init_worker(plan, ignore_sigint=False)
+    task = HourTask(plan)
     for hour in hours:
-        rows, size = backfill._generate_hour(hour)
+        rows, size = task(hour)
         yield hour, rows, size
 
 
@@ -44,7 +41,7 @@ def _ship_package(spark: object) -> None:
     import zipfile
     from pathlib import Path
 
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     archive = Path(tempfile.mkdtemp(prefix="acme-spark-")) / "acme_gen.zip"
     with zipfile.ZipFile(archive, "w") as z:
         for path in sorted(package.rglob("*")):

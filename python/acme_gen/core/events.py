@@ -12,10 +12,9 @@ from dataclasses import dataclass, fields
 import numpy as np
 import numpy.typing as npt
 
-from acme_gen import rand
-from acme_gen.arrays import F64, I8, I32, I64
-from acme_gen.models import EVENT_TYPES, QUALITIES
-from acme_gen.sessions import (
+from acme_gen.core import rand
+from acme_gen.core.arrays import F64, I8, I32, I64
+from acme_gen.core.sessions import (
     MAX_STALL_SECONDS,
     MAX_STALLS_PER_SEGMENT,
     PLAYED,
@@ -23,6 +22,7 @@ from acme_gen.sessions import (
     SessionPlan,
     events_per_session,
 )
+from acme_gen.models import EVENT_TYPES, QUALITIES
 
 # Hash streams: one per kind of per-event draw.
 _SEGMENT, _PAUSE, _STALLS, _STALL_LENGTH, _ERRORS, _BANDWIDTH = 1, 2, 3, 4, 5, 6

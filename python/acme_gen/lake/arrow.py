@@ -8,11 +8,11 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from acme_gen.columns import Codes, Column, event_columns
-from acme_gen.events import EventBatch
+from acme_gen.core.columns import Codes, Column, event_columns
+from acme_gen.core.events import EventBatch
+from acme_gen.core.world import World
 from acme_gen.models import StreamingEvent
 from acme_gen.schema import arrow_schema
-from acme_gen.world import World
 
 EVENT_SCHEMA = arrow_schema(StreamingEvent)
 _SMALL_VOCABULARY = 256

@@ -3,7 +3,7 @@
 Built once per process from (config, seed) as columns of numpy arrays plus string
 vocabularies; events refer to entities by index, and text is produced only at the edge
 (Arrow or JSON) by taking from a vocabulary. Dimension tables add descriptive columns
-(names, emails, dates) in `acme_gen.dimensions`.
+(names, emails, dates) in `acme_gen.lake.dimensions`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from functools import cached_property
 
 import numpy as np
 
-from acme_gen import geo
-from acme_gen.arrays import F64, I8, I32, I64, U64
 from acme_gen.config import GeneratorConfig
+from acme_gen.core import geo
+from acme_gen.core.arrays import F64, I8, I32, I64, U64
 from acme_gen.models import DEVICE_TYPES, QUALITIES, TITLE_TYPES
 
 CONNECTION_TYPES = ("fiber", "cable", "dsl", "satellite", "5g", "4g")
@@ -133,7 +133,7 @@ class World:
 
     @cached_property
     def device_ids(self) -> tuple[str, ...]:
-        from acme_gen.strings import uuid4_text
+        from acme_gen.core.text import uuid4_text
 
         text = uuid4_text(self.device_hi, self.device_lo)
         return tuple(text.view("S36").ravel().astype(str).tolist())

@@ -1,5 +1,5 @@
 """Stage one of generation: which playback sessions start in a 5-minute slot, and how each
-will go (session-level draws only; events are expanded later in `acme_gen.events`).
+will go (session-level draws only; events are expanded later in `acme_gen.core.events`).
 
 A slot's sessions are a pure function of (config, slot): the slot's own generator draws
 every field for every session in a fixed order. Each session carries a 64-bit key from
@@ -24,10 +24,9 @@ from dataclasses import dataclass, fields
 import numpy as np
 import numpy.typing as npt
 
-from acme_gen import geo
-from acme_gen.arrays import F64, I8, I32, I64, U64, B
-from acme_gen.models import DEVICE_TYPES, TITLE_TYPES
-from acme_gen.world import (
+from acme_gen.core import geo
+from acme_gen.core.arrays import F64, I8, I32, I64, U64, B
+from acme_gen.core.world import (
     BANDWIDTH_MEDIAN,
     BANDWIDTH_SIGMA,
     CARRIER_IP_POOL,
@@ -37,6 +36,7 @@ from acme_gen.world import (
     DEVICE_QUALITY_CAP,
     World,
 )
+from acme_gen.models import DEVICE_TYPES, TITLE_TYPES
 
 PLAYED, START_FAILURE, EXIT_BEFORE_START = 0, 1, 2
 

@@ -1,0 +1,131 @@
+"""What a backfill will do, checked before anything is written: the plan, the manifest that
+records it in the lake, and the refusal of bad or conflicting input (UsageError)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow.fs as pafs
+
+from acme_gen.config import GeneratorConfig
+from acme_gen.core.traffic import HOUR_MS
+from acme_gen.lake.store import Lake, partition_path
+from acme_gen.schema import TABLE_DIRS
+
+MANIFEST = "_acme_manifest.json"
+BACKFILL_PREFIX = "backfill-"  # telemetry file names; Firehose's never start so
+DIMENSIONS = ("customers", "titles", "campaigns")
+# Rows per row group / generation step: keeps memory flat however large an hour is.
+MAX_ROWS_PER_STEP = 200_000
+PEAK_TO_MEAN = 2.5  # busiest hour relative to the daily mean hour (see traffic.DIURNAL)
+
+
+class UsageError(Exception):
+    """Bad input: reported as one line on stderr with exit code 2, before anything is written."""
+
+
+@dataclass(frozen=True)
+class BackfillPlan:
+    config: GeneratorConfig
+    start_ms: int
+    end_ms: int
+    output: str
+    workers: int
+    telemetry: int | None
+    overwrite: bool
+    quiet: bool
+    endpoint_url: str | None = None
+    region: str | None = None
+    glue_database: str | None = None
+    engine: str = "process"
+    spark_master: str | None = None
+
+    def lake(self) -> Lake:
+        return Lake(self.output, self.endpoint_url, self.region)
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "generator": self.config.model_dump(),
+            "start": iso(self.start_ms),
+            "end": iso(self.end_ms),
+            "telemetry": self.telemetry,
+        }
+
+    def hours(self) -> list[int]:
+        first = self.start_ms // HOUR_MS * HOUR_MS
+        return list(range(first, self.end_ms, HOUR_MS))
+
+    def steps_per_hour(self) -> int:
+        """Generation steps (and row groups) per hour, so no step exceeds MAX_ROWS_PER_STEP."""
+        peak_hour = self.config.events_per_day / 24 * PEAK_TO_MEAN
+        wanted = math.ceil(peak_hour / MAX_ROWS_PER_STEP)
+        return next(d for d in (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 240) if d >= wanted)
+
+    def telemetry_file(self, hour_ms: int) -> str:
+        """The hour's file, relative to the lake root."""
+        stamp = datetime.fromtimestamp(hour_ms / 1000, tz=UTC)
+        name = f"{BACKFILL_PREFIX}{stamp:%Y%m%d%H}-{self.config.fingerprint()[:8]}.parquet"
+        return f"{TABLE_DIRS['streaming_events']}/{partition_path(hour_ms)}/{name}"
+
+
+def iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+def check_output(plan: BackfillPlan) -> None:
+    """Refuse an output the run could not write, or one holding another dataset."""
+    lake = plan.lake()
+    if lake.is_s3:
+        bucket = lake.root.split("/")[0]
+        try:
+            found = lake.fs.get_file_info(bucket).type != pafs.FileType.NotFound
+        except OSError as exc:
+            raise UsageError(f"cannot reach {plan.output}: {str(exc).splitlines()[0]}") from None
+        if not found:
+            raise UsageError(f"bucket {bucket} does not exist")
+    else:
+        out = Path(plan.output)
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--output-dir {out} exists and is not a directory")
+        ancestor = out
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+        if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+            raise UsageError(f"--output-dir {out} is not writable")
+    if lake.exists(MANIFEST):
+        existing = read_manifest(lake)
+        if existing != plan.manifest() and not plan.overwrite:
+            raise UsageError(
+                f"{plan.output} holds a dataset made with different arguments "
+                f"({describe_difference(existing, plan.manifest())}); "
+                "use --overwrite to replace it or choose another --output-dir"
+            )
+    elif any(lake.exists(TABLE_DIRS[t]) for t in DIMENSIONS) and not plan.overwrite:
+        raise UsageError(
+            f"{plan.output} holds data without a {MANIFEST}; use --overwrite to replace it"
+        )
+
+
+def read_manifest(lake: Lake) -> Any:
+    try:
+        return json.loads(lake.read_text(MANIFEST) or "null")
+    except ValueError:
+        return None
+
+
+def describe_difference(old: Any, new: dict[str, Any]) -> str:
+    """Every argument that differs, as `name: old -> new` (they are short)."""
+    if not isinstance(old, dict):
+        return "unreadable manifest"
+    flat_old = {**old.get("generator", {}), **{k: v for k, v in old.items() if k != "generator"}}
+    flat_new = {**new["generator"], **{k: v for k, v in new.items() if k != "generator"}}
+    diffs = [
+        f"{k}: {flat_old.get(k)!r} -> {v!r}" for k, v in flat_new.items() if flat_old.get(k) != v
+    ]
+    return ", ".join(diffs) or "manifest differs"

@@ -1,0 +1,119 @@
+"""The backfill's driver: record the plan, write the dimension tables, hand the missing hours
+to an engine, register the written partitions in Glue, and sum up."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from acme_gen.backfill.plan import (
+    BACKFILL_PREFIX,
+    DIMENSIONS,
+    MANIFEST,
+    BackfillPlan,
+    read_manifest,
+)
+from acme_gen.backfill.pool import run_pool
+from acme_gen.backfill.task import HourTask, write_dimensions
+from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.lake.catalog import register_partitions
+from acme_gen.lake.store import STAGING_DIR, Lake
+from acme_gen.schema import TABLE_DIRS
+
+
+def run(plan: BackfillPlan) -> dict[str, Any]:
+    """Write what the lake lacks of the plan; returns the run's figures."""
+    lake = plan.lake()
+    if plan.overwrite and read_manifest(lake) != plan.manifest():
+        remove_dataset(lake)
+    if not lake.is_s3:
+        Path(plan.output).mkdir(parents=True, exist_ok=True)
+    lake.clear_staging()
+    lake.write_bytes(MANIFEST, (json.dumps(plan.manifest(), indent=2) + "\n").encode())
+
+    began = time.perf_counter()
+    generator = TelemetryGenerator(plan.config)
+    dim_bytes = write_dimensions(lake, generator)
+    hours = plan.hours()
+    todo = [h for h in hours if not lake.exists(plan.telemetry_file(h))]
+    skipped = len(hours) - len(todo)
+    events = size = partitions = 0
+    progress = _progress(len(todo), plan.quiet)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        for rows, nbytes in _run_engine(plan, todo, generator):
+            events += rows
+            size += nbytes
+            partitions += rows > 0
+            progress.update(1)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        progress.close()
+        lake.clear_staging()
+    registered = _register_partitions(plan, lake, hours) if plan.glue_database else 0
+    elapsed = time.perf_counter() - began
+    return {
+        "events": events,
+        "partitions": partitions,
+        "skipped_partitions": skipped,
+        "registered_partitions": registered,
+        "bytes": size + dim_bytes,
+        "seconds": elapsed,
+        "events_per_second": events / elapsed if elapsed > 0 else 0.0,
+        "workers": plan.workers,
+    }
+
+
+def _run_engine(
+    plan: BackfillPlan, hours: list[int], generator: TelemetryGenerator
+) -> Iterator[tuple[int, int]]:
+    if plan.engine == "spark":
+        from acme_gen.backfill.spark import run_spark  # pyspark only when asked for
+
+        return run_spark(plan, hours, plan.spark_master)
+    return run_pool(plan, hours, HourTask(plan, generator))
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _register_partitions(plan: BackfillPlan, lake: Lake, hours: list[int]) -> int:
+    """Add every hour that has a file to the Glue table (idempotent: existing ones stay)."""
+    import boto3
+
+    assert plan.glue_database is not None
+    glue = boto3.client("glue", endpoint_url=plan.endpoint_url, region_name=plan.region)
+    written = [h for h in hours if lake.exists(plan.telemetry_file(h))]
+    location = lake.url(TABLE_DIRS["streaming_events"])
+    return register_partitions(glue, plan.glue_database, "streaming_events", location, written)
+
+
+def remove_dataset(lake: Lake) -> None:
+    """Remove only what a backfill writes: its manifest, the dimension tables and the
+    backfill-* telemetry files. Events others delivered (Firehose) and files of your own stay."""
+    for d in [*(TABLE_DIRS[t] for t in DIMENSIONS), STAGING_DIR, MANIFEST]:
+        lake.remove(d)
+    lake.remove_files(TABLE_DIRS["streaming_events"], prefix=BACKFILL_PREFIX)
+
+
+class _NoProgress:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, quiet: bool) -> Any:
+    if quiet or not sys.stderr.isatty():
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="hour", desc="telemetry", file=sys.stderr)

@@ -1,0 +1,13 @@
+"""Lake adapters: Parquet on disk or S3, Arrow encoding, dimension tables, the Glue catalog,
+and DuckDB views over a lake under the Athena names.
+
+    store.py       Lake: each file complete or absent (staged rename, single PUT)
+    arrow.py       EventBatch -> Arrow with the models' schema
+    dimensions.py  customers, titles, campaigns as Arrow tables from the same world
+    catalog.py     Glue partition registration
+    sql.py         DuckDB connection with the lake's tables as views; the example queries
+"""
+
+from acme_gen.lake.store import Lake, partition_path
+
+__all__ = ["Lake", "partition_path"]

@@ -1,0 +1,107 @@
+"""DuckDB over a lake, under the Athena names: the same SQL runs here as in Athena.
+
+`acme_telemetry.streaming_events` carries the partition columns year/month/day/hour as
+strings, as in Glue; a filter on them prunes files. The dimension tables are
+`acme_telemetry.customers`, `titles` and `campaigns` (also reachable unqualified).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from acme_gen.lake.store import Lake
+from acme_gen.models import PARTITION_KEYS
+from acme_gen.schema import DATABASE, TABLE_DIRS
+
+QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
+
+
+class LakeError(Exception):
+    """The lake is missing or holds no telemetry."""
+
+
+@dataclass(frozen=True)
+class ExampleQuery:
+    name: str
+    title: str
+    sql: str
+
+
+def example_queries() -> list[ExampleQuery]:
+    """The seed README's example queries, kept as .sql files (also Athena named queries)."""
+    out = []
+    for entry in sorted(QUERIES_DIR.glob("*.sql")):
+        sql = entry.read_text()
+        title = sql.splitlines()[0].removeprefix("--").strip()
+        out.append(ExampleQuery(entry.stem, title, sql))
+    return out
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def connect(
+    lake: str | Path, endpoint_url: str | None = None, region: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake's tables as views; `lake` is a directory or
+    s3://bucket[/prefix] (read through pyarrow's S3 filesystem, so no DuckDB extension)."""
+    if str(lake).startswith("s3://"):
+        return _connect_s3(Lake(str(lake), endpoint_url, region))
+    lake = Path(lake)
+    telemetry = lake / TABLE_DIRS["streaming_events"]
+    if not any(telemetry.glob("year=*/month=*/day=*/hour=*/*.parquet")):
+        raise LakeError(f"no telemetry Parquet files under {telemetry}")
+    con = duckdb.connect()
+    con.execute(f"CREATE SCHEMA {DATABASE}")
+    hive_types = ", ".join(f"'{k}': VARCHAR" for k in PARTITION_KEYS)
+    glob = telemetry / "year=*" / "month=*" / "day=*" / "hour=*" / "*.parquet"
+    con.execute(
+        f"CREATE VIEW {DATABASE}.streaming_events AS SELECT * FROM read_parquet("
+        f"{_quote(glob)}, hive_partitioning = true, hive_types = {{{hive_types}}})"
+    )
+    for table in ("customers", "titles", "campaigns"):
+        files = lake / TABLE_DIRS[table]
+        if any(files.glob("*.parquet")):
+            con.execute(
+                f"CREATE VIEW {DATABASE}.{table} AS "
+                f"SELECT * FROM read_parquet({_quote(files / '*.parquet')})"
+            )
+    con.execute(f"SET schema = '{DATABASE}'")
+    return con
+
+
+def _connect_s3(lake: Lake) -> duckdb.DuckDBPyConnection:
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    partitioning = ds.partitioning(
+        pa.schema([(k, pa.string()) for k in PARTITION_KEYS]), flavor="hive"
+    )
+    events = ds.dataset(
+        lake.path(TABLE_DIRS["streaming_events"]),
+        filesystem=lake.fs,
+        format="parquet",
+        partitioning=partitioning,
+        exclude_invalid_files=False,
+    )
+    if not events.files:
+        raise LakeError(
+            f"no telemetry Parquet files under {lake.url(TABLE_DIRS['streaming_events'])}"
+        )
+    con = duckdb.connect()
+    con.execute(f"CREATE SCHEMA {DATABASE}")
+    con.register("_streaming_events", events)
+    con.execute(f"CREATE VIEW {DATABASE}.streaming_events AS SELECT * FROM _streaming_events")
+    for table in ("customers", "titles", "campaigns"):
+        if lake.exists(TABLE_DIRS[table]):
+            con.register(
+                f"_{table}",
+                ds.dataset(lake.path(TABLE_DIRS[table]), filesystem=lake.fs, format="parquet"),
+            )
+            con.execute(f"CREATE VIEW {DATABASE}.{table} AS SELECT * FROM _{table}")
+    con.execute(f"SET schema = '{DATABASE}'")
+    return con
