@@ -3,6 +3,10 @@ import-linter contracts in pyproject.toml, checked by `make lint`."""
 
 from __future__ import annotations
 
+import importlib.metadata
+import re
+import sys
+import tomllib
 from pathlib import Path
 
 import grimp
@@ -31,3 +35,39 @@ def test_no_module_over_400_lines() -> None:
     }
     assert len(sizes) > 30
     assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}
+
+
+def _external_imports(graph: grimp.ImportGraph, modules: list[str]) -> set[str]:
+    """Top-level third-party packages the modules import, directly or through acme_gen."""
+    reached = set(modules)
+    for module in modules:
+        reached |= graph.find_upstream_modules(module)
+    externals = {
+        imported.split(".")[0]
+        for module in reached
+        if module.startswith("acme_gen")
+        for imported in graph.find_modules_directly_imported_by(module)
+        if not imported.startswith("acme_gen")
+    }
+    return {name for name in externals if name not in sys.stdlib_module_names}
+
+
+def _required_distributions() -> set[str]:
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
+    return {re.split(r"[<>=!~\[; ]", req)[0].lower() for req in project["dependencies"]}
+
+
+def test_a_plain_install_has_what_the_main_job_imports() -> None:
+    """`pip install ./python` (no extras) must run backfill, query, validate and profile."""
+    graph = grimp.build_graph("acme_gen", include_external_packages=True)
+    main_job = [
+        m for m in graph.modules if m.startswith(("acme_gen.backfill", "acme_gen.query"))
+        or m in ("acme_gen.validate", "acme_gen.profile")
+    ]  # fmt: skip
+    providers = importlib.metadata.packages_distributions()
+    needed = {
+        dist.lower() for name in _external_imports(graph, main_job) for dist in providers[name]
+    }
+    assert {"pyarrow", "duckdb", "numpy", "matplotlib"} <= needed
+    # pyspark is the extra `spark`: imported only for --engine spark, which says so when absent.
+    assert needed - _required_distributions() == {"pyspark"}

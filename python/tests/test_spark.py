@@ -134,3 +134,19 @@ def test_spark_to_s3_registers_partitions(local_aws: LocalAws, lake: Path) -> No
     key = local[7]
     body = s3.get_object(Bucket="spark-lake", Key=key)["Body"].read()
     assert body == (lake / key).read_bytes()  # same bytes on S3 as on disk
+
+
+def test_without_pyspark_one_line_names_the_extra(tmp_path: Path) -> None:
+    hide_pyspark = (
+        "import sys; sys.modules['pyspark'] = None\n"  # as if the extra were not installed
+        "from acme_gen.backfill import main; sys.exit(main(sys.argv[1:]))"
+    )
+    out = tmp_path / "o"
+    result = subprocess.run(
+        [sys.executable, "-c", hide_pyspark, "--engine", "spark", "--output-dir", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr == "error: --engine spark needs pyspark: pip install 'acme-gen[spark]'\n"
+    assert not out.exists()
