@@ -16,7 +16,7 @@ CAMPAIGNS ?= 50
 SEED ?= 42
 
 .PHONY: run test lint schema bench clean tf-check lambda-zip integration-test report-check \
-	emr-backfill
+	emr-backfill emr-image
 
 $(INSTALLED): python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,13 @@ ARGS ?= --telemetry 1000000000 --start 2025-01-01 --end 2026-01-01
 emr-backfill: $(INSTALLED)
 	$(BIN)/python scripts/emr_backfill.py --application-id "$(EMR_APP)" --role-arn "$(EMR_ROLE)" \
 		--bucket "$(EMR_BUCKET)" -- $(ARGS)
+
+## emr-image: build the EMR Serverless image (Python 3.11 + the job's pinned dependencies) and
+## push it to the stack's ECR repository; TAG names the version (the repository is immutable)
+EMR_REPO ?= $(shell terraform -chdir=terraform output -raw emr_backfill_image_repository_url 2>/dev/null)
+TAG ?= 1
+emr-image: $(INSTALLED)
+	$(BIN)/python scripts/emr_image.py --tag "$(EMR_REPO):$(TAG)" --push
 
 ## lambda-zip: reproducible Lambda packages dist/acme-lambda-{arm64,x86_64}.zip
 lambda-zip: $(INSTALLED)

@@ -77,10 +77,15 @@ def job_request(
     entry_key: str,
     glue_database: str,
     backfill_args: list[str],
+    python_version: str = "3.11",
 ) -> dict[str, Any]:
     archive = f"s3://{bucket}/{archive_key}#environment"
+    python = f"/usr/bin/python{python_version}"  # the custom image's (make emr-image)
     conf = {
         "spark.archives": archive,
+        "spark.emr-serverless.driverEnv.PYSPARK_DRIVER_PYTHON": python,
+        "spark.emr-serverless.driverEnv.PYSPARK_PYTHON": python,
+        "spark.executorEnv.PYSPARK_PYTHON": python,
         "spark.emr-serverless.driverEnv.PYTHONPATH": "./environment",
         "spark.executorEnv.PYTHONPATH": "./environment",
         "spark.dynamicAllocation.enabled": "true",
@@ -159,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         entry_key,
         args.glue_database,
         args.backfill_args,
+        args.python_version,
     )
     emr = session.client("emr-serverless", endpoint_url=args.endpoint_url)
     run = emr.start_job_run(**request)

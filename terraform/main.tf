@@ -1,10 +1,23 @@
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
+data "aws_partition" "current" {}
 
 locals {
-  account_id   = data.aws_caller_identity.current.account_id
-  region       = data.aws_region.current.name
-  bucket_name  = "acme-telemetry-data-${local.account_id}-${local.region}"
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  partition  = data.aws_partition.current.partition
+  # Every name derives from the prefix, so two stacks share an account; the default prefix
+  # "acme" gives the original stack's names (acme-telemetry-stream, acme_telemetry, ...).
+  names = {
+    stream    = coalesce(var.stream_name, "${var.prefix}-telemetry-stream")
+    bucket    = "${var.prefix}-telemetry-data-${local.account_id}-${local.region}"
+    database  = coalesce(var.database_name, "${replace(var.prefix, "-", "_")}_telemetry")
+    workgroup = "${var.prefix}-telemetry"
+    delivery  = "${var.prefix}-telemetry-delivery"
+    generator = "${var.prefix}-data-generator"
+    producer  = "${var.prefix}-data-producer"
+    backfill  = "${var.prefix}-backfill"
+  }
   package_path = coalesce(var.lambda_package_path, "${path.root}/../dist/acme-lambda-${var.lambda_architecture}.zip")
 }
 
@@ -19,7 +32,7 @@ resource "aws_kms_key" "this" {
       {
         Sid       = "AccountAdministers"
         Effect    = "Allow"
-        Principal = { AWS = "arn:aws:iam::${local.account_id}:root" }
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
         Action    = "kms:*"
         Resource  = "*"
       },
@@ -29,7 +42,16 @@ resource "aws_kms_key" "this" {
         Principal = { Service = "logs.${local.region}.amazonaws.com" }
         Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
         Resource  = "*"
-        Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${local.region}:${local.account_id}:*" } }
+        Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:*" } }
+      },
+      {
+        # CloudWatch alarms publish to the KMS-encrypted alarm topic.
+        Sid       = "CloudWatchAlarmsPublish"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
       },
     ]
   })
@@ -43,7 +65,7 @@ resource "aws_kms_alias" "this" {
 module "stream" {
   source = "./modules/stream"
 
-  name            = var.stream_name
+  name            = local.names.stream
   stream_mode     = var.stream_mode
   shard_count     = var.stream_shard_count
   retention_hours = var.stream_retention_hours
@@ -53,20 +75,22 @@ module "stream" {
 module "lake" {
   source = "./modules/lake"
 
-  bucket_name                 = local.bucket_name
-  force_destroy               = var.force_destroy
-  kms_key_arn                 = aws_kms_key.this.arn
-  database_name               = var.database_name
-  schema_json_path            = "${path.root}/schema/tables.json"
-  queries_dir                 = "${path.root}/../python/acme_gen/queries"
-  athena_workgroup_name       = "${var.prefix}-telemetry"
-  athena_bytes_scanned_cutoff = var.athena_bytes_scanned_cutoff
+  bucket_name                  = local.names.bucket
+  force_destroy                = var.force_destroy
+  kms_key_arn                  = aws_kms_key.this.arn
+  database_name                = local.names.database
+  schema_json_path             = "${path.root}/schema/tables.json"
+  queries_dir                  = "${path.root}/../python/acme_gen/queries"
+  athena_workgroup_name        = local.names.workgroup
+  projection_start_year        = var.projection_start_year
+  error_output_expiration_days = var.error_output_retention_days
+  athena_bytes_scanned_cutoff  = var.athena_bytes_scanned_cutoff
 }
 
 module "delivery" {
   source = "./modules/delivery"
 
-  name                       = "${var.prefix}-telemetry-delivery"
+  name                       = local.names.delivery
   source_stream_arn          = module.stream.arn
   bucket_arn                 = module.lake.bucket_arn
   telemetry_prefix           = module.lake.telemetry_prefix
@@ -83,21 +107,29 @@ module "delivery" {
 module "generator" {
   source = "./modules/generator"
 
-  prefix             = var.prefix
-  package_path       = local.package_path
-  architecture       = var.lambda_architecture
-  timeout_seconds    = var.lambda_timeout_seconds
-  memory_mb          = var.lambda_memory_mb
-  schedule_enabled   = var.schedule_enabled
-  stream_name        = module.stream.name
-  stream_arn         = module.stream.arn
-  kms_key_arn        = aws_kms_key.this.arn
-  events_per_day     = var.events_per_day
-  seed               = var.generation_seed
-  customers          = var.customers
-  titles             = var.titles
-  campaigns          = var.campaigns
-  log_retention_days = var.log_retention_days
+  prefix                  = var.prefix
+  generator_function_name = local.names.generator
+  producer_function_name  = local.names.producer
+  # The schedule targets a function that names the delivery stream, so it cannot fire before
+  # Firehose is ACTIVE: Firehose reads Kinesis from LATEST and never sees earlier records.
+  delivery_stream_name = module.delivery.name
+  package_path         = local.package_path
+  architecture         = var.lambda_architecture
+  timeout_seconds      = var.lambda_timeout_seconds
+  memory_mb            = var.lambda_memory_mb
+  schedule_enabled     = var.schedule_enabled
+  stream_name          = module.stream.name
+  stream_arn           = module.stream.arn
+  kms_key_arn          = aws_kms_key.this.arn
+  events_per_day       = var.events_per_day
+  seed                 = var.generation_seed
+  customers            = var.customers
+  titles               = var.titles
+  campaigns            = var.campaigns
+  log_retention_days   = var.log_retention_days
+
+  generator_reserved_concurrency = var.generator_reserved_concurrency
+  producer_reserved_concurrency  = var.producer_reserved_concurrency
 }
 
 module "monitoring" {
@@ -110,15 +142,21 @@ module "monitoring" {
     generator = module.generator.generator_function_name
     producer  = module.generator.producer_function_name
   }
-  metrics_namespace = module.generator.metrics_namespace
-  alarm_actions     = var.alarm_actions
+  metrics_namespace         = module.generator.metrics_namespace
+  failure_queue_name        = module.generator.failure_queue_name
+  kms_key_arn               = aws_kms_key.this.arn
+  alarm_email               = var.alarm_email
+  alarm_actions             = var.alarm_actions
+  expect_continuous_traffic = var.schedule_enabled
 }
 
 module "backfill" {
   source = "./modules/emr_serverless"
   count  = var.emr_backfill_enabled ? 1 : 0
 
-  name               = "${var.prefix}-backfill"
+  name               = local.names.backfill
+  force_destroy      = var.force_destroy
+  image_uri          = var.emr_backfill_image_uri
   max_vcpu           = var.emr_backfill_max_vcpu
   bucket_arn         = module.lake.bucket_arn
   glue_database_name = module.lake.database_name

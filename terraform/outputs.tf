@@ -62,3 +62,33 @@ output "emr_backfill_job_role_arn" {
   description = "Role of the EMR Serverless backfill job (null unless emr_backfill_enabled)."
   value       = one(module.backfill[*].job_role_arn)
 }
+
+output "alarm_topic_arn" {
+  description = "SNS topic the pipeline's alarms notify (subscribe, or set alarm_email)."
+  value       = module.monitoring.alarm_topic_arn
+}
+
+output "emr_backfill_image_repository_url" {
+  description = "ECR repository for the backfill's custom Spark image (make emr-image; null unless emr_backfill_enabled)."
+  value       = one(module.backfill[*].image_repository_url)
+}
+
+output "resource_names" {
+  description = "The name of every named resource, each derived from var.prefix (two stacks with different prefixes share nothing)."
+  value = {
+    stream        = module.stream.name
+    bucket        = module.lake.bucket_name
+    database      = module.lake.database_name
+    workgroup     = module.lake.athena_workgroup_name
+    delivery      = module.delivery.name
+    generator     = module.generator.generator_function_name
+    producer      = module.generator.producer_function_name
+    failure_queue = module.generator.failure_queue_name
+    schedule      = module.generator.schedule_rule_name
+    dashboard     = module.monitoring.dashboard_name
+    alarm_topic   = module.monitoring.alarm_topic_name
+    kms_alias     = aws_kms_alias.this.name
+    first_alarm   = module.monitoring.alarm_names[0]
+    backfill      = local.names.backfill
+  }
+}

@@ -10,20 +10,21 @@ variable "region" {
 }
 
 variable "prefix" {
-  description = "Prefix of resource names."
+  description = "Prefix of every resource name; two stacks with different prefixes share an account. The default gives the original stack's names."
   type        = string
-  default     = "acme-data"
+  default     = "acme"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}$", var.prefix))
-    error_message = "prefix must be 2-31 lowercase letters, digits or '-', starting with a letter."
+    # The bucket name <prefix>-telemetry-data-<account>-<region> must fit S3's 63 characters.
+    condition     = can(regex("^[a-z][a-z0-9-]{0,18}[a-z0-9]$", var.prefix))
+    error_message = "prefix must be 2-20 lowercase letters, digits or '-', starting with a letter and not ending with '-'."
   }
 }
 
 variable "stream_name" {
-  description = "Name of the Kinesis data stream."
+  description = "Name of the Kinesis data stream; null means <prefix>-telemetry-stream."
   type        = string
-  default     = "acme-telemetry-stream"
+  default     = null
 }
 
 variable "stream_mode" {
@@ -50,9 +51,38 @@ variable "stream_retention_hours" {
 }
 
 variable "database_name" {
-  description = "Glue database / Athena schema."
+  description = "Glue database / Athena schema; null means <prefix>_telemetry (acme_telemetry by default)."
   type        = string
-  default     = "acme_telemetry"
+  default     = null
+
+  validation {
+    condition     = var.database_name == null || can(regex("^[a-z][a-z0-9_]{0,254}$", var.database_name))
+    error_message = "database_name must be lowercase letters, digits or '_', starting with a letter."
+  }
+}
+
+variable "projection_start_year" {
+  description = "First year Athena's partition projection covers (the range ends at NOW): set it to the earliest year you backfill."
+  type        = number
+  default     = 2024
+}
+
+variable "error_output_retention_days" {
+  description = "Days records that Firehose could not convert or partition stay under errors/ for investigation."
+  type        = number
+  default     = 365
+}
+
+variable "generator_reserved_concurrency" {
+  description = "Reserved concurrency of the generator Lambda; null reserves none. AWS refuses reservations that leave fewer than 100 unreserved executions in the account (new accounts have low quotas)."
+  type        = number
+  default     = null
+}
+
+variable "producer_reserved_concurrency" {
+  description = "Reserved concurrency of the producer Lambda; null reserves none (see generator_reserved_concurrency)."
+  type        = number
+  default     = null
 }
 
 variable "force_destroy" {
@@ -128,9 +158,14 @@ variable "firehose_buffering_size_mb" {
 }
 
 variable "firehose_buffering_interval_seconds" {
-  description = "Firehose buffer interval, seconds (0-900)."
+  description = "Firehose buffer interval, seconds (60-900: dynamic partitioning has no zero buffering)."
   type        = number
   default     = 300
+
+  validation {
+    condition     = var.firehose_buffering_interval_seconds >= 60 && var.firehose_buffering_interval_seconds <= 900
+    error_message = "firehose_buffering_interval_seconds must be from 60 to 900: zero buffering is not available with dynamic partitioning."
+  }
 }
 
 variable "athena_bytes_scanned_cutoff" {
@@ -146,9 +181,15 @@ variable "log_retention_days" {
 }
 
 variable "alarm_actions" {
-  description = "ARNs (e.g. an SNS topic) notified by the pipeline's alarms."
+  description = "Further ARNs notified by the pipeline's alarms, besides the stack's own KMS-encrypted SNS topic."
   type        = list(string)
   default     = []
+}
+
+variable "alarm_email" {
+  description = "An email address subscribed to the alarm topic (AWS sends a confirmation mail); null subscribes none."
+  type        = string
+  default     = null
 }
 
 variable "tags" {
@@ -161,6 +202,17 @@ variable "emr_backfill_enabled" {
   description = "Create the EMR Serverless Spark application for large backfills (off by default)."
   type        = bool
   default     = false
+}
+
+variable "emr_backfill_image_uri" {
+  description = "Custom EMR Serverless image with Python >= 3.11 and acme_gen's dependencies (make emr-image); required when emr_backfill_enabled."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = !var.emr_backfill_enabled || var.emr_backfill_image_uri != null
+    error_message = "emr_backfill_enabled needs emr_backfill_image_uri: release images ship a Python older than acme_gen's 3.11 (build one with make emr-image)."
+  }
 }
 
 variable "emr_backfill_max_vcpu" {

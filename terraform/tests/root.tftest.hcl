@@ -1,4 +1,7 @@
 mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
   }
@@ -32,6 +35,9 @@ mock_provider "aws" {
   mock_resource "aws_glue_catalog_database" {
     defaults = { arn = "arn:aws:glue:us-west-2:123456789012:database/acme_telemetry" }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-west-2:123456789012:acme-pipeline-alarms" }
+  }
   mock_resource "aws_glue_catalog_table" {
     defaults = { arn = "arn:aws:glue:us-west-2:123456789012:table/acme_telemetry/streaming_events" }
   }
@@ -46,31 +52,72 @@ run "seed_defaults_wire_together" {
 
   assert {
     condition     = output.stream_name == "acme-telemetry-stream"
-    error_message = "The stream keeps the seed's name."
+    error_message = "The default prefix gives the seed's stream name."
   }
   assert {
     condition     = output.data_bucket_name == "acme-telemetry-data-123456789012-us-west-2"
-    error_message = "The bucket is acme-telemetry-data-<account>-<region>."
+    error_message = "The bucket is <prefix>-telemetry-data-<account>-<region>."
   }
   assert {
     condition     = output.glue_database_name == "acme_telemetry"
-    error_message = "The database is acme_telemetry."
+    error_message = "The default prefix gives the seed's database, acme_telemetry."
   }
   assert {
     condition     = output.generator_function_name == "acme-data-generator" && output.producer_function_name == "acme-data-producer"
     error_message = "Lambda names follow the seed."
   }
   assert {
-    condition     = module.stream.arn == output.stream_arn
-    error_message = "stream_arn is the stream's."
-  }
-  assert {
-    condition     = strcontains(output.dashboard_url, "region=us-west-2#dashboards:name=acme-data-pipeline")
+    condition     = strcontains(output.dashboard_url, "region=us-west-2#dashboards:name=acme-pipeline")
     error_message = "The dashboard URL points at the pipeline dashboard."
   }
   assert {
     condition     = aws_kms_key.this.enable_key_rotation
     error_message = "The stack key rotates."
+  }
+  # Wiring: Firehose writes where Glue and Athena read, and reads the stream the producer writes.
+  assert {
+    condition     = module.delivery.name == output.firehose_delivery_stream_name && module.lake.bucket_arn == "arn:aws:s3:::acme-telemetry-data-123456789012-us-west-2"
+    error_message = "Firehose delivers into the lake's bucket."
+  }
+  # The schedule cannot fire before Firehose exists: Firehose reads Kinesis from LATEST.
+  assert {
+    condition     = strcontains(module.generator.schedule_description, module.delivery.name)
+    error_message = "The schedule is created after (and names) the delivery stream."
+  }
+}
+
+run "cloudwatch_may_publish_to_the_encrypted_alarm_topic" {
+  command = plan
+
+  assert {
+    condition     = one([for s in jsondecode(aws_kms_key.this.policy).Statement : s.Principal.Service if s.Sid == "CloudWatchAlarmsPublish"]) == "cloudwatch.amazonaws.com"
+    error_message = "The key policy lets CloudWatch alarms use the topic's key."
+  }
+}
+
+run "blue_stack" {
+  command = apply
+  variables {
+    prefix = "blue"
+  }
+  assert {
+    condition     = output.resource_names.database == "blue_telemetry" && output.resource_names.stream == "blue-telemetry-stream"
+    error_message = "Names derive from the prefix."
+  }
+}
+
+run "green_stack_shares_no_name_with_blue" {
+  command = apply
+  variables {
+    prefix = "green"
+  }
+  assert {
+    condition     = length(setintersection(toset(values(run.blue_stack.resource_names)), toset(values(output.resource_names)))) == 0
+    error_message = "Two prefixes give disjoint names, so two stacks share an account."
+  }
+  assert {
+    condition     = alltrue([for k, v in output.resource_names : strcontains(v, "green")])
+    error_message = "Every name carries the prefix."
   }
 }
 
@@ -82,6 +129,22 @@ run "rejects_bad_prefix" {
   expect_failures = [var.prefix]
 }
 
+run "rejects_prefix_too_long_for_the_bucket_name" {
+  command = plan
+  variables {
+    prefix = "a-very-long-prefix-xyz"
+  }
+  expect_failures = [var.prefix]
+}
+
+run "rejects_zero_buffering" {
+  command = plan
+  variables {
+    firehose_buffering_interval_seconds = 0
+  }
+  expect_failures = [var.firehose_buffering_interval_seconds]
+}
+
 run "emr_backfill_is_off_by_default" {
   command = plan
 
@@ -91,10 +154,19 @@ run "emr_backfill_is_off_by_default" {
   }
 }
 
-run "emr_backfill_when_enabled" {
+run "emr_backfill_needs_an_image" {
   command = plan
   variables {
     emr_backfill_enabled = true
+  }
+  expect_failures = [var.emr_backfill_image_uri]
+}
+
+run "emr_backfill_when_enabled" {
+  command = plan
+  variables {
+    emr_backfill_enabled   = true
+    emr_backfill_image_uri = "123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-backfill-spark:1"
   }
   assert {
     condition     = length(module.backfill) == 1

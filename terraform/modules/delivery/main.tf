@@ -1,5 +1,6 @@
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
+data "aws_partition" "current" {}
 
 locals {
   # Event-time partitions: the hour of each record's own event_timestamp
@@ -64,7 +65,7 @@ resource "aws_iam_role_policy" "this" {
         Sid      = "ReadTableSchema"
         Effect   = "Allow"
         Action   = ["glue:GetTable", "glue:GetTableVersion", "glue:GetTableVersions"]
-        Resource = ["arn:aws:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:catalog", var.glue_database_arn, var.glue_table_arn]
+        Resource = ["arn:${data.aws_partition.current.partition}:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:catalog", var.glue_database_arn, var.glue_table_arn]
       },
       {
         Sid      = "UseKey"

@@ -72,13 +72,13 @@ variable "buffering_size_mb" {
 }
 
 variable "buffering_interval_seconds" {
-  description = "Longest wait before delivery, seconds (0-900)."
+  description = "Longest wait before delivery, seconds (60-900: zero buffering, below 60 s, is not available with dynamic partitioning)."
   type        = number
   default     = 300
 
   validation {
-    condition     = var.buffering_interval_seconds >= 0 && var.buffering_interval_seconds <= 900
-    error_message = "buffering_interval_seconds must be between 0 and 900."
+    condition     = var.buffering_interval_seconds >= 60 && var.buffering_interval_seconds <= 900 && floor(var.buffering_interval_seconds) == var.buffering_interval_seconds
+    error_message = "buffering_interval_seconds must be a whole number from 60 to 900 (dynamic partitioning has no zero buffering)."
   }
 }
 

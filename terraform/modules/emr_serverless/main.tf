@@ -1,10 +1,44 @@
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
+data "aws_partition" "current" {}
 
 locals {
-  catalog  = "arn:aws:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:catalog"
-  database = "arn:aws:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:database/${var.glue_database_name}"
-  tables   = "arn:aws:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:table/${var.glue_database_name}/*"
+  glue     = "arn:${data.aws_partition.current.partition}:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  catalog  = "${local.glue}:catalog"
+  database = "${local.glue}:database/${var.glue_database_name}"
+  tables   = "${local.glue}:table/${var.glue_database_name}/*"
+}
+
+# Where the custom image lives (make emr-image pushes it): release images ship a Python older
+# than acme_gen's 3.11, so the job needs its own image.
+resource "aws_ecr_repository" "images" {
+  name                 = "${var.name}-spark"
+  image_tag_mutability = "IMMUTABLE"
+  force_delete         = var.force_destroy
+
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+  encryption_configuration {
+    encryption_type = "KMS"
+    kms_key         = var.kms_key_arn
+  }
+  tags = var.tags
+}
+
+# EMR Serverless pulls the image as its own service principal, for this application only.
+resource "aws_ecr_repository_policy" "emr_pull" {
+  repository = aws_ecr_repository.images.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "EmrServerlessPull"
+      Effect    = "Allow"
+      Principal = { Service = "emr-serverless.amazonaws.com" }
+      Action    = ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]
+      Condition = { StringEquals = { "aws:SourceArn" = aws_emrserverless_application.this.arn } }
+    }]
+  })
 }
 
 resource "aws_emrserverless_application" "this" {
@@ -16,6 +50,10 @@ resource "aws_emrserverless_application" "this" {
   maximum_capacity {
     cpu    = "${var.max_vcpu} vCPU"
     memory = "${var.max_memory_gb} GB"
+  }
+
+  image_configuration {
+    image_uri = var.image_uri
   }
 
   auto_start_configuration {

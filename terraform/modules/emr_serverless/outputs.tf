@@ -7,3 +7,8 @@ output "job_role_arn" {
   description = "Role the backfill job runs as."
   value       = aws_iam_role.job.arn
 }
+
+output "image_repository_url" {
+  description = "ECR repository for the custom Spark image (push with make emr-image)."
+  value       = aws_ecr_repository.images.repository_url
+}

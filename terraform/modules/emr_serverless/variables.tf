@@ -3,6 +3,23 @@ variable "name" {
   type        = string
 }
 
+variable "image_uri" {
+  description = "Custom image (ECR URI, tag or digest) extending the EMR Serverless Spark base image with Python >= 3.11 and acme_gen's dependencies (docker/emr-serverless/Dockerfile)."
+  type        = string
+
+  validation {
+    # The pattern AWS documents for ImageConfigurationInput.ImageUri.
+    condition     = can(regex("^([a-z0-9]+[a-z0-9-.]*)/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?::([a-zA-Z0-9_][a-zA-Z0-9-._]{0,299})|@(sha256:[0-9a-f]{64}))$", var.image_uri))
+    error_message = "image_uri must be an ECR image URI with a tag or a sha256 digest, e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-backfill-spark:1."
+  }
+}
+
+variable "force_destroy" {
+  description = "Let `terraform destroy` delete the image repository with its images."
+  type        = bool
+  default     = false
+}
+
 variable "release_label" {
   description = "EMR release (Spark version and default Python); the job needs Python >= 3.11, see the README."
   type        = string

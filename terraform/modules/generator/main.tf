@@ -10,6 +10,7 @@ locals {
     ACME_CAMPAIGNS      = tostring(var.campaigns)
     ACME_CHUNK_EVENTS   = tostring(var.chunk_events)
     ACME_STREAM_NAME    = var.stream_name
+    ACME_DELIVERY_NAME  = var.delivery_stream_name
     ACME_PRODUCER_NAME  = var.producer_function_name
 
     POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
@@ -29,12 +30,14 @@ locals {
       concurrency = var.producer_reserved_concurrency
     }
   }
-  producer_arn   = "arn:aws:lambda:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:function:${var.producer_function_name}"
-  log_group_arns = { for k, f in local.functions : k => "arn:aws:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/${f.name}" }
+  arn_tail       = "${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  producer_arn   = "arn:${data.aws_partition.current.partition}:lambda:${local.arn_tail}:function:${var.producer_function_name}"
+  log_group_arns = { for k, f in local.functions : k => "arn:${data.aws_partition.current.partition}:logs:${local.arn_tail}:log-group:/aws/lambda/${f.name}" }
 }
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
+data "aws_partition" "current" {}
 
 resource "aws_cloudwatch_log_group" "this" {
   for_each = local.functions
@@ -176,7 +179,7 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 
 resource "aws_cloudwatch_event_rule" "schedule" {
   name                = "${var.prefix}-generator-schedule"
-  description         = "Generates the telemetry of each 5-minute window."
+  description         = "Generates each 5-minute window into ${var.stream_name}, read by ${var.delivery_stream_name}."
   schedule_expression = var.schedule_expression
   state               = var.schedule_enabled ? "ENABLED" : "DISABLED"
   tags                = var.tags

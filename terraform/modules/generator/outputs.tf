@@ -27,3 +27,13 @@ output "metrics_namespace" {
   description = "CloudWatch namespace of the functions' EMF metrics."
   value       = local.metrics_namespace
 }
+
+output "failure_queue_name" {
+  description = "Name of the SQS queue receiving failed asynchronous invocations (for its alarm)."
+  value       = aws_sqs_queue.failures.name
+}
+
+output "schedule_description" {
+  description = "Description of the schedule rule: names the stream and the delivery stream it waits for."
+  value       = aws_cloudwatch_event_rule.schedule.description
+}

@@ -6,13 +6,16 @@ variable "prefix" {
 variable "generator_function_name" {
   description = "Name of the generator Lambda (plans each 5-minute window and fans out)."
   type        = string
-  default     = "acme-data-generator"
 }
 
 variable "producer_function_name" {
   description = "Name of the producer Lambda (generates one chunk and puts it to Kinesis)."
   type        = string
-  default     = "acme-data-producer"
+}
+
+variable "delivery_stream_name" {
+  description = "The Firehose stream that reads the Kinesis stream. Firehose starts at LATEST, so the schedule's target is created only after it exists (a record put earlier is never delivered)."
+  type        = string
 }
 
 variable "package_path" {
@@ -60,24 +63,24 @@ variable "memory_mb" {
 }
 
 variable "producer_reserved_concurrency" {
-  description = "Reserved concurrency of the producer: bounds the fan-out and the write rate."
+  description = "Reserved concurrency of the producer (bounds the fan-out and the write rate); null reserves none. AWS refuses a reservation that leaves fewer than 100 unreserved executions in the account."
   type        = number
-  default     = 20
+  default     = null
 
   validation {
-    condition     = var.producer_reserved_concurrency >= 1
-    error_message = "producer_reserved_concurrency must be at least 1."
+    condition     = var.producer_reserved_concurrency == null || try(var.producer_reserved_concurrency >= 1, false)
+    error_message = "producer_reserved_concurrency must be null (no reservation) or at least 1."
   }
 }
 
 variable "generator_reserved_concurrency" {
-  description = "Reserved concurrency of the generator (one tick at a time is enough)."
+  description = "Reserved concurrency of the generator; null reserves none (see producer_reserved_concurrency)."
   type        = number
-  default     = 2
+  default     = null
 
   validation {
-    condition     = var.generator_reserved_concurrency >= 1
-    error_message = "generator_reserved_concurrency must be at least 1."
+    condition     = var.generator_reserved_concurrency == null || try(var.generator_reserved_concurrency >= 1, false)
+    error_message = "generator_reserved_concurrency must be null (no reservation) or at least 1."
   }
 }
 

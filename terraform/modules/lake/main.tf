@@ -8,21 +8,33 @@ locals {
 
   # Partition projection: Athena computes partitions from these ranges, so new hours are
   # queryable at once without MSCK REPAIR TABLE (which still works on the Hive layout).
+  # year is date-typed and ends at NOW: Athena enumerates only the years that can hold data,
+  # and data of a new year is visible without a change here.
   projection = {
-    "projection.enabled"        = "true"
-    "projection.year.type"      = "integer"
-    "projection.year.range"     = var.projection_year_range
-    "projection.month.type"     = "integer"
-    "projection.month.range"    = "1,12"
-    "projection.month.digits"   = "2"
-    "projection.day.type"       = "integer"
-    "projection.day.range"      = "1,31"
-    "projection.day.digits"     = "2"
-    "projection.hour.type"      = "integer"
-    "projection.hour.range"     = "0,23"
-    "projection.hour.digits"    = "2"
-    "storage.location.template" = "${local.events_url}year=$${year}/month=$${month}/day=$${day}/hour=$${hour}/"
+    "projection.enabled"            = "true"
+    "projection.year.type"          = "date"
+    "projection.year.format"        = "yyyy"
+    "projection.year.range"         = "${var.projection_start_year},NOW"
+    "projection.year.interval"      = "1"
+    "projection.year.interval.unit" = "YEARS"
+    "projection.month.type"         = "integer"
+    "projection.month.range"        = "1,12"
+    "projection.month.digits"       = "2"
+    "projection.day.type"           = "integer"
+    "projection.day.range"          = "1,31"
+    "projection.day.digits"         = "2"
+    "projection.hour.type"          = "integer"
+    "projection.hour.range"         = "0,23"
+    "projection.hour.digits"        = "2"
+    "storage.location.template"     = "${local.events_url}year=$${year}/month=$${month}/day=$${day}/hour=$${hour}/"
   }
+  # The de-duplicated view, from the same SQL the local DuckDB views run.
+  event_columns = concat(local.events.columns, local.events.partition_keys)
+  unique_view_sql = replace(replace(
+    file("${var.queries_dir}/views/streaming_events_unique.sql"),
+    "{columns}", join(", ", [for c in local.event_columns : c.name])),
+  "{database}", var.database_name)
+  presto_types  = { string = "varchar", int = "integer", bigint = "bigint", double = "double" }
   parquet_serde = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
   parquet_in    = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
   parquet_out   = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
@@ -242,5 +254,33 @@ resource "aws_athena_named_query" "example" {
   description = trimspace(trimprefix(split("\n", file("${var.queries_dir}/${each.value}"))[0], "--"))
   database    = aws_glue_catalog_database.this.name
   workgroup   = aws_athena_workgroup.this.id
-  query       = file("${var.queries_dir}/${each.value}")
+  # The example queries name the seed's database; they run against this stack's.
+  query = replace(file("${var.queries_dir}/${each.value}"), "acme_telemetry.", "${aws_glue_catalog_database.this.name}.")
+}
+
+# An Athena view is a Glue table holding the Presto view definition (base64 JSON).
+resource "aws_glue_catalog_table" "streaming_events_unique" {
+  name          = "streaming_events_unique"
+  database_name = aws_glue_catalog_database.this.name
+  description   = "streaming_events with one row per event_id (at-least-once duplicates removed)."
+  table_type    = "VIRTUAL_VIEW"
+  parameters    = { presto_view = "true", comment = "Presto View" }
+
+  view_original_text = "/* Presto View: ${base64encode(jsonencode({
+    originalSql = local.unique_view_sql
+    catalog     = "awsdatacatalog"
+    schema      = aws_glue_catalog_database.this.name
+    columns     = [for c in local.event_columns : { name = c.name, type = local.presto_types[c.type] }]
+  }))} */"
+  view_expanded_text = "/* Presto View */"
+
+  storage_descriptor {
+    dynamic "columns" {
+      for_each = local.event_columns
+      content {
+        name = columns.value.name
+        type = columns.value.type
+      }
+    }
+  }
 }

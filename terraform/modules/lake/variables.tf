@@ -40,14 +40,14 @@ variable "queries_dir" {
   type        = string
 }
 
-variable "projection_year_range" {
-  description = "First and last year that partition projection enumerates, as \"2020,2035\"."
-  type        = string
-  default     = "2020,2035"
+variable "projection_start_year" {
+  description = "First year partition projection covers; the range ends at NOW, so unfiltered queries enumerate only years that can hold data."
+  type        = number
+  default     = 2024
 
   validation {
-    condition     = can(regex("^[0-9]{4},[0-9]{4}$", var.projection_year_range))
-    error_message = "projection_year_range must look like \"2020,2035\"."
+    condition     = var.projection_start_year >= 1971 && var.projection_start_year <= 9999 && floor(var.projection_start_year) == var.projection_start_year
+    error_message = "projection_start_year must be a year from 1971 to 9999."
   }
 }
 
@@ -80,13 +80,13 @@ variable "athena_results_expiration_days" {
 }
 
 variable "error_output_expiration_days" {
-  description = "Days after which Firehose error output (errors/) expires."
+  description = "Days records Firehose could not convert or partition stay under errors/ for investigation."
   type        = number
-  default     = 90
+  default     = 365
 
   validation {
-    condition     = var.error_output_expiration_days >= 1
-    error_message = "error_output_expiration_days must be at least 1."
+    condition     = var.error_output_expiration_days >= 7
+    error_message = "error_output_expiration_days must be at least 7: failed records need time to be noticed and investigated."
   }
 }
 

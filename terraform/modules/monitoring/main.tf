@@ -1,6 +1,11 @@
 data "aws_region" "current" {}
 
 locals {
+  # With the schedule on, the stream always receives and Firehose always delivers: silence
+  # from either is an outage, not a quiet period.
+  silence       = var.expect_continuous_traffic ? "breaching" : "notBreaching"
+  alarm_actions = concat([aws_sns_topic.alarms.arn], var.alarm_actions)
+
   alarms = merge(
     {
       kinesis-write-throttled = {
@@ -31,6 +36,36 @@ locals {
         statistic   = "Average"
         comparison  = "LessThanThreshold"
         threshold   = 1
+        missing     = local.silence
+      }
+      firehose-conversion-failed = {
+        description = "Records failed JSON -> Parquet conversion: they went to errors/ (Firehose still counts them as delivered)."
+        namespace   = "AWS/Firehose"
+        metric      = "FailedConversion.Records"
+        dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+        statistic   = "Sum"
+        comparison  = "GreaterThanThreshold"
+        threshold   = 0
+        missing     = "notBreaching"
+      }
+      firehose-partition-count-exceeded = {
+        description = "Dynamic partitioning hit its active-partition limit (late data spread over many hours): the excess went to errors/."
+        namespace   = "AWS/Firehose"
+        metric      = "PartitionCountExceeded"
+        dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+        statistic   = "Maximum"
+        comparison  = "GreaterThanThreshold"
+        threshold   = 0
+        missing     = "notBreaching"
+      }
+      lambda-failures-queued = {
+        description = "Invocations failed after Lambda's retries and wait in the on-failure queue: their windows are missing (reconcile, then backfill)."
+        namespace   = "AWS/SQS"
+        metric      = "ApproximateNumberOfMessagesVisible"
+        dimensions  = { QueueName = var.failure_queue_name }
+        statistic   = "Maximum"
+        comparison  = "GreaterThanThreshold"
+        threshold   = 0
         missing     = "notBreaching"
       }
       firehose-data-stale = {
@@ -86,9 +121,66 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   period              = 300
   evaluation_periods  = 2
   datapoints_to_alarm = 2
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
   tags                = var.tags
+}
+
+# Firehose reads nothing while the stream receives: a stopped or replaced delivery stream
+# (it starts at LATEST), or a broken role. Metric math over both namespaces.
+resource "aws_cloudwatch_metric_alarm" "firehose_not_reading" {
+  alarm_name          = "${var.prefix}-firehose-not-reading"
+  alarm_description   = "The stream receives records but Firehose reads none of them."
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  treat_missing_data  = local.silence
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+  tags                = var.tags
+
+  metric_query {
+    id          = "unread"
+    expression  = "IF(incoming > 0 AND FILL(read, 0) == 0, 1, 0)"
+    label       = "Incoming records with nothing read"
+    return_data = true
+  }
+  metric_query {
+    id = "incoming"
+    metric {
+      namespace   = "AWS/Kinesis"
+      metric_name = "IncomingRecords"
+      dimensions  = { StreamName = var.stream_name }
+      stat        = "Sum"
+      period      = 300
+    }
+  }
+  metric_query {
+    id = "read"
+    metric {
+      namespace   = "AWS/Firehose"
+      metric_name = "DataReadFromKinesisStream.Records"
+      dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+      stat        = "Sum"
+      period      = 300
+    }
+  }
+}
+
+# The default alarm action: a KMS-encrypted topic (the key lets CloudWatch publish).
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.prefix}-pipeline-alarms"
+  kms_master_key_id = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  count = var.alarm_email == null ? 0 : 1
+
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = var.alarm_email
 }
 
 resource "aws_cloudwatch_dashboard" "this" {

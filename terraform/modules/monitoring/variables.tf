@@ -25,9 +25,36 @@ variable "metrics_namespace" {
 }
 
 variable "alarm_actions" {
-  description = "ARNs notified when an alarm fires or clears (e.g. an SNS topic)."
+  description = "Further ARNs notified when an alarm fires or clears, besides the module's own SNS topic."
   type        = list(string)
   default     = []
+}
+
+variable "alarm_email" {
+  description = "An email address subscribed to the alarm topic; null subscribes none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_email == null || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
+    error_message = "alarm_email must be an email address."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "KMS key encrypting the alarm topic; its policy must let cloudwatch.amazonaws.com use it."
+  type        = string
+}
+
+variable "failure_queue_name" {
+  description = "SQS queue of failed Lambda invocations to watch."
+  type        = string
+}
+
+variable "expect_continuous_traffic" {
+  description = "The schedule is on, so no records or no deliveries for two periods is an outage (missing data breaches)."
+  type        = bool
+  default     = true
 }
 
 variable "iterator_age_threshold_ms" {

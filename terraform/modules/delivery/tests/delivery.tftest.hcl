@@ -1,4 +1,7 @@
 mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
   }
@@ -115,4 +118,31 @@ run "rejects_prefix_without_slash" {
     telemetry_prefix = "telemetry"
   }
   expect_failures = [var.telemetry_prefix]
+}
+
+run "rejects_zero_buffering_with_dynamic_partitioning" {
+  command = plan
+  variables {
+    buffering_interval_seconds = 0
+  }
+  expect_failures = [var.buffering_interval_seconds]
+}
+
+run "rejects_buffering_below_a_minute" {
+  command = plan
+  variables {
+    buffering_interval_seconds = 59
+  }
+  expect_failures = [var.buffering_interval_seconds]
+}
+
+run "accepts_the_documented_range" {
+  command = plan
+  variables {
+    buffering_interval_seconds = 60
+  }
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration[0].buffering_interval == 60 && aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration[0].dynamic_partitioning_configuration[0].enabled
+    error_message = "60 s is the shortest interval dynamic partitioning takes."
+  }
 }

@@ -1,4 +1,10 @@
 mock_provider "aws" {
+  mock_resource "aws_emrserverless_application" {
+    defaults = { arn = "arn:aws:emr-serverless:us-west-2:123456789012:/applications/mock" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
   }
@@ -12,6 +18,7 @@ variables {
   bucket_arn         = "arn:aws:s3:::acme-telemetry-data-123456789012-us-west-2"
   glue_database_name = "acme_telemetry"
   kms_key_arn        = "arn:aws:kms:us-west-2:123456789012:key/test"
+  image_uri          = "123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-data-backfill-spark:1"
 }
 
 run "spark_application_with_bounded_capacity" {
@@ -60,4 +67,41 @@ run "rejects_bad_release_label" {
     release_label = "7.9"
   }
   expect_failures = [var.release_label]
+}
+
+run "custom_image_with_python_for_the_job" {
+  command = apply
+
+  # Release images ship a Python older than acme_gen's 3.11: the job runs on a custom image.
+  assert {
+    condition     = aws_emrserverless_application.this.image_configuration[0].image_uri == "123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-data-backfill-spark:1"
+    error_message = "The application runs the custom image."
+  }
+  assert {
+    condition     = aws_ecr_repository.images.encryption_configuration[0].encryption_type == "KMS" && aws_ecr_repository.images.image_tag_mutability == "IMMUTABLE"
+    error_message = "Images are KMS-encrypted and their tags immutable."
+  }
+  assert {
+    condition = (
+      jsondecode(aws_ecr_repository_policy.emr_pull.policy).Statement[0].Principal.Service == "emr-serverless.amazonaws.com" &&
+      toset(jsondecode(aws_ecr_repository_policy.emr_pull.policy).Statement[0].Action) == toset(["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer"]) &&
+      jsondecode(aws_ecr_repository_policy.emr_pull.policy).Statement[0].Condition.StringEquals["aws:SourceArn"] == aws_emrserverless_application.this.arn
+    )
+    error_message = "EMR Serverless may pull the image, for this application only."
+  }
+}
+
+run "image_by_digest" {
+  command = plan
+  variables {
+    image_uri = "123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-data-backfill-spark@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+  }
+}
+
+run "rejects_image_without_tag" {
+  command = plan
+  variables {
+    image_uri = "123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-data-backfill-spark"
+  }
+  expect_failures = [var.image_uri]
 }

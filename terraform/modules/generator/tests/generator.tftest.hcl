@@ -1,4 +1,7 @@
 mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
   }
@@ -23,11 +26,14 @@ mock_provider "aws" {
 }
 
 variables {
-  prefix       = "acme-data"
-  package_path = "tests/fixtures/package.zip"
-  stream_name  = "acme-telemetry-stream"
-  stream_arn   = "arn:aws:kinesis:us-west-2:123456789012:stream/acme-telemetry-stream"
-  kms_key_arn  = "arn:aws:kms:us-west-2:123456789012:key/test"
+  prefix                  = "acme-data"
+  generator_function_name = "acme-data-generator"
+  producer_function_name  = "acme-data-producer"
+  delivery_stream_name    = "acme-telemetry-delivery"
+  package_path            = "tests/fixtures/package.zip"
+  stream_name             = "acme-telemetry-stream"
+  stream_arn              = "arn:aws:kinesis:us-west-2:123456789012:stream/acme-telemetry-stream"
+  kms_key_arn             = "arn:aws:kms:us-west-2:123456789012:key/test"
 }
 
 run "functions_match_the_seed" {
@@ -48,10 +54,6 @@ run "functions_match_the_seed" {
   assert {
     condition     = aws_lambda_function.this["producer"].source_code_hash == filebase64sha256("tests/fixtures/package.zip")
     error_message = "The code hash follows the zip, so only changed code redeploys."
-  }
-  assert {
-    condition     = aws_lambda_function.this["producer"].reserved_concurrent_executions == 20
-    error_message = "The producer has reserved concurrency."
   }
   assert {
     condition     = aws_lambda_function.this["producer"].environment[0].variables["ACME_STREAM_NAME"] == "acme-telemetry-stream" && aws_lambda_function.this["generator"].environment[0].variables["ACME_PRODUCER_NAME"] == "acme-data-producer"
@@ -130,4 +132,66 @@ run "rejects_zero_volume" {
     events_per_day = 0
   }
   expect_failures = [var.events_per_day]
+}
+
+run "schedule_waits_for_delivery" {
+  command = plan
+
+  # Firehose reads Kinesis from LATEST: the schedule's target names the delivery stream, so
+  # Terraform creates it only after the delivery stream exists.
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.environment[0].variables["ACME_DELIVERY_NAME"] == "acme-telemetry-delivery"])
+    error_message = "The functions name the delivery stream they feed."
+  }
+  assert {
+    condition     = strcontains(aws_cloudwatch_event_rule.schedule.description, "acme-telemetry-delivery")
+    error_message = "The schedule rule depends on the delivery stream."
+  }
+}
+
+run "no_reserved_concurrency_by_default" {
+  command = plan
+
+  # AWS refuses a reservation that leaves fewer than 100 unreserved executions; new accounts
+  # have low concurrency quotas, so reserving is opt-in.
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : coalesce(f.reserved_concurrent_executions, -1) == -1])
+    error_message = "No reservation unless asked for."
+  }
+}
+
+run "reserved_concurrency_when_asked" {
+  command = plan
+  variables {
+    producer_reserved_concurrency = 20
+  }
+  assert {
+    condition     = aws_lambda_function.this["producer"].reserved_concurrent_executions == 20
+    error_message = "A reservation passes through."
+  }
+}
+
+run "rejects_zero_reservation" {
+  command = plan
+  variables {
+    generator_reserved_concurrency = 0
+  }
+  expect_failures = [var.generator_reserved_concurrency]
+}
+
+run "arns_follow_the_partition" {
+  command = plan
+
+  override_data {
+    target = data.aws_partition.current
+    values = { partition = "aws-cn" }
+  }
+  assert {
+    condition     = strcontains(aws_iam_role_policy.this["generator"].policy, "arn:aws-cn:lambda:us-west-2:123456789012:function:acme-data-producer")
+    error_message = "The producer ARN uses the partition."
+  }
+  assert {
+    condition     = strcontains(aws_iam_role_policy.this["producer"].policy, "arn:aws-cn:logs:") && !strcontains(aws_iam_role_policy.this["producer"].policy, "arn:aws:logs:")
+    error_message = "Log group ARNs use the partition."
+  }
 }

@@ -60,6 +60,17 @@ run "partition_projection" {
     condition     = aws_glue_catalog_table.streaming_events.parameters["projection.hour.range"] == "0,23"
     error_message = "Hours are projected 0-23."
   }
+  # Years follow the data: from the first year to NOW, so unfiltered queries enumerate only
+  # years that can hold data, and a new year needs no change.
+  assert {
+    condition = (
+      aws_glue_catalog_table.streaming_events.parameters["projection.year.type"] == "date" &&
+      aws_glue_catalog_table.streaming_events.parameters["projection.year.format"] == "yyyy" &&
+      aws_glue_catalog_table.streaming_events.parameters["projection.year.range"] == "2024,NOW" &&
+      aws_glue_catalog_table.streaming_events.parameters["projection.year.interval.unit"] == "YEARS"
+    )
+    error_message = "The year projection is a yyyy date range ending at NOW."
+  }
   assert {
     condition     = aws_glue_catalog_table.streaming_events.parameters["storage.location.template"] == "s3://acme-telemetry-data-123456789012-us-west-2/telemetry/year=$${year}/month=$${month}/day=$${day}/hour=$${hour}/"
     error_message = "The location template must match the Hive layout."
@@ -121,8 +132,75 @@ run "athena_workgroup_and_named_queries" {
   }
   assert {
     condition     = aws_athena_named_query.example["10_single_partition.sql"].query == file("../../../python/acme_gen/queries/10_single_partition.sql")
-    error_message = "Named queries are read from the repo's .sql files."
+    error_message = "Named queries are read from the repo's .sql files (unchanged for the default database)."
   }
+}
+
+run "named_queries_and_view_follow_the_database" {
+  command = plan
+  variables {
+    database_name = "blue_telemetry"
+  }
+  assert {
+    condition     = alltrue([for q in aws_athena_named_query.example : strcontains(q.query, "blue_telemetry.") && !strcontains(q.query, "acme_telemetry.")])
+    error_message = "Every named query runs against this stack's database."
+  }
+  assert {
+    condition     = jsondecode(base64decode(trimsuffix(trimprefix(aws_glue_catalog_table.streaming_events_unique.view_original_text, "/* Presto View: "), " */"))).schema == "blue_telemetry"
+    error_message = "The view lives in this stack's database."
+  }
+}
+
+run "deduplicated_view" {
+  command = plan
+
+  assert {
+    condition     = aws_glue_catalog_table.streaming_events_unique.table_type == "VIRTUAL_VIEW" && aws_glue_catalog_table.streaming_events_unique.parameters["presto_view"] == "true"
+    error_message = "streaming_events_unique is an Athena (Presto) view."
+  }
+  assert {
+    condition = [for c in aws_glue_catalog_table.streaming_events_unique.storage_descriptor[0].columns : c.name] == concat(
+      [for c in jsondecode(file("../../schema/tables.json")).tables.streaming_events.columns : c.name], ["year", "month", "day", "hour"]
+    )
+    error_message = "The view has the table's columns and partition columns, in order."
+  }
+  assert {
+    condition = strcontains(
+      jsondecode(base64decode(trimsuffix(trimprefix(aws_glue_catalog_table.streaming_events_unique.view_original_text, "/* Presto View: "), " */"))).originalSql,
+      "row_number() OVER (PARTITION BY year, month, day, hour, event_id) AS copy_number\n    FROM acme_telemetry.streaming_events"
+    )
+    error_message = "One row per event_id, partitioned by the partition columns so filters still prune."
+  }
+  assert {
+    condition = alltrue([for c in jsondecode(base64decode(trimsuffix(trimprefix(aws_glue_catalog_table.streaming_events_unique.view_original_text, "/* Presto View: "), " */"))).columns :
+    contains(["varchar", "integer", "double"], c.type)])
+    error_message = "View columns carry Presto types."
+  }
+}
+
+run "errors_are_kept_to_investigate" {
+  command = plan
+
+  assert {
+    condition     = one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.expiration[0].days if r.id == "expire-delivery-errors"]) == 365
+    error_message = "Failed records stay a year by default."
+  }
+}
+
+run "rejects_short_error_retention" {
+  command = plan
+  variables {
+    error_output_expiration_days = 1
+  }
+  expect_failures = [var.error_output_expiration_days]
+}
+
+run "rejects_projection_year_out_of_range" {
+  command = plan
+  variables {
+    projection_start_year = 1900
+  }
+  expect_failures = [var.projection_start_year]
 }
 
 run "rejects_bad_bucket_name" {

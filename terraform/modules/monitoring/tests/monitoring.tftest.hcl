@@ -2,35 +2,134 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { name = "us-west-2" }
   }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-west-2:123456789012:acme-pipeline-alarms" }
+  }
 }
 
 variables {
-  prefix               = "acme-data"
+  prefix               = "acme"
   stream_name          = "acme-telemetry-stream"
-  delivery_stream_name = "acme-data-telemetry-delivery"
+  delivery_stream_name = "acme-telemetry-delivery"
   function_names       = { generator = "acme-data-generator", producer = "acme-data-producer" }
+  failure_queue_name   = "acme-lambda-failures"
+  kms_key_arn          = "arn:aws:kms:us-west-2:123456789012:key/test"
 }
 
 run "alarms_cover_the_pipeline" {
-  command = plan
+  command = apply
 
   assert {
     condition = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset([
       "kinesis-write-throttled", "kinesis-iterator-age", "firehose-delivery-failing", "firehose-data-stale",
+      "firehose-conversion-failed", "firehose-partition-count-exceeded", "lambda-failures-queued",
       "generator-errors", "generator-throttles", "producer-errors", "producer-throttles",
     ])
-    error_message = "Alarms on throttling, iterator age, delivery, freshness, Lambda errors and throttles."
-  }
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.this["kinesis-iterator-age"].metric_name == "GetRecords.IteratorAgeMilliseconds"
-    error_message = "Iterator age alarm watches the right metric."
+    error_message = "Alarms on throttling, iterator age, delivery, freshness, failed records, the failure queue, Lambda errors and throttles."
   }
   assert {
     condition     = aws_cloudwatch_metric_alarm.this["producer-errors"].dimensions["FunctionName"] == "acme-data-producer"
     error_message = "Lambda alarms are per function."
   }
+}
+
+run "failed_records_are_visible" {
+  command = plan
+
+  # Records failing conversion or partitioning go to errors/ and still count as delivered.
   assert {
-    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 9
-    error_message = "The dashboard shows the pipeline."
+    condition = (
+      aws_cloudwatch_metric_alarm.this["firehose-conversion-failed"].metric_name == "FailedConversion.Records" &&
+      aws_cloudwatch_metric_alarm.this["firehose-conversion-failed"].comparison_operator == "GreaterThanThreshold" &&
+      aws_cloudwatch_metric_alarm.this["firehose-conversion-failed"].threshold == 0 &&
+      aws_cloudwatch_metric_alarm.this["firehose-conversion-failed"].dimensions["DeliveryStreamName"] == "acme-telemetry-delivery"
+    )
+    error_message = "Any failed conversion alarms."
   }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["firehose-partition-count-exceeded"].metric_name == "PartitionCountExceeded" && aws_cloudwatch_metric_alarm.this["firehose-partition-count-exceeded"].threshold == 0
+    error_message = "Hitting the active-partition limit alarms."
+  }
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.this["lambda-failures-queued"].namespace == "AWS/SQS" &&
+      aws_cloudwatch_metric_alarm.this["lambda-failures-queued"].metric_name == "ApproximateNumberOfMessagesVisible" &&
+      aws_cloudwatch_metric_alarm.this["lambda-failures-queued"].dimensions["QueueName"] == "acme-lambda-failures"
+    )
+    error_message = "A message in the on-failure queue alarms."
+  }
+}
+
+run "silence_is_an_outage_while_the_schedule_runs" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.firehose_not_reading.treat_missing_data == "breaching" && aws_cloudwatch_metric_alarm.this["firehose-delivery-failing"].treat_missing_data == "breaching"
+    error_message = "No data from Kinesis/Firehose breaches while traffic is expected."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["producer-errors"].treat_missing_data == "notBreaching"
+    error_message = "No error datapoints means no errors."
+  }
+  assert {
+    condition     = one([for q in aws_cloudwatch_metric_alarm.firehose_not_reading.metric_query : q.expression if coalesce(q.return_data, false)]) == "IF(incoming > 0 AND FILL(read, 0) == 0, 1, 0)"
+    error_message = "The not-reading alarm compares Kinesis IncomingRecords with Firehose's reads."
+  }
+  assert {
+    condition = toset(flatten([for q in aws_cloudwatch_metric_alarm.firehose_not_reading.metric_query : [for m in q.metric : m.metric_name]])) == toset([
+      "IncomingRecords", "DataReadFromKinesisStream.Records",
+    ])
+    error_message = "Both sides of the read are measured."
+  }
+  assert {
+    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.this : a.period == 300 && a.evaluation_periods == 2 && a.datapoints_to_alarm == 2])
+    error_message = "Two 5-minute periods (the schedule's) before an alarm."
+  }
+}
+
+run "quiet_stack_does_not_page" {
+  command = plan
+  variables {
+    expect_continuous_traffic = false
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.firehose_not_reading.treat_missing_data == "notBreaching"
+    error_message = "With the schedule off, silence is expected."
+  }
+}
+
+run "alarms_notify_an_encrypted_topic_by_default" {
+  command = apply
+
+  assert {
+    condition     = aws_sns_topic.alarms.kms_master_key_id == "arn:aws:kms:us-west-2:123456789012:key/test"
+    error_message = "The alarm topic is KMS-encrypted."
+  }
+  assert {
+    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.this : contains(a.alarm_actions, aws_sns_topic.alarms.arn) && contains(a.ok_actions, aws_sns_topic.alarms.arn)]) && contains(aws_cloudwatch_metric_alarm.firehose_not_reading.alarm_actions, aws_sns_topic.alarms.arn)
+    error_message = "Every alarm notifies the topic."
+  }
+  assert {
+    condition     = length(aws_sns_topic_subscription.email) == 0
+    error_message = "No subscription unless an address is given."
+  }
+}
+
+run "email_subscription" {
+  command = plan
+  variables {
+    alarm_email = "oncall@example.com"
+  }
+  assert {
+    condition     = aws_sns_topic_subscription.email[0].protocol == "email" && aws_sns_topic_subscription.email[0].endpoint == "oncall@example.com"
+    error_message = "alarm_email subscribes to the topic."
+  }
+}
+
+run "rejects_bad_email" {
+  command = plan
+  variables {
+    alarm_email = "not an address"
+  }
+  expect_failures = [var.alarm_email]
 }
