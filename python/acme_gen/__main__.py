@@ -19,6 +19,7 @@ COMMANDS = {
     "query": ("acme_gen.query", "SQL over the lake with DuckDB, under the Athena names"),
     "validate": ("acme_gen.validate", "check a lake's schema, partitions and sessions"),
     "profile": ("acme_gen.profile", "a one-page HTML profile of a lake"),
+    "reconcile": ("acme_gen.reconcile", "did every expected event land exactly once?"),
     "schema": ("acme_gen.schema", "the Glue column file and the Athena DDL"),
 }
 

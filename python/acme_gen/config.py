@@ -22,5 +22,16 @@ class GeneratorConfig(BaseModel):
     )
     seed: int = Field(42, ge=0, lt=2**63, description="world and traffic seed")
 
+    @classmethod
+    def from_env(cls, environ: dict[str, str]) -> GeneratorConfig:
+        """From the ACME_<FIELD> variables Terraform sets on the Lambdas (ACME_SEED, ...)."""
+        return cls.model_validate(
+            {
+                f: environ[f"ACME_{f.upper()}"]
+                for f in cls.model_fields
+                if f"ACME_{f.upper()}" in environ
+            }
+        )
+
     def fingerprint(self) -> str:
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]

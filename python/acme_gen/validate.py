@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from acme_gen.lake.landed import telemetry_files
 from acme_gen.lake.store import Lake
 from acme_gen.models import StreamingEvent
 from acme_gen.schema import TABLE_DIRS, arrow_schema
@@ -65,18 +65,6 @@ class Verdict:
         return f"{'PASS' if self.ok else 'FAIL'} {self.check}: {self.detail}"
 
 
-def _files(lake: Lake) -> list[str]:
-    selector = pafs.FileSelector(
-        lake.path(TABLE_DIRS["streaming_events"]), allow_not_found=True, recursive=True
-    )
-    infos = lake.fs.get_file_info(selector)
-    return sorted(
-        i.path
-        for i in infos
-        if i.type == pafs.FileType.File and i.path.endswith(".parquet") and "/." not in i.path
-    )
-
-
 def _schema_problem(parquet_schema: pq.ParquetSchema) -> str | None:
     expected = arrow_schema(StreamingEvent)
     names = [parquet_schema.column(i).name for i in range(len(parquet_schema))]
@@ -95,7 +83,7 @@ def _schema_problem(parquet_schema: pq.ParquetSchema) -> str | None:
 
 def scan(lake: Lake) -> tuple[list[Verdict], pa.Table]:
     """Per-file checks (schema, partitions) and the columns the cross-file checks need."""
-    files = _files(lake)
+    files = telemetry_files(lake)
     schema_bad: list[str] = []
     partition_bad: list[str] = []
     misplaced = 0
@@ -258,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     lake = Lake(args.lake, args.endpoint_url, args.region)
     try:
-        if not _files(lake):
+        if not telemetry_files(lake):
             print(
                 f"error: no telemetry Parquet files under {lake.url('telemetry')}", file=sys.stderr
             )

@@ -10,6 +10,7 @@ import pytest
 
 from acme_gen import query
 from acme_gen.lake import sql
+from acme_gen.models import StreamingEvent
 
 
 def test_every_seed_example_query_runs(lake: Path) -> None:
@@ -61,6 +62,39 @@ def test_partition_filter_reads_only_its_partition(lake: Path, tmp_path: Path) -
     assert rows is not None and rows[0] > 0
     with pytest.raises(Exception, match=r"(?i)parquet"):
         con.sql("SELECT COUNT(*) FROM acme_telemetry.streaming_events").fetchall()
+
+
+def test_unique_view_keeps_one_row_per_event(lake: Path, tmp_path: Path) -> None:
+    """At-least-once delivery lands a record twice; streaming_events_unique counts it once."""
+    copy = tmp_path / "lake"
+    shutil.copytree(lake, copy)
+    hour = sorted((copy / "telemetry").rglob("day=15/hour=07/*.parquet"))[0]
+    shutil.copy(hour, hour.with_name("redelivered.parquet"))
+    con = sql.connect(copy)
+    raw, unique, ids = con.execute(
+        "SELECT (SELECT COUNT(*) FROM streaming_events), "
+        "(SELECT COUNT(*) FROM streaming_events_unique), "
+        "(SELECT COUNT(DISTINCT event_id) FROM streaming_events)"
+    ).fetchall()[0]
+    assert raw - unique == pq.read_metadata(hour).num_rows > 0
+    assert unique == ids
+    athena_order = [*StreamingEvent.model_fields, "year", "month", "day", "hour"]
+    for view in ("streaming_events", "streaming_events_unique"):
+        assert [r[0] for r in con.sql(f"DESCRIBE {view}").fetchall()] == athena_order
+
+
+def test_partition_filter_prunes_through_the_unique_view(lake: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "lake"
+    shutil.copytree(lake, copy)
+    for path in sorted((copy / "telemetry").rglob("*.parquet"))[1:]:
+        if "day=15/hour=07" not in path.as_posix():
+            path.write_bytes(b"not parquet")
+    con = sql.connect(copy)
+    rows = con.execute(
+        "SELECT COUNT(*) FROM streaming_events_unique "
+        "WHERE year='2026' AND month='01' AND day='15' AND hour='07'"
+    ).fetchall()[0]
+    assert rows[0] > 0
 
 
 def test_cli_runs_sql_and_reports_errors(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -102,3 +102,12 @@ def test_duplicate_event(copy: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_missing_lake_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert validate.main(["--lake", str(tmp_path / "nothing")]) == 2
     assert capsys.readouterr().err.startswith("error: no telemetry")
+
+
+def test_a_lake_under_a_hidden_directory_is_read(
+    lake: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hidden = tmp_path / ".cache" / "lake"
+    shutil.copytree(lake, hidden)
+    assert validate.main(["--lake", str(hidden)]) == 0
+    assert "no telemetry Parquet files" not in capsys.readouterr().err

@@ -3,8 +3,6 @@ records it in the lake, and the refusal of bad or conflicting input (UsageError)
 
 from __future__ import annotations
 
-import json
-import math
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,15 +13,12 @@ import pyarrow.fs as pafs
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.traffic import HOUR_MS
+from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import Lake, partition_path
 from acme_gen.schema import TABLE_DIRS
 
-MANIFEST = "_acme_manifest.json"
 BACKFILL_PREFIX = "backfill-"  # telemetry file names; Firehose's never start so
 DIMENSIONS = ("customers", "titles", "campaigns")
-# Rows per row group / generation step: keeps memory flat however large an hour is.
-MAX_ROWS_PER_STEP = 200_000
-PEAK_TO_MEAN = 2.5  # busiest hour relative to the daily mean hour (see traffic.DIURNAL)
 
 
 class UsageError(Exception):
@@ -60,12 +55,6 @@ class BackfillPlan:
     def hours(self) -> list[int]:
         first = self.start_ms // HOUR_MS * HOUR_MS
         return list(range(first, self.end_ms, HOUR_MS))
-
-    def steps_per_hour(self) -> int:
-        """Generation steps (and row groups) per hour, so no step exceeds MAX_ROWS_PER_STEP."""
-        peak_hour = self.config.events_per_day / 24 * PEAK_TO_MEAN
-        wanted = math.ceil(peak_hour / MAX_ROWS_PER_STEP)
-        return next(d for d in (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 240) if d >= wanted)
 
     def telemetry_file(self, hour_ms: int) -> str:
         """The hour's file, relative to the lake root."""
@@ -110,13 +99,6 @@ def check_output(plan: BackfillPlan) -> None:
         raise UsageError(
             f"{plan.output} holds data without a {MANIFEST}; use --overwrite to replace it"
         )
-
-
-def read_manifest(lake: Lake) -> Any:
-    try:
-        return json.loads(lake.read_text(MANIFEST) or "null")
-    except ValueError:
-        return None
 
 
 def describe_difference(old: Any, new: dict[str, Any]) -> str:

@@ -12,17 +12,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from acme_gen.backfill.plan import (
-    BACKFILL_PREFIX,
-    DIMENSIONS,
-    MANIFEST,
-    BackfillPlan,
-    read_manifest,
-)
+from acme_gen.backfill.plan import BACKFILL_PREFIX, DIMENSIONS, BackfillPlan
 from acme_gen.backfill.pool import run_pool
 from acme_gen.backfill.task import HourTask, write_dimensions
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.lake.catalog import register_partitions
+from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import STAGING_DIR, Lake
 from acme_gen.schema import TABLE_DIRS
 

@@ -9,7 +9,7 @@ an identical file, never a duplicate or a partial one.
 from __future__ import annotations
 
 from acme_gen.backfill.plan import DIMENSIONS, BackfillPlan
-from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.core.generator import TelemetryGenerator, hour_steps
 from acme_gen.core.traffic import HOUR_MS
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lake.dimensions import dimension_tables
@@ -32,13 +32,8 @@ class HourTask:
         """Write the hour partition starting at `hour_ms`; returns (events, bytes)."""
         plan, gen = self.plan, self.generator
         lo, hi = max(hour_ms, plan.start_ms), min(hour_ms + HOUR_MS, plan.end_ms)
-        steps = plan.steps_per_hour()
-        step_ms = HOUR_MS // steps
-        bounds = [
-            (max(lo, hour_ms + i * step_ms), min(hi, hour_ms + (i + 1) * step_ms))
-            for i in range(steps)
-        ]
-        tables = (self.encoder.events_table(gen.window(a, b)) for a, b in bounds if a < b)
+        steps = hour_steps(plan.config, hour_ms, lo, hi)
+        tables = (self.encoder.events_table(gen.window(a, b)) for a, b in steps)
         return self.lake.write_parquet(plan.telemetry_file(hour_ms), tables, "streaming_events")
 
 

@@ -9,6 +9,7 @@ session that started in the window or up to MAX_SESSION_MS before it and has an 
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy.typing as npt
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.events import EventBatch, expand
 from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions, events_per_session
-from acme_gen.core.traffic import DAY_MS, SLOT_MS, congestion_factor, local_curve
+from acme_gen.core.traffic import DAY_MS, HOUR_MS, SLOT_MS, congestion_factor, local_curve
 from acme_gen.core.world import World, build_world
 
 _SLOT_STREAM = 0x510751
@@ -92,3 +93,22 @@ def events_per_day_for_total(world: World, total_events: int, start_ms: int, end
     inside = (np.minimum(slots + SLOT_MS, end_ms) - np.maximum(slots, start_ms)) / SLOT_MS
     days = float((weight * inside).sum()) * SLOT_MS / DAY_MS
     return total_events / days
+
+
+# Rows per generation step (and Parquet row group): keeps memory flat however large an hour.
+MAX_ROWS_PER_STEP = 200_000
+PEAK_TO_MEAN = 2.5  # busiest hour relative to the daily mean hour (see traffic.DIURNAL)
+_STEP_DIVISORS = (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 240)
+
+
+def hour_steps(config: GeneratorConfig, hour_ms: int, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The part [lo, hi) of the hour starting at hour_ms, cut into equal steps of at most
+    about MAX_ROWS_PER_STEP events. The cut depends only on the configuration, so every
+    reader of an hour (backfill, reconcile) generates it in the same pieces."""
+    wanted = math.ceil(config.events_per_day / 24 * PEAK_TO_MEAN / MAX_ROWS_PER_STEP)
+    steps = next(d for d in _STEP_DIVISORS if d >= wanted)
+    step_ms = HOUR_MS // steps
+    bounds = [
+        (max(lo, hour_ms + i * step_ms), min(hi, hour_ms + (i + 1) * step_ms)) for i in range(steps)
+    ]
+    return [(a, b) for a, b in bounds if a < b]

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from acme_gen.lake.store import Lake
-from acme_gen.models import PARTITION_KEYS
+from acme_gen.models import PARTITION_KEYS, StreamingEvent
 from acme_gen.schema import DATABASE, TABLE_DIRS
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
@@ -44,6 +44,21 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+# Athena's column order: the model's fields, then the partition columns.
+_EVENT_COLUMNS = ", ".join([*StreamingEvent.model_fields, *PARTITION_KEYS])
+
+
+def unique_view_sql(database: str = DATABASE) -> str:
+    """streaming_events with one row per event_id: the SQL Athena's view runs too."""
+    template = (QUERIES_DIR / "views" / "streaming_events_unique.sql").read_text()
+    return template.format(columns=_EVENT_COLUMNS, database=database)
+
+
+def _create_views(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE VIEW {DATABASE}.streaming_events_unique AS {unique_view_sql()}")
+    con.execute(f"SET schema = '{DATABASE}'")
+
+
 def connect(
     lake: str | Path, endpoint_url: str | None = None, region: str | None = None
 ) -> duckdb.DuckDBPyConnection:
@@ -60,7 +75,7 @@ def connect(
     hive_types = ", ".join(f"'{k}': VARCHAR" for k in PARTITION_KEYS)
     glob = telemetry / "year=*" / "month=*" / "day=*" / "hour=*" / "*.parquet"
     con.execute(
-        f"CREATE VIEW {DATABASE}.streaming_events AS SELECT * FROM read_parquet("
+        f"CREATE VIEW {DATABASE}.streaming_events AS SELECT {_EVENT_COLUMNS} FROM read_parquet("
         f"{_quote(glob)}, hive_partitioning = true, hive_types = {{{hive_types}}})"
     )
     for table in ("customers", "titles", "campaigns"):
@@ -70,7 +85,7 @@ def connect(
                 f"CREATE VIEW {DATABASE}.{table} AS "
                 f"SELECT * FROM read_parquet({_quote(files / '*.parquet')})"
             )
-    con.execute(f"SET schema = '{DATABASE}'")
+    _create_views(con)
     return con
 
 
@@ -95,7 +110,9 @@ def _connect_s3(lake: Lake) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(f"CREATE SCHEMA {DATABASE}")
     con.register("_streaming_events", events)
-    con.execute(f"CREATE VIEW {DATABASE}.streaming_events AS SELECT * FROM _streaming_events")
+    con.execute(
+        f"CREATE VIEW {DATABASE}.streaming_events AS SELECT {_EVENT_COLUMNS} FROM _streaming_events"
+    )
     for table in ("customers", "titles", "campaigns"):
         if lake.exists(TABLE_DIRS[table]):
             con.register(
@@ -103,5 +120,5 @@ def _connect_s3(lake: Lake) -> duckdb.DuckDBPyConnection:
                 ds.dataset(lake.path(TABLE_DIRS[table]), filesystem=lake.fs, format="parquet"),
             )
             con.execute(f"CREATE VIEW {DATABASE}.{table} AS SELECT * FROM _{table}")
-    con.execute(f"SET schema = '{DATABASE}'")
+    _create_views(con)
     return con

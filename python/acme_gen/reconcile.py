@@ -1,0 +1,263 @@
+"""Did everything sent land, exactly once? Regenerate what a window should hold and compare it
+with what landed, hour by hour.
+
+    python -m acme_gen.reconcile --lake output                       # a backfilled lake
+    python -m acme_gen.reconcile --lake s3://BUCKET --from-lambda acme-data-producer \\
+        --start 2026-01-15T00:00 --end 2026-01-16                     # what the stream sent
+
+The events of a window are a pure function of (configuration, seed, window), so the expected
+events are regenerated, never stored. The configuration comes from the lake's manifest (a
+backfill), from the deployed producer Lambda's environment (--from-lambda), or from flags.
+Per hour: expected, landed, missing (expected, not landed), duplicated (ids landed more than
+once), unexpected (ids never generated), errors (expected ids Firehose put under errors/),
+mismatched (same id, other values). Exit 0 when every expected event landed exactly once,
+1 otherwise, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import ValidationError
+
+from acme_gen.config import GeneratorConfig
+from acme_gen.core.generator import TelemetryGenerator, hour_steps
+from acme_gen.core.traffic import HOUR_MS
+from acme_gen.lake.arrow import ArrowEncoder
+from acme_gen.lake.landed import (
+    EVENT_SCHEMA,
+    LandedError,
+    error_ids_by_hour,
+    files_by_hour,
+    hour_label,
+    landed_by_hour,
+)
+from acme_gen.lake.manifest import MANIFEST, read_manifest
+from acme_gen.lake.store import Lake
+
+EXAMPLES = 3
+COUNTS = ("expected", "landed", "missing", "duplicated", "unexpected", "errors", "mismatched")
+
+
+class UsageError(Exception):
+    """Bad input: one line on stderr, exit code 2."""
+
+
+@dataclass
+class HourReport:
+    hour: str
+    expected: int = 0
+    landed: int = 0
+    missing: int = 0
+    duplicated: int = 0
+    unexpected: int = 0
+    errors: int = 0
+    mismatched: int = 0
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def unexplained(self) -> int:
+        return self.missing + self.duplicated + self.unexpected + self.errors + self.mismatched
+
+
+def compare(
+    expected: pa.Table,
+    landed: pa.Table,
+    failed_ids: set[str],
+    hour: str,
+    columns: Sequence[str] = tuple(EVENT_SCHEMA.names[1:]),
+) -> HourReport:
+    """Classify every difference between the expected rows of one hour (unique event_ids) and
+    the rows that landed for it. Vectorised: hash lookups and column comparisons in Arrow."""
+    report = HourReport(hour, expected.num_rows, landed.num_rows)
+    if landed.num_rows == expected.num_rows and landed.equals(expected):
+        return report  # the backfill's case: the same rows in the same order
+    expected_ids, landed_ids = expected["event_id"], landed["event_id"]
+    missing = expected_ids.filter(pc.invert(pc.is_in(expected_ids, value_set=landed_ids)))
+    in_errors = pc.is_in(missing, value_set=pa.array(sorted(failed_ids), pa.string()))
+    position = pc.index_in(landed_ids, value_set=expected_ids)  # null: never generated
+    known = pc.is_valid(position)
+    found = {
+        "missing": missing.filter(pc.invert(in_errors)),
+        "errors": missing.filter(in_errors),
+        "unexpected": pc.unique(landed_ids.filter(pc.invert(known))),
+    }
+    if pc.count_distinct(landed_ids).as_py() < landed.num_rows:
+        copies = pc.value_counts(landed_ids)
+        found["duplicated"] = copies.field("values").filter(pc.greater(copies.field("counts"), 1))
+    matched = landed.filter(known)
+    counterpart = expected.take(position.filter(known))
+    differs = pa.array(np.zeros(matched.num_rows, dtype=bool))
+    for name in columns:
+        a, b = matched[name], counterpart[name]
+        same = pc.or_(pc.fill_null(pc.equal(a, b), False), pc.and_(pc.is_null(a), pc.is_null(b)))
+        differs = pc.or_(differs, pc.invert(same))
+    found["mismatched"] = pc.unique(matched["event_id"].filter(differs))
+    for kind, ids in found.items():
+        if len(ids):
+            setattr(report, kind, len(ids))
+            report.examples[kind] = ids.take(pc.array_sort_indices(ids)[:EXAMPLES]).to_pylist()
+    return report
+
+
+def reconcile(
+    lake: Lake, config: GeneratorConfig, start_ms: int, end_ms: int
+) -> Iterator[HourReport]:
+    """Hour by hour over [start, end): only two landed partitions and one expected hour are
+    in memory at a time."""
+    generator = TelemetryGenerator(config)
+    encoder = ArrowEncoder(generator.world)
+    errors, _ = error_ids_by_hour(lake)
+    hours = list(range(start_ms // HOUR_MS * HOUR_MS, end_ms, HOUR_MS))
+    for hour, landed in landed_by_hour(lake, hours, files_by_hour(lake)):
+        lo, hi = max(hour, start_ms), min(hour + HOUR_MS, end_ms)
+        steps = hour_steps(config, hour, lo, hi)
+        expected = pa.concat_tables(
+            [encoder.events_table(generator.window(a, b)) for a, b in steps]
+        ).cast(EVENT_SCHEMA)
+        if lo != hour or hi != hour + HOUR_MS:  # the window cuts this hour
+            stamps = landed["event_timestamp"].to_numpy(zero_copy_only=False)
+            keep = (stamps >= _iso(lo)) & (stamps < _iso(hi))
+            landed = landed.filter(pa.array(keep))
+        yield compare(expected, landed, errors.get(hour_label(hour), set()), _iso(hour)[:16] + "Z")
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "Z"
+
+
+def _instant(text: str) -> int:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+    return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp() * 1000)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m acme_gen.reconcile",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--lake", required=True, help="lake root: directory or s3://bucket[/prefix]"
+    )
+    parser.add_argument("--start", help="window start (default: the manifest's)")
+    parser.add_argument("--end", help="window end, exclusive (default: the manifest's)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--from-lambda", metavar="NAME", help="read the configuration from the "
+                        "deployed generator or producer Lambda's environment")  # fmt: skip
+    source.add_argument("--events-per-day", type=float, help="the stream's mean daily volume")
+    for name, default in (("seed", 42), ("customers", 10_000), ("titles", 500), ("campaigns", 50)):
+        parser.add_argument(f"--{name}", type=int, default=default, help=f"default {default}")
+    parser.add_argument("--endpoint-url", help="S3/Lambda endpoint, e.g. a local AWS server")
+    parser.add_argument("--region", default=None)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def resolve(args: argparse.Namespace, lake: Lake) -> tuple[GeneratorConfig, int, int]:
+    """The configuration and window to reconcile, from the flags, a Lambda or the manifest."""
+    manifest = read_manifest(lake) if args.events_per_day is None and not args.from_lambda else None
+    try:
+        if args.from_lambda:
+            config = GeneratorConfig.from_env(_lambda_environment(args))
+        elif args.events_per_day is not None:
+            config = GeneratorConfig(
+                events_per_day=args.events_per_day, seed=args.seed, customers=args.customers,
+                titles=args.titles, campaigns=args.campaigns,
+            )  # fmt: skip
+        elif isinstance(manifest, dict):
+            config = GeneratorConfig(**manifest["generator"])
+        else:
+            raise UsageError(
+                f"{lake} has no {MANIFEST}: say what was generated with --events-per-day "
+                "(and --seed ...) or --from-lambda NAME"
+            )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise UsageError(f"{'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    start = args.start or (manifest or {}).get("start")
+    end = args.end or (manifest or {}).get("end")
+    if not start or not end:
+        raise UsageError("--start and --end are needed when the lake has no backfill manifest")
+    start_ms, end_ms = _instant(start), _instant(end)
+    if end_ms <= start_ms:
+        raise UsageError(f"--end ({end}) must be after --start ({start})")
+    return config, start_ms, end_ms
+
+
+def _lambda_environment(args: argparse.Namespace) -> dict[str, str]:
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    client = boto3.client("lambda", endpoint_url=args.endpoint_url, region_name=args.region)
+    try:
+        response = client.get_function_configuration(FunctionName=args.from_lambda)
+    except (BotoCoreError, ClientError) as exc:
+        raise UsageError(f"--from-lambda {args.from_lambda}: {str(exc).splitlines()[0]}") from None
+    return dict(response.get("Environment", {}).get("Variables", {}))
+
+
+def _print_text(reports: list[HourReport], totals: dict[str, int]) -> None:
+    print(f"{'hour':18}" + "".join(f"{c:>12}" for c in COUNTS))
+    for r in reports:
+        row = asdict(r)
+        print(f"{r.hour:18}" + "".join(f"{row[c]:>12,}" for c in COUNTS))
+        for kind, ids in r.examples.items():
+            print(f"  {kind}: {', '.join(ids)}{' ...' if row[kind] > len(ids) else ''}")
+    print(f"{'total':18}" + "".join(f"{totals[c]:>12,}" for c in COUNTS))
+
+
+def _verdict(reports: list[HourReport], totals: dict[str, int]) -> str:
+    if totals["unexplained"] == 0:
+        return (
+            f"OK: all {totals['expected']:,} expected events landed exactly once "
+            f"({len(reports)} hours)"
+        )
+    parts = []
+    for kind in COUNTS[2:]:
+        hours = [r.hour for r in reports if getattr(r, kind)]
+        if hours:
+            where = ", ".join(hours[:3]) + (f" and {len(hours) - 3} more" if len(hours) > 3 else "")
+            parts.append(f"{totals[kind]:,} {kind} ({where})")
+    return "FAIL: " + "; ".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        lake = Lake(args.lake, args.endpoint_url, args.region)
+        config, start_ms, end_ms = resolve(args, lake)
+        reports = list(reconcile(lake, config, start_ms, end_ms))
+    except (UsageError, LandedError, OSError) as exc:
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    totals = {c: sum(getattr(r, c) for r in reports) for c in COUNTS}
+    totals["unexplained"] = sum(r.unexplained for r in reports)
+    if args.json:
+        hours: list[dict[str, Any]] = [{**asdict(r), "unexplained": r.unexplained} for r in reports]
+        print(json.dumps({**totals, "ok": totals["unexplained"] == 0, "hours": hours}))
+    else:
+        _print_text(reports, totals)
+        print(_verdict(reports, totals))
+    return 0 if totals["unexplained"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
