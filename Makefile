@@ -31,6 +31,7 @@ run: $(INSTALLED)
 		--campaigns $(CAMPAIGNS) --seed $(SEED) --overwrite
 	$(BIN)/python -m acme_gen.query --lake $(OUTPUT) --examples
 	$(BIN)/python -m acme_gen.validate --lake $(OUTPUT)
+	$(BIN)/python -m acme_gen.reconcile --lake $(OUTPUT) --brief
 	$(BIN)/python -m acme_gen.profile --lake $(OUTPUT) --out $(OUTPUT)/report.html
 	@echo "open $(OUTPUT)/report.html to see the data's shape"
 
@@ -89,6 +90,7 @@ schema: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python python/bench/bench_backfill.py
 	$(BIN)/python python/bench/bench_stream.py
+	$(BIN)/python python/bench/bench_reconcile.py
 	$(BIN)/python python/bench/bench_lambda_zip.py
 
 clean:

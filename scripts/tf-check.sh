@@ -49,6 +49,9 @@ export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 echo "tf-check: terraform fmt"
 terraform fmt -check -recursive -diff
 
+echo "tf-check: module READMEs list every input and output"
+python3 "$repo/scripts/tf_docs.py" --check
+
 for dir in . modules/*/; do
   dir=${dir%/}
   echo "tf-check: $dir: init, validate, test"

@@ -168,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoint-url", help="S3/Lambda endpoint, e.g. a local AWS server")
     parser.add_argument("--region", default=None)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--brief", action="store_true", help="print only hours with differences")
     return parser
 
 
@@ -214,9 +215,11 @@ def _lambda_environment(args: argparse.Namespace) -> dict[str, str]:
     return dict(response.get("Environment", {}).get("Variables", {}))
 
 
-def _print_text(reports: list[HourReport], totals: dict[str, int]) -> None:
+def _print_text(reports: list[HourReport], totals: dict[str, int], brief: bool) -> None:
     print(f"{'hour':18}" + "".join(f"{c:>12}" for c in COUNTS))
     for r in reports:
+        if brief and not r.unexplained:
+            continue
         row = asdict(r)
         print(f"{r.hour:18}" + "".join(f"{row[c]:>12,}" for c in COUNTS))
         for kind, ids in r.examples.items():
@@ -254,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         hours: list[dict[str, Any]] = [{**asdict(r), "unexplained": r.unexplained} for r in reports]
         print(json.dumps({**totals, "ok": totals["unexplained"] == 0, "hours": hours}))
     else:
-        _print_text(reports, totals)
+        _print_text(reports, totals, args.brief)
         print(_verdict(reports, totals))
     return 0 if totals["unexplained"] == 0 else 1
 

@@ -319,3 +319,52 @@ def test_lake_on_s3_streamed_window_equals_backfilled(stack: Stack) -> None:
 
     assert window_rows(streamed) == window_rows(backfilled)
     assert len(window_rows(streamed)) == streamed.num_rows
+
+
+def _reconcile(stack: Stack, *args: str) -> tuple[int, dict[str, Any]]:
+    cmd = [sys.executable, "-m", "acme_gen.reconcile", "--json", "--endpoint-url",
+           stack.aws.endpoint, "--region", REGION, *args]  # fmt: skip
+    done = subprocess.run(cmd, env={**os.environ, **stack.env}, capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_reconcile_after_the_pipeline(stack: Stack) -> None:
+    """What the stream sent landed exactly once; then a lost and a duplicated file are named."""
+    bucket = stack.out("data_bucket_name")
+    with mock.patch.dict(os.environ, stack.env):
+        assert delivery.main(["--stream-name", stack.out("stream_name"), "--bucket",
+                              f"s3://{bucket}/delivered", "--endpoint-url", stack.aws.endpoint,
+                              "--region", REGION]) == 0  # fmt: skip
+    code, streamed = _reconcile(
+        stack, "--lake", f"s3://{bucket}/delivered", "--from-lambda",
+        stack.out("producer_function_name"), "--start", WINDOW[0], "--end", WINDOW[1],
+    )  # fmt: skip
+    assert code == 0 and streamed["missing"] == streamed["duplicated"] == 0
+    assert streamed["expected"] == streamed["landed"] == stack.state["streamed"]
+
+    settings = stack.env
+    lake = f"s3://{bucket}/backfilled"
+    subprocess.run(
+        [sys.executable, "-m", "acme_gen.backfill", "--output-dir", lake, "--endpoint-url",
+         stack.aws.endpoint, "--region", REGION, "--events-per-day",
+         settings["TF_VAR_events_per_day"], "--customers", settings["TF_VAR_customers"],
+         "--titles", settings["TF_VAR_titles"], "--campaigns", settings["TF_VAR_campaigns"],
+         "--start", "2026-01-15T19:00", "--end", "2026-01-15T21:00", "--workers", "1"],
+        env={**os.environ, **stack.env}, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    code, clean = _reconcile(stack, "--lake", lake)
+    assert code == 0 and clean["expected"] == clean["landed"] > 0
+
+    s3 = stack.aws.client("s3")
+    listing = s3.list_objects_v2(Bucket=bucket, Prefix="backfilled/telemetry/")["Contents"]
+    keys = sorted(o["Key"] for o in listing)
+    lost, copied = keys  # hour 19, hour 20
+    s3.delete_object(Bucket=bucket, Key=lost)
+    s3.copy_object(Bucket=bucket, Key=copied.replace("backfill-", "again-"),
+                   CopySource={"Bucket": bucket, "Key": copied})  # fmt: skip
+    code, broken = _reconcile(stack, "--lake", lake)
+    by_hour = {h["hour"]: h for h in broken["hours"]}
+    assert code == 1 and not broken["ok"]
+    assert by_hour["2026-01-15T19:00Z"]["missing"] == by_hour["2026-01-15T19:00Z"]["expected"] > 0
+    assert by_hour["2026-01-15T20:00Z"]["duplicated"] == by_hour["2026-01-15T20:00Z"]["expected"]
