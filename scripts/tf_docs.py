@@ -27,11 +27,11 @@ def _attribute(body: str, name: str) -> str | None:
         return None
     lines = [match.group(1)]
     rest = body[match.end() :].splitlines()[1:]
-    while sum(lines[-1].count(o) - lines[-1].count(c) for o, c in ("[]", "{}", "()")) > 0 or (
-        sum(line.count(o) - line.count(c) for line in lines for o, c in ("[]", "{}", "()")) > 0
-    ):
-        if not rest:
-            break
+
+    def open_brackets() -> int:
+        return sum(line.count(o) - line.count(c) for line in lines for o, c in ("[]", "{}", "()"))
+
+    while open_brackets() > 0 and rest:
         lines.append(rest.pop(0).strip())
     return " ".join(part.strip() for part in lines)
 
@@ -44,11 +44,13 @@ def _description(body: str) -> str:
 def render(module: Path) -> str:
     variables = _BLOCK.findall((module / "variables.tf").read_text())
     outputs = _BLOCK.findall((module / "outputs.tf").read_text())
-    lines = ["## Inputs", "", "| name | description | type | default |", "| --- | --- | --- | --- |"]
+    lines = ["## Inputs", "", "| name | description | type | default |"]
+    lines.append("| --- | --- | --- | --- |")
     for _, name, body in variables:
         default = _attribute(body, "default")
         shown = "required" if default is None else f"`{default}`"
-        lines.append(f"| `{name}` | {_description(body)} | `{_attribute(body, 'type')}` | {shown} |")
+        kind = _attribute(body, "type")
+        lines.append(f"| `{name}` | {_description(body)} | `{kind}` | {shown} |")
     lines += ["", "## Outputs", "", "| name | description |", "| --- | --- |"]
     lines += [f"| `{name}` | {_description(body)} |" for _, name, body in outputs]
     return "\n".join(lines) + "\n"
@@ -65,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         if not _TABLES.search(text):
             print(f"error: {readme} has no '## Inputs' section", file=sys.stderr)
             return 2
-        updated = _TABLES.sub(lambda _: render(module), text, count=1)
+        found = _TABLES.search(text)
+        assert found is not None
+        updated = text[: found.start()] + render(module) + text[found.end() :]
         if updated != text:
             stale.append(str(readme))
             if not args.check:
