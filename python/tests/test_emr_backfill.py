@@ -65,6 +65,17 @@ def test_package_and_start_a_job_run(
     assert not any("__pycache__" in n for n in names)
     runs = emr.list_job_runs(applicationId=app)["jobRuns"]
     assert len(runs) == 1
+    driver = emr.get_job_run(applicationId=app, jobRunId=runs[0]["id"])["jobRun"]["jobDriver"]
+    submit = driver["sparkSubmit"]
+    assert submit["entryPointArguments"][:4] == ["--engine", "spark", "--output-dir", "s3://lake"]
+    assert submit["entryPointArguments"][-6:] == [
+        "--telemetry", "1000000", "--start", "2026-01-01", "--end", "2026-01-08",
+    ]  # fmt: skip
+    # The workers run the custom image's Python 3.11 with the archive's packages on the path.
+    for conf in ("spark.executorEnv.PYSPARK_PYTHON=/usr/bin/python3.11",
+                 "spark.emr-serverless.driverEnv.PYSPARK_PYTHON=/usr/bin/python3.11",
+                 f"spark.archives=s3://lake/{archive}#environment"):  # fmt: skip
+        assert f"--conf {conf}" in submit["sparkSubmitParameters"]
 
 
 def test_bad_backfill_arguments_stop_before_any_upload(capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,3 +84,32 @@ def test_bad_backfill_arguments_stop_before_any_upload(capsys: pytest.CaptureFix
     )
     assert code == 2
     assert "--telemetry: must be positive" in capsys.readouterr().err
+
+
+def test_the_custom_image_matches_the_application_and_pins_the_job(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The image EMR Serverless runs: the base image of the application's release label,
+    CPython >= 3.11 for acme_gen, every dependency pinned, and the hadoop user at the end."""
+    import re
+
+    import emr_image
+
+    repo = Path(__file__).resolve().parents[2]
+    release = re.search(
+        r'variable "release_label" \{.*?default\s*=\s*"(emr-[\d.]+)"',
+        (repo / "terraform/modules/emr_serverless/variables.tf").read_text(),
+        re.S,
+    )
+    assert release is not None
+    dockerfile = emr_image.DOCKERFILE.read_text()
+    assert f"public.ecr.aws/emr-serverless/spark/{release.group(1)}:" in dockerfile
+    assert re.search(r"python3\.1[1-9]", dockerfile)
+    assert dockerfile.rstrip().splitlines()[-1] == "USER hadoop:hadoop"
+    tag = "123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-backfill-spark:1"
+    assert emr_image.main(["--tag", tag, "--print"]) == 0
+    *requirements, command = capsys.readouterr().out.strip().splitlines()
+    assert {r.split("==")[0] for r in requirements} == set(emr_backfill.REQUIREMENTS)
+    assert all(re.fullmatch(r"[\w-]+==[\w.]+", r) for r in requirements)
+    assert command.startswith(f"docker build --platform linux/arm64 -t {tag} ")
+    assert emr_image.main(["--tag", tag.rsplit(":", 1)[0], "--print"]) == 2  # no tag: refused
