@@ -5,6 +5,8 @@ and DuckDB views over a lake under the Athena names.
     arrow.py       EventBatch -> Arrow with the models' schema
     dimensions.py  customers, titles, campaigns as Arrow tables from the same world
     catalog.py     Glue partition registration
+    manifest.py    the backfill's record of what a lake holds
+    landed.py      what landed, hour by hour (telemetry files, errors/): reconcile's input
     sql.py         DuckDB connection with the lake's tables as views; the example queries
 """
 
