@@ -11,7 +11,6 @@ record that does not fit the schema goes to the error prefix, with its raw data.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import sys
 from collections import defaultdict
@@ -21,10 +20,13 @@ from typing import Any
 import boto3
 import orjson
 import pyarrow as pa
+from botocore.exceptions import ClientError
 
+from acme_gen.cli import SETUP_ERRORS, Parser, one_line
 from acme_gen.kinesis.producer import read_records
 from acme_gen.lake.store import Lake
-from acme_gen.schema import arrow_type
+from acme_gen.models import StreamingEvent
+from acme_gen.schema import arrow_schema, arrow_type
 
 _CONVERSION_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, TypeError, OverflowError)
 
@@ -37,9 +39,17 @@ class DeliverySummary:
 
 
 def glue_schema(glue: Any, database: str, table: str) -> pa.Schema:
-    columns = glue.get_table(DatabaseName=database, Name=table)["Table"]["StorageDescriptor"][
-        "Columns"
-    ]
+    """The table's columns as Firehose converts with them; where the catalog has no such
+    table (a local server nobody applied Terraform to), the models' own, with a notice."""
+    try:
+        found = glue.get_table(DatabaseName=database, Name=table)["Table"]
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "EntityNotFoundException":
+            raise
+        print(f"notice: no Glue table {database}.{table} here; converting with the models' "
+              "schema (the one Terraform gives the table)", file=sys.stderr)  # fmt: skip
+        return arrow_schema(StreamingEvent)
+    columns = found["StorageDescriptor"]["Columns"]
     return pa.schema([pa.field(c["Name"], arrow_type(c["Type"])) for c in columns])
 
 
@@ -124,32 +134,33 @@ def deliver(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m acme_gen.delivery",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--stream-name", required=True)
+    parser = Parser(prog="python -m acme_gen.delivery", description=__doc__)
+    parser.add_argument("--stream-name", required=True, help="the Kinesis stream to read")
     parser.add_argument("--bucket", required=True, help="bucket (or s3://bucket/prefix) to write")
-    parser.add_argument("--database", default="acme_telemetry")
-    parser.add_argument("--table", default="streaming_events")
+    parser.add_argument("--database", default="acme_telemetry", help="Glue database of the table")
+    parser.add_argument("--table", default="streaming_events", help="Glue table to convert with")
     parser.add_argument("--endpoint-url", help="AWS endpoint, e.g. a local server")
     parser.add_argument("--region", default=None)
     args = parser.parse_args(argv)
-    session = boto3.session.Session(region_name=args.region)
     root = args.bucket if args.bucket.startswith("s3://") else f"s3://{args.bucket}"
     try:
+        session = boto3.session.Session(region_name=args.region)
+        lake = Lake(root, args.endpoint_url, session.region_name)
+        missing = lake.missing_bucket()
+        if missing:
+            print(f"error: bucket {missing} does not exist", file=sys.stderr)
+            return 2
         summary = deliver(
             session.client("kinesis", endpoint_url=args.endpoint_url),
             session.client("glue", endpoint_url=args.endpoint_url),
-            Lake(root, args.endpoint_url, session.region_name),
+            lake,
             args.stream_name,
             args.database,
             args.table,
         )
-    except Exception as exc:  # one line for any AWS or conversion failure
-        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 1
+    except SETUP_ERRORS as exc:
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return 2
     print(
         f"delivered {summary.delivered:,} records in {len(summary.files)} files; "
         f"{summary.failed:,} to the error prefix"

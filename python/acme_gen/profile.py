@@ -7,7 +7,6 @@ it again. Charts are inline SVG (matplotlib), so the page opens offline.
 
 from __future__ import annotations
 
-import argparse
 import html
 import io
 import json
@@ -17,7 +16,8 @@ from typing import Any
 
 import duckdb
 
-from acme_gen.lake.sql import LakeError, connect
+from acme_gen.cli import SETUP_ERRORS, Parser, one_line
+from acme_gen.lake.sql import LakeError, connect, missing_dimensions
 
 PLAYBACK_END = "event_type IN ('pause', 'stop', 'complete')"
 SESSION_END = "event_type IN ('stop', 'complete')"
@@ -197,7 +197,7 @@ def render(lake: str, results: dict[str, dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m acme_gen.profile", description=__doc__)
+    parser = Parser(prog="python -m acme_gen.profile", description=__doc__)
     parser.add_argument("--lake", default="output", help="lake root: directory or s3://bucket")
     parser.add_argument("--out", type=Path, help="HTML file (default: <lake>/report.html)")
     parser.add_argument("--endpoint-url", help="S3 endpoint, e.g. a local AWS server")
@@ -211,9 +211,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         con = connect(args.lake, args.endpoint_url, args.region)
         page = render(args.lake, run_queries(con))
-    except (LakeError, duckdb.Error, OSError) as exc:
-        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        missing = missing_dimensions(con)
+    except (LakeError, duckdb.Error) as exc:
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
+    except SETUP_ERRORS as exc:
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return 2
+    if missing:
+        print(f"notice: no {', '.join(missing)} tables in {args.lake} (only the backfill writes "
+              "them): their charts are empty", file=sys.stderr)  # fmt: skip
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(page)
     tmp.replace(out)

@@ -10,28 +10,17 @@ strings, as in Glue; a filter on them prunes files. The dimension tables are
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import duckdb
 
+from acme_gen.cli import SETUP_ERRORS, Parser, one_line
 from acme_gen.lake.sql import LakeError, connect, example_queries
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        print(f"error: {message}", file=sys.stderr)
-        sys.exit(2)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(
-        prog="python -m acme_gen.query",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = Parser(prog="python -m acme_gen.query", description=__doc__)
     parser.add_argument("--lake", default="output", help="lake root: directory or s3://bucket")
     parser.add_argument("--endpoint-url", help="S3 endpoint, e.g. a local AWS server")
     parser.add_argument("--region", default=None)
@@ -55,8 +44,11 @@ def main(argv: list[str] | None = None) -> int:
             relation = con.sql(sql)
             if relation is not None:
                 relation.show(max_rows=args.max_rows, max_width=160)
-    except (LakeError, OSError) as exc:
+    except LakeError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SETUP_ERRORS as exc:
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     except duckdb.Error as exc:
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)

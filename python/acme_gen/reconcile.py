@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
@@ -29,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import ValidationError
 
+from acme_gen.cli import SETUP_ERRORS, Parser, one_line
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator, hour_steps
 from acme_gen.core.traffic import HOUR_MS
@@ -143,7 +145,9 @@ def _instant(text: str) -> int:
     return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp() * 1000)
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(Parser):
+    """Errors become UsageError, reported once the caller knows nothing was written."""
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
@@ -152,7 +156,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m acme_gen.reconcile",
         description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--lake", required=True, help="lake root: directory or s3://bucket[/prefix]"
@@ -246,10 +249,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         lake = Lake(args.lake, args.endpoint_url, args.region)
+        missing = lake.missing_bucket()
+        if missing or not (lake.is_s3 or Path(args.lake).is_dir()):
+            raise UsageError(
+                f"no lake at {args.lake}"
+                + (f": bucket {missing} does not exist" if missing else "")
+            )
         config, start_ms, end_ms = resolve(args, lake)
         reports = list(reconcile(lake, config, start_ms, end_ms))
-    except (UsageError, LandedError, OSError) as exc:
+    except (UsageError, LandedError) as exc:
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except SETUP_ERRORS as exc:
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     totals = {c: sum(getattr(r, c) for r in reports) for c in COUNTS}
     totals["unexplained"] = sum(r.unexplained for r in reports)

@@ -3,12 +3,11 @@ Terraform reads.
 
     python -m acme_gen.schema            # rewrite terraform/schema/tables.json
     python -m acme_gen.schema --check    # exit 1 if the file is stale
-    python -m acme_gen.schema --ddl      # print the Athena DDL
+    python -m acme_gen.schema --ddl s3://bucket   # print the Athena DDL
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import types
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from acme_gen.cli import Parser
 from acme_gen.models import PARTITION_KEYS, TABLES, GlueType
 
 if TYPE_CHECKING:
@@ -136,11 +136,15 @@ def athena_ddl(table: str, location: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m acme_gen.schema", description=__doc__)
+    parser = Parser(prog="python -m acme_gen.schema", description=__doc__)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--check", action="store_true", help="fail if tables.json is stale")
-    group.add_argument("--ddl", metavar="S3_PREFIX", help="print Athena DDL for this bucket URL")
+    group.add_argument(
+        "--ddl", metavar="s3://BUCKET[/PREFIX]", help="print the Athena DDL for a lake on S3"
+    )
     args = parser.parse_args(argv)
+    if args.ddl is not None and not args.ddl.startswith("s3://"):
+        parser.error(f"--ddl takes the lake's S3 URL, like s3://bucket, not {args.ddl!r}")
     if args.ddl:
         for table in TABLES:
             print(athena_ddl(table, f"{args.ddl.rstrip('/')}/{TABLE_DIRS[table]}/"))

@@ -16,16 +16,19 @@ import sys
 import time
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any, NoReturn
+from typing import Any
 
 import boto3
 
+from acme_gen.cli import SETUP_ERRORS, Parser, one_line
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.kinesis.producer import DeliveryError, KinesisProducer
 from acme_gen.kinesis.records import json_records
 
 TICK_SECONDS = 1.0
+# Errors no later tick will get past: stop at once instead of failing every second.
+FINAL_ERRORS = {"ResourceNotFoundException", "AccessDeniedException", "KMSAccessDeniedException"}
 
 
 @dataclass
@@ -33,12 +36,6 @@ class StreamTotals:
     generated: int = 0
     sent: int = 0
     failed: int = 0
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        print(f"error: {message}", file=sys.stderr)
-        sys.exit(2)
 
 
 def _rate(text: str) -> float:
@@ -56,6 +53,17 @@ def _positive(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
     return value
+
+
+def _values_may_start_with_minus(argv: list[str]) -> list[str]:
+    """`--rate -5/s` reaches the rate check (argparse would take -5/s for an option)."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in ("--rate", "--duration") and arg.startswith("-"):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
 
 
 def run(
@@ -92,17 +100,16 @@ def run(
             totals.sent += exc.report.put
             totals.failed += exc.report.failed
             print(f"\nerror: {exc}", file=sys.stderr)
+            if set(exc.report.error_codes) & FINAL_ERRORS:
+                print("error: the stream is gone or refuses us; stopping", file=sys.stderr)
+                stop[0] = True
         if progress:
             progress(totals, now - started)
     return totals
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(
-        prog="python -m acme_gen.stream",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = Parser(prog="python -m acme_gen.stream", description=__doc__)
     parser.add_argument("--stream-name", required=True)
     parser.add_argument("--rate", type=_rate, default=100.0, help="mean events per second (100/s)")
     parser.add_argument("--duration", type=_positive, help="seconds to run (default: until Ctrl-C)")
@@ -112,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--titles", type=int, default=500)
     parser.add_argument("--campaigns", type=int, default=50)
     parser.add_argument("--seed", type=int, default=42)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_values_may_start_with_minus(sys.argv[1:] if argv is None else argv))
     try:
         config = GeneratorConfig(
             customers=args.customers,
@@ -124,7 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
-    client = boto3.client("kinesis", endpoint_url=args.endpoint_url, region_name=args.region)
+    try:  # the stream must exist before the first tick, and we must be able to reach it
+        client = boto3.client("kinesis", endpoint_url=args.endpoint_url, region_name=args.region)
+        client.describe_stream_summary(StreamName=args.stream_name)
+    except SETUP_ERRORS as exc:
+        print(f"error: --stream-name {args.stream_name}: {one_line(exc)}", file=sys.stderr)
+        return 2
     producer = KinesisProducer(client, args.stream_name)
     stop = [False]
 

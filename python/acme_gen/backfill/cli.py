@@ -13,8 +13,9 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
-from acme_gen.backfill.plan import BackfillPlan, UsageError, check_output
+from acme_gen.backfill.plan import BackfillPlan, UsageError, check_catalog, check_output
 from acme_gen.backfill.run import run
+from acme_gen.cli import SETUP_ERRORS, Parser, one_line
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import events_per_day_for_total
 from acme_gen.core.world import build_world
@@ -23,7 +24,9 @@ DEFAULT_TELEMETRY = 1_000_000
 DEFAULT_DAYS = 7
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(Parser):
+    """Errors become UsageError, reported once the caller knows nothing was written."""
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
@@ -189,6 +192,8 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
         _spark_master(args),
     )
     check_output(plan)
+    if plan.glue_database:
+        check_catalog(plan)
     return plan
 
 
@@ -207,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         summary = run(plan)
+    except SETUP_ERRORS as exc:  # the lake or Glue failed mid-run: finished hours are kept
+        print(f"error: {one_line(exc)}; run the same command to resume", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(
             "interrupted: finished partitions are kept; run the same command to resume",

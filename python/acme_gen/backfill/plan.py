@@ -3,13 +3,11 @@ records it in the lake, and the refusal of bad or conflicting input (UsageError)
 
 from __future__ import annotations
 
-import os
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import pyarrow.fs as pafs
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.traffic import HOUR_MS
@@ -71,22 +69,21 @@ def check_output(plan: BackfillPlan) -> None:
     """Refuse an output the run could not write, or one holding another dataset."""
     lake = plan.lake()
     if lake.is_s3:
-        bucket = lake.root.split("/")[0]
         try:
-            found = lake.fs.get_file_info(bucket).type != pafs.FileType.NotFound
+            missing = lake.missing_bucket()
         except OSError as exc:
             raise UsageError(f"cannot reach {plan.output}: {str(exc).splitlines()[0]}") from None
-        if not found:
-            raise UsageError(f"bucket {bucket} does not exist")
+        if missing:
+            raise UsageError(f"bucket {missing} does not exist")
     else:
         out = Path(plan.output)
         if out.exists() and not out.is_dir():
             raise UsageError(f"--output-dir {out} exists and is not a directory")
-        ancestor = out
+        ancestor = out.absolute()
         while not ancestor.exists():
             ancestor = ancestor.parent
-        if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
-            raise UsageError(f"--output-dir {out} is not writable")
+        if not ancestor.is_dir() or not _can_create_in(ancestor):
+            raise UsageError(f"--output-dir {out} cannot be created or written")
     if lake.exists(MANIFEST):
         existing = read_manifest(lake)
         if existing != plan.manifest() and not plan.overwrite:
@@ -99,6 +96,36 @@ def check_output(plan: BackfillPlan) -> None:
         raise UsageError(
             f"{plan.output} holds data without a {MANIFEST}; use --overwrite to replace it"
         )
+
+
+def _can_create_in(directory: Path) -> bool:
+    """Whether a directory can be made here (os.access says yes to root even on /proc)."""
+    try:
+        Path(tempfile.mkdtemp(prefix=".acme-probe-", dir=directory)).rmdir()
+    except OSError:
+        return False
+    return True
+
+
+def check_catalog(plan: BackfillPlan) -> None:
+    """The Glue table the partitions go to exists, and the region and credentials work."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from acme_gen.cli import SETUP_ERRORS, one_line
+
+    try:
+        glue = boto3.client("glue", endpoint_url=plan.endpoint_url, region_name=plan.region)
+        glue.get_table(DatabaseName=plan.glue_database, Name="streaming_events")
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "EntityNotFoundException":
+            raise UsageError(
+                f"--glue-database {plan.glue_database} has no table streaming_events "
+                "(terraform apply creates it)"
+            ) from None
+        raise UsageError(f"--glue-database {plan.glue_database}: {one_line(exc)}") from None
+    except SETUP_ERRORS as exc:
+        raise UsageError(f"--glue-database {plan.glue_database}: {one_line(exc)}") from None
 
 
 def describe_difference(old: Any, new: dict[str, Any]) -> str:

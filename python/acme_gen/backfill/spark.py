@@ -54,6 +54,10 @@ def run_spark(
     plan: BackfillPlan, hours: list[int], master: str | None
 ) -> Iterator[tuple[int, int]]:
     """Yield (events, bytes) per hour written, as the process-pool engine does."""
+    import warnings
+
+    # pyspark warns about pandas >= 3 on import; the backfill uses no pandas API of Spark's.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("acme-telemetry-backfill")

@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from acme_gen.lake.store import Lake
-from acme_gen.models import PARTITION_KEYS, StreamingEvent
-from acme_gen.schema import DATABASE, TABLE_DIRS
+from acme_gen.models import PARTITION_KEYS, TABLES, StreamingEvent
+from acme_gen.schema import DATABASE, TABLE_DIRS, arrow_schema
+
+DIMENSIONS = ("customers", "titles", "campaigns")
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 
@@ -54,7 +57,21 @@ def unique_view_sql(database: str = DATABASE) -> str:
     return template.format(columns=_EVENT_COLUMNS, database=database)
 
 
+def missing_dimensions(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Dimension tables the lake lacks (a lake only the stream filled: the backfill writes
+    them). They are present as empty views, so every query still runs."""
+    return [name for (name,) in con.execute("SELECT name FROM _missing_dimensions").fetchall()]
+
+
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
+    present = {r[0] for r in con.execute(
+        f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{DATABASE}'"
+    ).fetchall()}  # fmt: skip
+    missing = [t for t in DIMENSIONS if t not in present]
+    for table in missing:
+        con.register(f"_empty_{table}", arrow_schema(TABLES[table]).empty_table())
+        con.execute(f"CREATE VIEW {DATABASE}.{table} AS SELECT * FROM _empty_{table}")
+    con.register("_missing_dimensions", pa.table({"name": pa.array(missing, pa.string())}))
     con.execute(f"CREATE VIEW {DATABASE}.streaming_events_unique AS {unique_view_sql()}")
     con.execute(f"SET schema = '{DATABASE}'")
 
@@ -78,7 +95,7 @@ def connect(
         f"CREATE VIEW {DATABASE}.streaming_events AS SELECT {_EVENT_COLUMNS} FROM read_parquet("
         f"{_quote(glob)}, hive_partitioning = true, hive_types = {{{hive_types}}})"
     )
-    for table in ("customers", "titles", "campaigns"):
+    for table in DIMENSIONS:
         files = lake / TABLE_DIRS[table]
         if any(files.glob("*.parquet")):
             con.execute(
@@ -90,9 +107,11 @@ def connect(
 
 
 def _connect_s3(lake: Lake) -> duckdb.DuckDBPyConnection:
-    import pyarrow as pa
     import pyarrow.dataset as ds
 
+    missing = lake.missing_bucket()
+    if missing:
+        raise LakeError(f"bucket {missing} does not exist")
     partitioning = ds.partitioning(
         pa.schema([(k, pa.string()) for k in PARTITION_KEYS]), flavor="hive"
     )
@@ -113,7 +132,7 @@ def _connect_s3(lake: Lake) -> duckdb.DuckDBPyConnection:
     con.execute(
         f"CREATE VIEW {DATABASE}.streaming_events AS SELECT {_EVENT_COLUMNS} FROM _streaming_events"
     )
-    for table in ("customers", "titles", "campaigns"):
+    for table in DIMENSIONS:
         if lake.exists(TABLE_DIRS[table]):
             con.register(
                 f"_{table}",

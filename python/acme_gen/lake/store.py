@@ -87,6 +87,14 @@ class Lake:
     def __str__(self) -> str:
         return self.uri
 
+    def missing_bucket(self) -> str | None:
+        """The bucket's name if the lake is on S3 and its bucket does not exist (an S3 error
+        such as no credentials or no endpoint raises OSError)."""
+        if not self.is_s3:
+            return None
+        bucket = self.root.split("/")[0]
+        return bucket if self.fs.get_file_info(bucket).type == pafs.FileType.NotFound else None
+
     def path(self, relative: str) -> str:
         return f"{self.root}/{relative}"
 

@@ -1,0 +1,60 @@
+"""What every command shares: one line for the errors a user meets on the way in (no region,
+no credentials, a server that does not answer, a missing stream, bucket or table) instead of
+a traceback, and --help that keeps the usage examples' layout and shows the defaults."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, NoReturn
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+)
+
+# What a command catches around its AWS and lake calls: reported in one line, exit code 2.
+SETUP_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, OSError)
+
+
+def one_line(exc: BaseException) -> str:
+    """The error as one line a user can act on."""
+    if isinstance(exc, NoRegionError):
+        return "no AWS region: pass --region or set AWS_REGION"
+    if isinstance(exc, NoCredentialsError):
+        return (
+            "no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "
+            "(any dummy keys do for a local server)"
+        )
+    if isinstance(exc, EndpointConnectionError):
+        return f"cannot reach {exc.kwargs.get('endpoint_url', 'the endpoint')}: is it running?"
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        return f"{error.get('Code', 'error')}: {error.get('Message', '')}".rstrip(": ")
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Usage examples as written, and `(default: ...)` after each option that has one."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        shown = action.default not in (None, False, argparse.SUPPRESS) and "default" not in text
+        return f"{text} (default: %(default)s)" if shown and action.option_strings else text
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one `error: ...` line and exit code 2, and whose
+    --help keeps the description's layout and shows defaults."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(**kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {message}", file=sys.stderr)
+        sys.exit(2)
