@@ -14,21 +14,24 @@ CUSTOMERS ?= 10000
 TITLES ?= 500
 CAMPAIGNS ?= 50
 SEED ?= 42
+# make run resumes a dataset made with the same settings and refuses one made with others;
+# OVERWRITE=1 replaces it (the backfill's own files only).
+OVERWRITE ?=
 
-.PHONY: run test lint schema bench clean tf-check lambda-zip integration-test report-check \
+.PHONY: run test lint schema bench clean tf-check tf-init lambda-zip integration-test report-check \
 	emr-backfill emr-image
 
 $(INSTALLED): python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e "python[dev]"
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e "python[dev]"  # no setuptools banner
 	touch $@
 
 ## run: generate the default lake into ./output and run the seed's example queries on it
 run: $(INSTALLED)
 	$(BIN)/python -m acme_gen.backfill --output-dir $(OUTPUT) --start $(START) --end $(END) \
 		--telemetry $(TELEMETRY) --customers $(CUSTOMERS) --titles $(TITLES) \
-		--campaigns $(CAMPAIGNS) --seed $(SEED) --overwrite
+		--campaigns $(CAMPAIGNS) --seed $(SEED) $(if $(OVERWRITE),--overwrite)
 	$(BIN)/python -m acme_gen.query --lake $(OUTPUT) --examples
 	$(BIN)/python -m acme_gen.validate --lake $(OUTPUT)
 	$(BIN)/python -m acme_gen.reconcile --lake $(OUTPUT) --brief
@@ -39,6 +42,11 @@ run: $(INSTALLED)
 ## (unit, adapter and integration tests)
 test: lint tf-check
 	cd python && ../$(BIN)/python -m pytest -q
+
+## tf-init: terraform init for the root stack, offline from a local provider mirror where the
+## machine has one (as tf-check does), else from the registry
+tf-init:
+	bash scripts/tf-check.sh --init-only
 
 ## tf-check: terraform fmt/validate/test for the root and every module, and checkov (offline)
 tf-check:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # make tf-check: format, validate, test and scan the Terraform stack, offline where it can be.
+# make tf-init (--init-only): only `terraform init` the root, the same way.
 #
 # Where this machine has a local filesystem mirror of the hashicorp/aws provider, init uses
 # it (no network); elsewhere init downloads the provider as usual.
@@ -45,6 +46,12 @@ HCL
   echo "tf-check: provider from the local mirror $mirror"
 fi
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+
+if [[ ${1:-} == --init-only ]]; then  # make tf-init: ready the root for plan and apply
+  terraform init -input=false -lockfile=readonly
+  echo "tf-init: done; now cd terraform && terraform apply"
+  exit 0
+fi
 
 echo "tf-check: terraform fmt"
 terraform fmt -check -recursive -diff

@@ -23,7 +23,7 @@ SETUP_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, OSE
 def one_line(exc: BaseException) -> str:
     """The error as one line a user can act on."""
     if isinstance(exc, NoRegionError):
-        return "no AWS region: pass --region or set AWS_REGION"
+        return "no AWS region: pass --region or set AWS_DEFAULT_REGION"
     if isinstance(exc, NoCredentialsError):
         return (
             "no AWS credentials: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY "

@@ -8,6 +8,7 @@ S3 makes visible only once complete.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -62,7 +63,12 @@ def partition_path(hour_start_ms: int) -> str:
 
 
 def s3_filesystem(endpoint_url: str | None = None, region: str | None = None) -> pafs.FileSystem:
-    """pyarrow's S3 filesystem; `endpoint_url` points it at an S3-compatible server."""
+    """pyarrow's S3 filesystem; `endpoint_url` points it at an S3-compatible server. Without
+    one, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL apply, as they do for boto3."""
+    endpoint_url = (
+        endpoint_url or os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    )
+    region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     options: dict[str, object] = {"region": region} if region else {}
     if endpoint_url:
         parsed = urlparse(endpoint_url)
