@@ -145,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+    print(f"streaming to {args.stream_name} at {args.rate:,.0f}/s on average; Ctrl-C stops",
+          file=sys.stderr, flush=True)  # fmt: skip
 
     def show(totals: StreamTotals, elapsed: float) -> None:
         print(

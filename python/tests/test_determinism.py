@@ -42,8 +42,13 @@ def test_five_minute_windows_equal_the_hour() -> None:
 
 def test_seed_and_config_change_the_events() -> None:
     base = _table(TelemetryGenerator(SMALL), T0, T0 + HOUR)
-    other = GeneratorConfig(**{**SMALL.model_dump(), "seed": SMALL.seed + 1})
-    assert not _table(TelemetryGenerator(other), T0, T0 + HOUR).equals(base)
+    ids = set(base["event_id"].to_pylist())
+    for change in ({"seed": SMALL.seed + 1}, {"customers": SMALL.customers + 1},
+                   {"events_per_day": SMALL.events_per_day * 2}):  # fmt: skip
+        other = _table(TelemetryGenerator(GeneratorConfig(**{**SMALL.model_dump(), **change})),
+                       T0, T0 + HOUR)  # fmt: skip
+        assert not other.equals(base), change
+        assert len(ids & set(other["event_id"].to_pylist())) < len(ids) / 2, change
 
 
 def digest_tree(root: Path) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -62,18 +63,54 @@ def test_event_in_the_wrong_partition(copy: Path, capsys: pytest.CaptureFixture[
     assert path.name in lines["partitions"] and "outside hour 2026-01-20T00" in lines["partitions"]
 
 
-def test_broken_session(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _session_step(table: pa.Table) -> tuple[int, int]:
+    """Row indexes (previous, this) of two consecutive events of one session in the file,
+    the previous one having watched and moved already."""
+    order = sorted(
+        range(table.num_rows),
+        key=lambda i: (table["session_id"][i].as_py(), table["event_timestamp"][i].as_py()),
+    )
+    for prev, this in itertools.pairwise(order):
+        same = table["session_id"][prev].as_py() == table["session_id"][this].as_py()
+        if (
+            same
+            and table["watch_duration_seconds"][prev].as_py() > 0
+            and (table["position_seconds"][prev].as_py() > 0)
+        ):
+            return prev, this
+    raise AssertionError("no session with two events in the file")
+
+
+def _set(table: pa.Table, column: str, row: int, value: object) -> pa.Table:
+    values = table[column].to_pylist()
+    values[row] = value
+    return table.set_column(table.schema.get_field_index(column), column,
+                            pa.array(values, table.schema.field(column).type))  # fmt: skip
+
+
+@pytest.mark.parametrize("broken", ["complete_before_the_end", "watch_backwards",
+                                    "position_backwards", "impossible_transition"])  # fmt: skip
+def test_broken_session(copy: Path, capsys: pytest.CaptureFixture[str], broken: str) -> None:
     path = _a_file(copy, 10)
     table = pq.read_table(path)
-    types = table["event_type"].to_pylist()
-    k = types.index("pause")
-    types[k] = "complete"  # complete then resume, and not at the end of the title
-    victim = table["event_id"][k].as_py()
-    i = table.schema.get_field_index("event_type")
-    _rewrite(path, table.set_column(i, "event_type", pa.array(types)))
+    prev, row = _session_step(table)
+    if broken == "complete_before_the_end":
+        row = table["event_type"].to_pylist().index("stop")  # a stop is short of the runtime
+        table = _set(table, "event_type", row, "complete")
+    elif broken == "watch_backwards":
+        table = _set(table, "watch_duration_seconds", row,
+                     table["watch_duration_seconds"][prev].as_py() - 1)  # fmt: skip
+    elif broken == "position_backwards":
+        table = _set(table, "position_seconds", row, table["position_seconds"][prev].as_py() - 1)
+    else:  # the second event of a session cannot be another start
+        table = _set(table, "event_type", row, "start")
+    victim = table["event_id"][row].as_py()
+    _rewrite(path, table)
     code, lines = _run(copy, capsys)
-    assert code == 1 and lines["sessions"].startswith("FAIL")
-    assert victim in lines["sessions"] or path.name in lines["sessions"]
+    assert code == 1 and lines["sessions"].startswith("FAIL"), lines["sessions"]
+    # the first offending row is named: file, session, event
+    assert lines["sessions"].startswith("FAIL sessions: 1 broken events; first: "), lines
+    assert path.name in lines["sessions"] and victim in lines["sessions"]
 
 
 def test_orphan_id(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -140,8 +140,11 @@ def _empty_bucket(aws: LocalAws, bucket: str) -> None:
 
 
 def test_bucket_refuses_plain_http(stack: Stack) -> None:
-    """The TLS-only bucket policy is enforced by the local server too. It speaks plain HTTP,
-    so the tests after this one lift the policy (test setup only) to use the bucket."""
+    """The deployed bucket policy denies this plain-HTTP request. moto does not evaluate
+    `Bool` conditions (a policy denying only when aws:SecureTransport is "true" is refused
+    here too), so this proves a Deny reached the bucket, not its condition: the condition is
+    checked in the lake module's Terraform test, and only real S3 enforces it. The tests that
+    write to the bucket lift the policy (test setup only)."""
     s3 = stack.aws.client("s3")
     bucket = stack.out("data_bucket_name")
     with pytest.raises(ClientError, match=r"Forbidden|AccessDenied"):
