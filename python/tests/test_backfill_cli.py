@@ -6,7 +6,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -33,31 +32,43 @@ def test_layout_and_manifest(lake: Path) -> None:
     assert abs(total / 40_000 - 1) < 0.02  # the README's tolerance for 10,000-100,000 events
 
 
+# Runs the backfill in-process and SIGKILLs it halfway through its N+1st file write, after
+# half the bytes reached staging: a crash at the worst moment, at the same point every time.
+_DIE_MID_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from acme_gen.lake import store
+real, calls = store.Lake.write_bytes, [0]
+def write_or_die(self, relative, data):
+    calls[0] += 1
+    if calls[0] > int(sys.argv[1]):
+        staging = Path(self.path(store.STAGING_DIR))
+        staging.mkdir(parents=True, exist_ok=True)
+        (staging / "half.tmp").write_bytes(bytes(memoryview(data))[: len(data) // 2])
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(self, relative, data)
+store.Lake.write_bytes = write_or_die
+from acme_gen.backfill import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
 def test_killed_run_leaves_no_partial_file_and_resumes_to_same_bytes(
     lake: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "acme_gen.backfill", *BACKFILL_ARGS, "--workers", "1",
-           "--telemetry", "400000", "--output-dir", str(out)]  # fmt: skip
-    cmd.remove("40000")
-    cmd.remove("--telemetry")  # the first --telemetry 40000 pair
-    proc = subprocess.Popen(cmd)
-    deadline = time.monotonic() + 120
-    while len(list(out.rglob("*.parquet"))) < 8 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    args = [*BACKFILL_ARGS, "--workers", "1", "--output-dir", str(out)]
+    # writes 1-4: manifest and the three dimension tables; then one file per hour
+    killed = subprocess.run([sys.executable, "-c", _DIE_MID_WRITE, "10", *args], timeout=300)
+    assert killed.returncode == -signal.SIGKILL
     files = list((out / "telemetry").rglob("*.parquet"))
-    assert 0 < len(files) < 36, "kill the run mid-way"
+    assert len(files) == 6  # the 7th hour died half-written, in staging only
     for f in files:  # every visible file is complete
         pq.read_metadata(f)
-    assert not [p for p in out.rglob("*") if p.is_file() and ".staging" not in p.parts
-                and p.suffix not in (".parquet", ".json")]  # fmt: skip
-    subprocess.run(cmd, check=True, timeout=300)
+    assert [p.name for p in (out / ".staging").iterdir()] == ["half.tmp"]
+    subprocess.run([sys.executable, "-m", "acme_gen.backfill", *args], check=True, timeout=300)
     assert not (out / ".staging").exists()
-    fresh = tmp_path / "fresh"
-    subprocess.run([*cmd[:-1], str(fresh)], check=True, timeout=300)
-    assert digest_tree(out) == digest_tree(fresh)
+    assert digest_tree(out) == digest_tree(lake)  # resumed to the uninterrupted run's bytes
 
 
 def test_rerun_skips_finished_work(lake: Path, tmp_path: Path) -> None:

@@ -134,3 +134,68 @@ def test_whole_call_throttling_is_retried(local_aws: LocalAws, stream: str, reco
     report = KinesisProducer(Flaky(), stream, sleep=lambda s: None).put(data[:900], keys[:900])
     assert report.put == 900 and report.failed == 0
     assert len(_event_ids(local_aws, stream)) == 900
+
+
+class _AlwaysThrottled:
+    """A client whose every PutRecords call is throttled as a whole. No local server throttles
+    whole calls, so this one fault is a hand-written stand-in."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def put_records(self, **kwargs: Any) -> Any:
+        self.calls += 1
+        raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}},
+                          "PutRecords")  # fmt: skip
+
+
+class _Ceiling(random.Random):
+    """Jitter that always draws the top of its range, to see the schedule's bounds."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
+def _records(n: int) -> tuple[list[bytes], list[str]]:
+    return [b"{}"] * n, [f"k{i}" for i in range(n)]
+
+
+def test_backoff_grows_exponentially_up_to_max_delay() -> None:
+    slept: list[float] = []
+    producer = KinesisProducer(_AlwaysThrottled(), "s", max_attempts=8, base_delay=0.05,
+                               max_delay=1.0, sleep=slept.append, jitter=_Ceiling())  # fmt: skip
+    with pytest.raises(DeliveryError) as failure:
+        producer.put(*_records(3))
+    assert slept == pytest.approx([0.1, 0.2, 0.4, 0.8, 1.0, 1.0, 1.0])  # capped at max_delay
+    assert failure.value.report.failed == 3 and failure.value.report.calls == 8
+    assert failure.value.report.error_codes == {"ThrottlingException": 3}
+
+
+def test_jitter_stays_within_zero_and_the_bound() -> None:
+    slept: list[float] = []
+    producer = KinesisProducer(_AlwaysThrottled(), "s", max_attempts=40, base_delay=0.05,
+                               max_delay=2.0, sleep=slept.append,
+                               jitter=random.Random(7))  # fmt: skip
+    with pytest.raises(DeliveryError):
+        producer.put(*_records(1))
+    bounds = [min(2.0, 0.05 * 2**a) for a in range(1, 40)]
+    assert all(0 <= s <= b for s, b in zip(slept, bounds, strict=True))
+    assert len(set(slept)) == len(slept)  # full jitter: no two waits alike
+
+
+def test_no_retry_starts_past_the_deadline() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    client = _AlwaysThrottled()
+    producer = KinesisProducer(client, "s", max_attempts=50, base_delay=0.5, max_delay=4.0,
+                               deadline=106.0, sleep=sleep, clock=lambda: now[0],
+                               jitter=_Ceiling())  # fmt: skip
+    with pytest.raises(DeliveryError):
+        producer.put(*_records(2))
+    assert now[0] <= 106.0 and slept == [1.0, 2.0]  # the next wait (4 s) would pass 106
+    assert client.calls == 3

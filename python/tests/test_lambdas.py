@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -177,3 +178,35 @@ def test_streamed_window_equals_backfilled_window(
     assert len(streamed) == len(backfilled) > 100
     assert streamed == backfilled
     assert pa.Table.from_pylist(streamed).schema.names == table.schema.names
+
+
+def test_a_failed_chunk_reraises_with_metrics_and_a_deadline_from_the_context(
+    local_aws: LocalAws, env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """Records Kinesis refuses fail the invocation (so Lambda retries and then the on-failure
+    queue takes over), after the failure metrics are out; retries stop before the timeout."""
+    deadlines: list[float] = []
+
+    class Recording(producer_lambda.KinesisProducer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            deadlines.append(kwargs["deadline"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(producer_lambda, "KinesisProducer", Recording)
+    monkeypatch.setenv("ACME_STREAM_NAME", "no-such-stream")
+    chunk = Chunk(config=SMALL, window_start_ms=T0 + 20 * 60 * MIN,
+                  window_end_ms=T0 + 20 * 60 * MIN + 5 * MIN, chunk=0, chunks=3)  # fmt: skip
+    started = time.monotonic()
+    with pytest.raises(producer_lambda.DeliveryError) as failure:
+        producer_lambda.handler(chunk.payload(), Context(),
+                                kinesis_client=local_aws.client("kinesis"))  # fmt: skip
+    remaining = Context().get_remaining_time_in_millis() / 1000
+    assert started + remaining - producer_lambda.SAFETY_MARGIN_S <= deadlines[0]
+    assert deadlines[0] <= time.monotonic() + remaining - producer_lambda.SAFETY_MARGIN_S
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines()
+           if '"_aws"' in line]  # fmt: skip
+    assert emf, "the metrics were flushed although the handler raised"
+    values = {k: v[0] if isinstance(v, list) else v for k, v in emf[-1].items()}
+    assert values["RecordsFailed"] == failure.value.report.failed == failure.value.report.records
+    assert values["RecordsPut"] == 0 and values["RecordsGenerated"] > 0
