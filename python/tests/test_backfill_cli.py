@@ -6,11 +6,13 @@ import json
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from acme_gen import backfill
 from acme_gen.backfill import MANIFEST
 
 from .conftest import BACKFILL_ARGS, run_backfill
@@ -133,3 +135,11 @@ def test_unwritable_output_dir(tmp_path: Path) -> None:
         assert result.returncode == 2
         assert result.stderr.count("\n") == 1 and str(target) in result.stderr
     assert blocker.read_text() == "x"
+
+
+def test_the_default_range_is_the_last_seven_days(tmp_path: Path) -> None:
+    plan = backfill.resolve(["--output-dir", str(tmp_path / "o"), "--telemetry", "1000"])
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    assert plan.end_ms == int(today.timestamp() * 1000)
+    assert plan.end_ms - plan.start_ms == 7 * 86_400_000
+    assert not (tmp_path / "o").exists()  # planning writes nothing

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -17,6 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from acme_gen import profile
+
+from .conftest import skip_unless_required
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +84,10 @@ def test_page_renders_its_charts_in_headless_chromium(
 ) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
-        if os.environ.get("ACME_REQUIRE_CHROMIUM"):
-            pytest.fail("chromium not found")
-        pytest.skip("Debian's chromium is not installed (make report-check installs it)")
+        skip_unless_required(
+            "Debian's chromium is not installed (make report-check installs it)",
+            "ACME_REQUIRE_CHROMIUM",
+        )
     flags = [
         "--headless",
         "--no-sandbox",

@@ -105,3 +105,15 @@ def test_cli_runs_sql_and_reports_errors(lake: Path, capsys: pytest.CaptureFixtu
     assert err.startswith("error: ") and err.count("\n") == 1
     assert query.main(["--lake", str(lake / "missing"), "SELECT 1"]) == 2
     assert "no telemetry" in capsys.readouterr().err
+
+
+def test_cli_runs_the_examples_and_a_file(
+    lake: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert query.main(["--lake", str(lake), "--examples"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n## ") == 12 and "Single partition query" in out
+    sql = tmp_path / "mine.sql"
+    sql.write_text("SELECT COUNT(DISTINCT session_id) AS sessions FROM streaming_events")
+    assert query.main(["--lake", str(lake), "--file", str(sql)]) == 0
+    assert "sessions" in capsys.readouterr().out

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from acme_gen import backfill
-from acme_gen.backfill import spark as spark_engine
-
 from .aws import DUMMY_KEYS, REGION, LocalAws
-from .conftest import BACKFILL_ARGS, run_backfill
+from .conftest import BACKFILL_ARGS, run_backfill, skip_unless_required
 from .test_determinism import digest_tree
 
-pytest.importorskip("pyspark")
+try:
+    import pyspark  # noqa: F401
+except ImportError:
+    skip_unless_required("pyspark is not installed (the extra 'spark')")
 SPARK = ["--engine", "spark", "--spark-master", "local[2]"]
 
 
@@ -46,20 +46,50 @@ def test_spark_resumes_only_missing_hours(spark_lake: Path, lake: Path, tmp_path
     assert digest_tree(out) == digest_tree(lake)
 
 
-def test_a_retried_task_leaves_no_duplicate_or_partial_file(
-    spark_lake: Path, tmp_path: Path
-) -> None:
-    """A task run twice (Spark retry or speculation) rewrites identical files in place."""
+# Loaded by every Python process Spark starts (sitecustomize on PYTHONPATH): the first
+# attempt of each task writes half a file into staging, then fails; Spark retries the task.
+_FAIL_FIRST_ATTEMPT = """
+from pathlib import Path
+try:
+    from acme_gen.backfill import task
+    from acme_gen.lake import store
+except ImportError:
+    task = None
+if task is not None:
+    real = task.HourTask.__call__
+    def fail_first_attempt(self, hour_ms):
+        from pyspark import TaskContext
+        context = TaskContext.get()
+        if context is not None and context.attemptNumber() == 0:
+            staging = Path(self.lake.path(store.STAGING_DIR))
+            staging.mkdir(parents=True, exist_ok=True)
+            (staging / f"half-{hour_ms}.tmp").write_bytes(b"PAR1 half a file")
+            raise RuntimeError("injected: the first attempt of this task dies mid-write")
+        return real(self, hour_ms)
+    task.HourTask.__call__ = fail_first_attempt
+"""
+
+
+def test_spark_retries_a_failed_task_to_the_same_bytes(lake: Path, tmp_path: Path) -> None:
+    """Every task's first attempt dies after writing half a file; Spark's retry (local[2,2]:
+    two attempts per task) leaves exactly the process pool's files, and nothing in staging."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(_FAIL_FIRST_ATTEMPT)
     out = tmp_path / "retried"
-    shutil.copytree(spark_lake, out)
-    before = digest_tree(out)
-    plan = backfill.resolve([*BACKFILL_ARGS, "--output-dir", str(out)])
-    hours = plan.hours()[:4]
-    for _ in range(2):
-        written = list(spark_engine._run_partition(plan, iter(hours)))
-        assert [h for h, _, _ in written] == hours
-    assert digest_tree(out) == before
-    assert not list((out / ".staging").glob("*"))  # no partial file left behind
+    env = {**os.environ, "PYTHONPATH": f"{hook}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    args = [*BACKFILL_ARGS, "--engine", "spark", "--spark-master", "local[2,2]", "--output-dir",
+            str(out)]  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "acme_gen.backfill", *args], env=env,
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "injected: the first attempt" in done.stderr  # the failures happened, and were retried
+    assert digest_tree(out) == digest_tree(lake)
+    assert not (out / ".staging").exists()
+    without_retries = [*args[:-3], "local[2,1]", "--output-dir", str(tmp_path / "no-retry")]
+    failed = subprocess.run([sys.executable, "-m", "acme_gen.backfill", *without_retries],
+                            env=env, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert failed.returncode != 0  # one attempt only: the injected failure is real
 
 
 _SPARK_SESSION_PROBE = """

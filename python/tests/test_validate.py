@@ -11,6 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from acme_gen import validate
+from acme_gen.lake.store import s3_filesystem
+
+from .aws import REGION, LocalAws
 
 
 def _run(lake: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, str]]:
@@ -148,3 +151,22 @@ def test_a_lake_under_a_hidden_directory_is_read(
     shutil.copytree(lake, hidden)
     assert validate.main(["--lake", str(hidden)]) == 0
     assert "no telemetry Parquet files" not in capsys.readouterr().err
+
+
+def test_a_lake_on_s3_validates(
+    lake: Path, local_aws: LocalAws, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    local_aws.client("s3").create_bucket(
+        Bucket="validate-me", CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    fs = s3_filesystem(local_aws.endpoint, REGION)
+    for path in lake.rglob("*.parquet"):
+        with fs.open_output_stream(f"validate-me/{path.relative_to(lake)}") as out:
+            out.write(path.read_bytes())
+    code = validate.main(["--lake", "s3://validate-me", "--endpoint-url", local_aws.endpoint,
+                          "--region", REGION])  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0 and len(lines) >= 5 and all(line.startswith("PASS") for line in lines), lines

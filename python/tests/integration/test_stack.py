@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -35,6 +35,7 @@ from acme_gen.lambdas import generator as generator_lambda
 from acme_gen.lambdas import producer as producer_lambda
 
 from ..aws import DUMMY_KEYS, REGION, LocalAws
+from ..conftest import skip_unless_required
 from ..terraform_env import cli_config, stack_copy
 
 pytestmark = pytest.mark.integration
@@ -60,7 +61,6 @@ class Stack:
     aws: LocalAws
     outputs: dict[str, Any]
     env: dict[str, str]
-    state: dict[str, Any] = field(default_factory=dict)
 
     def out(self, name: str) -> str:
         return str(self.outputs[name]["value"])
@@ -70,7 +70,7 @@ class Stack:
 def stack(tmp_path_factory: pytest.TempPathFactory, lambda_zip_x86_64: Path) -> Iterator[Stack]:
     terraform = shutil.which("terraform")
     if terraform is None:
-        pytest.skip("no terraform CLI on PATH")
+        skip_unless_required("no terraform CLI on PATH")
     work = tmp_path_factory.mktemp("stack")
     root = stack_copy(work)
     aws = LocalAws()
@@ -144,14 +144,13 @@ def test_bucket_refuses_plain_http(stack: Stack) -> None:
     `Bool` conditions (a policy denying only when aws:SecureTransport is "true" is refused
     here too), so this proves a Deny reached the bucket, not its condition: the condition is
     checked in the lake module's Terraform test, and only real S3 enforces it. The tests that
-    write to the bucket lift the policy (test setup only)."""
+    write to the bucket lift the policy (the writable_bucket fixture, test setup only)."""
     s3 = stack.aws.client("s3")
     bucket = stack.out("data_bucket_name")
     with pytest.raises(ClientError, match=r"Forbidden|AccessDenied"):
         s3.put_object(Bucket=bucket, Key="telemetry/probe", Body=b"x")
-    s3.delete_bucket_policy(Bucket=bucket)
-    s3.put_object(Bucket=bucket, Key="probe", Body=b"x")
-    s3.delete_object(Bucket=bucket, Key="probe")
+    statements = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
+    assert [st["Effect"] for st in statements] == ["Deny"]
 
 
 def test_stack_outputs(stack: Stack) -> None:
@@ -164,20 +163,23 @@ def test_stack_outputs(stack: Stack) -> None:
     assert len(table["StorageDescriptor"]["Columns"]) == 25
 
 
-def test_handlers_run_with_the_deployed_configuration(
-    stack: Stack, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@dataclass
+class Streamed:
+    configs: dict[str, Any]
+    planned: dict[str, Any]
+    invocations: list[dict[str, Any]]
+    put: int
+
+
+@pytest.fixture(scope="module")
+def streamed(stack: Stack) -> Streamed:
+    """One tick through both handlers with the deployed configuration (run once per module,
+    whichever test asks first)."""
     lam = stack.aws.client("lambda")
     configs = {
         role: lam.get_function_configuration(FunctionName=stack.out(f"{role}_function_name"))
         for role in ("generator", "producer")
     }
-    for role, cfg in configs.items():
-        assert cfg["Runtime"] == "python3.13"
-        module_name, _, attr = cfg["Handler"].rpartition(".")
-        assert callable(getattr(importlib.import_module(module_name), attr)), role
-    for key, value in configs["generator"]["Environment"]["Variables"].items():
-        monkeypatch.setenv(key, value)
     invocations: list[dict[str, Any]] = []
 
     class Recording:
@@ -185,58 +187,77 @@ def test_handlers_run_with_the_deployed_configuration(
             invocations.append(kwargs)
             return lam.invoke(**kwargs)
 
-    planned = generator_lambda.handler(
-        TICK, Context(stack.out("generator_function_name")), lambda_client=Recording()
-    )
-    assert planned["chunks"] == len(invocations) >= 1
-    assert {c["FunctionName"] for c in invocations} == {stack.out("producer_function_name")}
-    for key, value in configs["producer"]["Environment"]["Variables"].items():
-        monkeypatch.setenv(key, value)
-    kinesis = stack.aws.client("kinesis")
-    put = 0
-    for call in invocations:
-        result = producer_lambda.handler(
-            json.loads(call["Payload"]),
-            Context(stack.out("producer_function_name")),
-            kinesis_client=kinesis,
+    with mock.patch.dict(os.environ, configs["generator"]["Environment"]["Variables"]):
+        planned = generator_lambda.handler(
+            TICK, Context(stack.out("generator_function_name")), lambda_client=Recording()
         )
-        put += result["put"]
-    streamed = list(read_records(kinesis, stack.out("stream_name")))
-    assert len(streamed) == put > 100
-    stack.state["streamed"] = put
+    put = 0
+    with mock.patch.dict(os.environ, configs["producer"]["Environment"]["Variables"]):
+        for call in invocations:
+            result = producer_lambda.handler(
+                json.loads(call["Payload"]),
+                Context(stack.out("producer_function_name")),
+                kinesis_client=stack.aws.client("kinesis"),
+            )
+            put += result["put"]
+    return Streamed(configs, planned, invocations, put)
 
 
-def test_local_delivery_writes_the_firehose_layout(stack: Stack) -> None:
+@pytest.fixture(scope="module")
+def writable_bucket(stack: Stack) -> str:
+    """The lake bucket without its TLS-only policy (the local server speaks plain HTTP):
+    test setup only, for the tests that write to it."""
+    bucket = stack.out("data_bucket_name")
+    stack.aws.client("s3").delete_bucket_policy(Bucket=bucket)
+    return bucket
+
+
+def test_handlers_run_with_the_deployed_configuration(stack: Stack, streamed: Streamed) -> None:
+    for role, cfg in streamed.configs.items():
+        assert cfg["Runtime"] == "python3.13"
+        module_name, _, attr = cfg["Handler"].rpartition(".")
+        assert callable(getattr(importlib.import_module(module_name), attr)), role
+    assert streamed.planned["chunks"] == len(streamed.invocations) >= 1
+    assert {c["FunctionName"] for c in streamed.invocations} == {
+        stack.out("producer_function_name")
+    }
+    records = list(read_records(stack.aws.client("kinesis"), stack.out("stream_name")))
+    assert len(records) == streamed.put > 100
+
+
+@pytest.fixture(scope="module")
+def delivered(stack: Stack, streamed: Streamed, writable_bucket: str) -> list[str]:
+    """The local Firehose stand-in run over the stream, three unconvertible records
+    included; returns the bucket's keys."""
     kinesis = stack.aws.client("kinesis")
-    bad = [
-        b'{"event_id": "x"}',
-        b'{"event_timestamp": "2026-01-15T20:01:00.000Z", "buffering_events": "many"}',
-        b"not json",
-    ]
-    for i, data in enumerate(bad):
+    for i, data in enumerate(BAD_RECORDS):
         kinesis.put_record(StreamName=stack.out("stream_name"), Data=data, PartitionKey=f"bad{i}")
     with mock.patch.dict(os.environ, stack.env):
-        code = delivery.main(
-            [
-                "--stream-name",
-                stack.out("stream_name"),
-                "--bucket",
-                stack.out("data_bucket_name"),
-                "--endpoint-url",
-                stack.aws.endpoint,
-                "--region",
-                REGION,
-            ]
-        )
+        code = delivery.main(["--stream-name", stack.out("stream_name"), "--bucket",
+                              writable_bucket, "--endpoint-url", stack.aws.endpoint,
+                              "--region", REGION])  # fmt: skip
     assert code == 0
-    s3 = stack.aws.client("s3")
-    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=stack.out("data_bucket_name"))["Contents"]]
-    events = [k for k in keys if k.startswith("telemetry/")]
+    listing = stack.aws.client("s3").list_objects_v2(Bucket=writable_bucket)["Contents"]
+    return [o["Key"] for o in listing]
+
+
+BAD_RECORDS = [
+    b'{"event_id": "x"}',
+    b'{"event_timestamp": "2026-01-15T20:01:00.000Z", "buffering_events": "many"}',
+    b"not json",
+]
+
+
+def test_local_delivery_writes_the_firehose_layout(
+    stack: Stack, delivered: list[str], writable_bucket: str
+) -> None:
+    events = [k for k in delivered if k.startswith("telemetry/")]
     assert events and all(k.startswith("telemetry/year=2026/month=01/day=15/hour=") for k in events)
-    errors = [k for k in keys if k.startswith("errors/format-conversion-failed/")]
+    errors = [k for k in delivered if k.startswith("errors/format-conversion-failed/")]
     assert len(errors) == 1
-    body = s3.get_object(Bucket=stack.out("data_bucket_name"), Key=errors[0])["Body"].read()
-    assert len(body.splitlines()) == len(bad)
+    s3 = stack.aws.client("s3")
+    body = s3.get_object(Bucket=writable_bucket, Key=errors[0])["Body"].read()
+    assert len(body.splitlines()) == len(BAD_RECORDS)
     assert all(orjson.loads(line)["rawData"] for line in body.splitlines())
 
 
@@ -281,8 +302,15 @@ def _backfill(stack: Stack) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_backfill_to_s3_registers_partitions_idempotently(stack: Stack) -> None:
-    first = _backfill(stack)
+@pytest.fixture(scope="module")
+def backfilled(stack: Stack, writable_bucket: str) -> subprocess.CompletedProcess[str]:
+    return _backfill(stack)
+
+
+def test_backfill_to_s3_registers_partitions_idempotently(
+    stack: Stack, backfilled: subprocess.CompletedProcess[str]
+) -> None:
+    first = backfilled
     assert "1 partitions in Glue" in first.stdout, first.stdout + first.stderr
     again = _backfill(stack)
     assert "wrote 0 events" in again.stdout
@@ -296,7 +324,12 @@ def test_backfill_to_s3_registers_partitions_idempotently(stack: Stack) -> None:
     )
 
 
-def test_lake_on_s3_streamed_window_equals_backfilled(stack: Stack) -> None:
+def test_lake_on_s3_streamed_window_equals_backfilled(
+    stack: Stack,
+    streamed: Streamed,
+    delivered: list[str],
+    backfilled: subprocess.CompletedProcess[str],
+) -> None:
     bucket = stack.out("data_bucket_name")
     with mock.patch.dict(os.environ, stack.env):
         lake = Lake(f"s3://{bucket}", stack.aws.endpoint, REGION)
@@ -306,22 +339,22 @@ def test_lake_on_s3_streamed_window_equals_backfilled(stack: Stack) -> None:
             "SELECT COUNT(*) FROM streaming_events WHERE day = '15' AND hour = '20'"
         ).fetchall()
         files = ds.dataset(lake.path("telemetry"), filesystem=lake.fs, format="parquet").files
-        streamed = ds.dataset(
+        streamed_rows = ds.dataset(
             [f for f in files if "-delivery-" in f], filesystem=lake.fs, format="parquet"
         ).to_table()
-        backfilled = ds.dataset(
+        backfilled_rows = ds.dataset(
             [f for f in files if "/backfill-" in f], filesystem=lake.fs, format="parquet"
         ).to_table()
-    assert total[0][0] == streamed.num_rows + backfilled.num_rows
+    assert total[0][0] == streamed_rows.num_rows + backfilled_rows.num_rows
     assert hour20[0][0] == total[0][0]
-    assert streamed.num_rows == stack.state["streamed"]
+    assert streamed_rows.num_rows == streamed.put
 
     def window_rows(table: Any) -> list[dict[str, Any]]:
         rows = [r for r in table.to_pylist() if WINDOW[0] <= r["event_timestamp"] < WINDOW[1]]
         return sorted(rows, key=lambda r: r["event_id"])
 
-    assert window_rows(streamed) == window_rows(backfilled)
-    assert len(window_rows(streamed)) == streamed.num_rows
+    assert window_rows(streamed_rows) == window_rows(backfilled_rows)
+    assert len(window_rows(streamed_rows)) == streamed_rows.num_rows
 
 
 def _reconcile(stack: Stack, *args: str) -> tuple[int, dict[str, Any]]:
@@ -332,19 +365,21 @@ def _reconcile(stack: Stack, *args: str) -> tuple[int, dict[str, Any]]:
     return done.returncode, json.loads(done.stdout)
 
 
-def test_reconcile_after_the_pipeline(stack: Stack) -> None:
+def test_reconcile_after_the_pipeline(
+    stack: Stack, streamed: Streamed, writable_bucket: str
+) -> None:
     """What the stream sent landed exactly once; then a lost and a duplicated file are named."""
     bucket = stack.out("data_bucket_name")
     with mock.patch.dict(os.environ, stack.env):
         assert delivery.main(["--stream-name", stack.out("stream_name"), "--bucket",
                               f"s3://{bucket}/delivered", "--endpoint-url", stack.aws.endpoint,
                               "--region", REGION]) == 0  # fmt: skip
-    code, streamed = _reconcile(
+    code, streamed_lake = _reconcile(
         stack, "--lake", f"s3://{bucket}/delivered", "--from-lambda",
         stack.out("producer_function_name"), "--start", WINDOW[0], "--end", WINDOW[1],
     )  # fmt: skip
-    assert code == 0 and streamed["missing"] == streamed["duplicated"] == 0
-    assert streamed["expected"] == streamed["landed"] == stack.state["streamed"]
+    assert code == 0 and streamed_lake["missing"] == streamed_lake["duplicated"] == 0
+    assert streamed_lake["expected"] == streamed_lake["landed"] == streamed.put
 
     settings = stack.env
     lake = f"s3://{bucket}/backfilled"
