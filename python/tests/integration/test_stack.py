@@ -163,6 +163,18 @@ def test_stack_outputs(stack: Stack) -> None:
     assert len(table["StorageDescriptor"]["Columns"]) == 25
 
 
+def test_default_tags_reach_the_resources(stack: Stack) -> None:
+    """The provider's default_tags, as the real provider sends them (not a mock)."""
+    wanted = {"Project": "acme-telemetry", "Stack": "acme", "ManagedBy": "terraform"}
+    kinesis = stack.aws.client("kinesis")
+    stream_tags = kinesis.list_tags_for_stream(StreamName=stack.out("stream_name"))["Tags"]
+    assert wanted.items() <= {t["Key"]: t["Value"] for t in stream_tags}.items()
+    queue_tags = stack.aws.client("sqs").list_queue_tags(QueueUrl=stack.out("failure_queue_url"))
+    assert wanted.items() <= queue_tags["Tags"].items()
+    bucket_tags = stack.aws.client("s3").get_bucket_tagging(Bucket=stack.out("data_bucket_name"))
+    assert wanted.items() <= {t["Key"]: t["Value"] for t in bucket_tags["TagSet"]}.items()
+
+
 @dataclass
 class Streamed:
     configs: dict[str, Any]

@@ -36,6 +36,10 @@ run "provisioned_with_shards" {
     condition     = aws_kinesis_stream.this.shard_count == 4
     error_message = "A provisioned stream uses shard_count."
   }
+  assert {
+    condition     = aws_kinesis_stream.this.stream_mode_details[0].stream_mode == "PROVISIONED"
+    error_message = "stream_mode reaches the stream: PROVISIONED mode, not on-demand with shards ignored."
+  }
 }
 
 run "rejects_short_retention" {
