@@ -76,8 +76,14 @@ run "seed_defaults_wire_together" {
   }
   # Wiring: Firehose writes where Glue and Athena read, and reads the stream the producer writes.
   assert {
-    condition     = module.delivery.name == output.firehose_delivery_stream_name && module.lake.bucket_arn == "arn:aws:s3:::acme-telemetry-data-123456789012-us-west-2"
-    error_message = "Firehose delivers into the lake's bucket."
+    condition = (
+      module.delivery.destination.bucket_arn == module.lake.bucket_arn &&
+      module.delivery.destination.source_stream_arn == module.stream.arn &&
+      module.delivery.destination.database_name == module.lake.database_name &&
+      module.delivery.destination.table_name == module.lake.events_table_name &&
+      module.delivery.prefix == "${module.lake.telemetry_prefix}year=!{partitionKeyFromQuery:year}/month=!{partitionKeyFromQuery:month}/day=!{partitionKeyFromQuery:day}/hour=!{partitionKeyFromQuery:hour}/"
+    )
+    error_message = "Firehose reads the stream the producer writes and delivers into the lake's table location, converting with the lake's table."
   }
   # The schedule cannot fire before Firehose exists: Firehose reads Kinesis from LATEST.
   assert {
