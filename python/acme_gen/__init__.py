@@ -7,7 +7,8 @@ The package is layered; arrows point down only (import-linter contracts in pypro
     adapters       lake/ (Parquet on disk/S3, Arrow, dimension tables, Glue, DuckDB views)
                    kinesis/ (JSON records, the Kinesis producer and reader)
     core/          the pure simulation: a window in, columns out (numpy; no I/O)
-    contract       models (the one schema source), schema (its projections), config
+    contract       models (the one schema source), schema (its projections), config;
+                   cli (what every command shares: one-line errors, --help)
 
 A top-level module is either the contract or a command (`python -m acme_gen.COMMAND`).
 """
