@@ -32,7 +32,7 @@ run: $(INSTALLED)
 	$(BIN)/python -m acme_gen.backfill --output-dir $(OUTPUT) --start $(START) --end $(END) \
 		--telemetry $(TELEMETRY) --customers $(CUSTOMERS) --titles $(TITLES) \
 		--campaigns $(CAMPAIGNS) --seed $(SEED) $(if $(OVERWRITE),--overwrite) \
-		|| { code=$$?; [ $$code -eq 2 ] && echo "make run: OVERWRITE=1 replaces the dataset" >&2; exit $$code; }
+		|| { code=$$?; [ $$code -eq 2 ] && echo "make run: to replace a dataset made with other settings, add OVERWRITE=1" >&2; exit $$code; }
 	$(BIN)/python -m acme_gen.query --lake $(OUTPUT) --examples
 	$(BIN)/python -m acme_gen.validate --lake $(OUTPUT)
 	$(BIN)/python -m acme_gen.reconcile --lake $(OUTPUT) --brief
