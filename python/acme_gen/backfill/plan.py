@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from acme_gen.cli import SETUP_ERRORS, one_line
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.traffic import HOUR_MS
 from acme_gen.lake.manifest import MANIFEST, read_manifest
@@ -109,10 +110,8 @@ def _can_create_in(directory: Path) -> bool:
 
 def check_catalog(plan: BackfillPlan) -> None:
     """The Glue table the partitions go to exists, and the region and credentials work."""
-    import boto3
+    import boto3  # only when Glue is asked for: it is slow to import
     from botocore.exceptions import ClientError
-
-    from acme_gen.cli import SETUP_ERRORS, one_line
 
     try:
         glue = boto3.client("glue", endpoint_url=plan.endpoint_url, region_name=plan.region)
