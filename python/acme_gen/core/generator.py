@@ -50,14 +50,17 @@ class TelemetryGenerator:
         curve = local_curve(self.world.timezones, slot_starts_ms)
         return self.sessions_per_day * (SLOT_MS / DAY_MS) * self.world.timezone_activity * curve
 
-    def slot_plan(self, slot: int) -> SessionPlan:
+    def slot_plan(self, slot: int, curve: npt.NDArray[np.float64] | None = None) -> SessionPlan:
+        """The sessions starting in `slot`; `curve` is the slot's local_curve row when the
+        caller computed many slots' at once (elementwise arithmetic: the same values)."""
         plan = self._slots.get(slot)
         if plan is not None:
             self._slots.move_to_end(slot)
             return plan
         slot_start = slot * SLOT_MS
         rng = np.random.default_rng([self.config.seed, _SLOT_STREAM, slot])
-        curve = local_curve(self.world.timezones, np.array([slot_start]))[0]
+        if curve is None:
+            curve = local_curve(self.world.timezones, np.array([slot_start]))[0]
         lam = self.sessions_per_day * (SLOT_MS / DAY_MS) * self.world.timezone_activity * curve
         counts = rng.poisson(lam).astype(np.int64)
         plan = draw_sessions(self.world, rng, counts, slot_start, SLOT_MS, congestion_factor(curve))
@@ -75,8 +78,13 @@ class TelemetryGenerator:
         # Only sessions still running at the window start can reach it: filter per slot
         # before concatenating, so the look-back costs little.
         plans = []
+        # One traffic-curve call for every slot not cached yet, not one per slot.
+        missing = [slot for slot in range(first_slot, last_slot + 1) if slot not in self._slots]
+        curves = dict(zip(missing, local_curve(
+            self.world.timezones, np.asarray(missing, dtype=np.int64) * SLOT_MS
+        ), strict=True)) if missing else {}  # fmt: skip
         for slot in range(first_slot, last_slot + 1):
-            p = self.slot_plan(slot)
+            p = self.slot_plan(slot, curves.get(slot))
             reach = p.latest_end_ms >= start_ms
             plans.append(p if reach.all() else p.take(reach))
         plan = SessionPlan.concat(plans)
