@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class GeneratorConfig(BaseModel):
@@ -21,6 +23,18 @@ class GeneratorConfig(BaseModel):
         150_000, gt=0, le=1e11, description="mean events per day across the week"
     )
     seed: int = Field(42, ge=0, lt=2**63, description="world and traffic seed")
+    traffic_shape: Literal["diurnal", "flat"] = Field(
+        "diurnal", description="diurnal: local-time daily/weekly curve; flat: a constant rate"
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_default_shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """The diurnal shape is left out, as it was before the field existed, so existing
+        datasets' manifests and file names (the fingerprint) stay as they were."""
+        data: dict[str, Any] = handler(self)
+        if data.get("traffic_shape") == "diurnal":
+            del data["traffic_shape"]
+        return data
 
     @classmethod
     def from_env(cls, environ: dict[str, str]) -> GeneratorConfig:

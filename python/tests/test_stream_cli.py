@@ -16,7 +16,7 @@ from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.kinesis.producer import KinesisProducer, read_records
 from acme_gen.lake.arrow import ArrowEncoder
-from acme_gen.stream import run
+from acme_gen.stream import StreamSettings, stream_share
 
 from .aws import DUMMY_KEYS, REGION, LocalAws
 
@@ -29,17 +29,12 @@ def test_run_sends_live_windows_without_gaps(local_aws: LocalAws) -> None:
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    gen = TelemetryGenerator(
-        GeneratorConfig(customers=500, titles=50, campaigns=5, events_per_day=40 * 86_400, seed=1)
-    )
-    totals = run(
-        KinesisProducer(kinesis, "live"),
-        gen,
-        duration=30,
-        stop=[False],
-        clock=lambda: now[0],
-        sleep=sleep,
-    )
+    config = GeneratorConfig(customers=500, titles=50, campaigns=5, events_per_day=40 * 86_400,
+                             seed=1)  # fmt: skip
+    gen = TelemetryGenerator(config)
+    settings = StreamSettings(config, "live", start_ms=int(now[0] * 1000), duration=30)
+    totals = stream_share(settings, KinesisProducer(kinesis, "live"), lambda: False,
+                          clock=lambda: now[0], sleep=sleep)  # fmt: skip
     expected = gen.window(1_768_507_200_000, 1_768_507_230_000)
     assert totals.generated == totals.sent == len(expected) > 300
     assert totals.failed == 0

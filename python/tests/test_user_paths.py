@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.kinesis.producer import KinesisProducer
-from acme_gen.stream import run
+from acme_gen.stream import StreamSettings, stream_share
 
 from .aws import DUMMY_KEYS, REGION, LocalAws
 from .conftest import BACKFILL_ARGS
@@ -76,8 +75,8 @@ def test_stream_stops_at_once_when_its_stream_goes(local_aws: LocalAws) -> None:
 
     config = GeneratorConfig(customers=200, titles=20, campaigns=2, events_per_day=86_400 * 20)
     producer = KinesisProducer(kinesis, "going", sleep=lambda s: None)
-    totals = run(producer, TelemetryGenerator(config), duration=60, stop=[False],
-                 clock=lambda: now[0], sleep=sleep)  # fmt: skip
+    settings = StreamSettings(config, "going", start_ms=int(now[0] * 1000), duration=60)
+    totals = stream_share(settings, producer, lambda: False, clock=lambda: now[0], sleep=sleep)
     assert len(ticks) == 1 and totals.failed == totals.generated > 0 and totals.sent == 0
 
 

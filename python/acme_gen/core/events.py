@@ -20,6 +20,7 @@ from acme_gen.core.sessions import (
     PLAYED,
     START_FAILURE,
     SessionPlan,
+    SessionRefs,
     events_per_session,
 )
 from acme_gen.models import EVENT_TYPES, QUALITIES
@@ -40,7 +41,7 @@ _LADDER = np.array([QUALITY_MIN_MBPS[q] for q in QUALITIES[1:]])
 class EventBatch:
     """Events as columns; session-level columns are looked up through `session`."""
 
-    sessions: SessionPlan
+    sessions: SessionRefs
     session: I32  # index into `sessions`
     seq: I32  # index of the event within its session
     ts_ms: I64
@@ -147,7 +148,7 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     position = p.start_position[session] + watch
     completion = np.round(100.0 * position / runtime[session], 2)
     return EventBatch(
-        sessions=p,
+        sessions=p.refs(),
         session=session,
         seq=seq,
         ts_ms=ts_ms,

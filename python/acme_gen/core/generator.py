@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +25,9 @@ from acme_gen.core.world import World, build_world
 _SLOT_STREAM = 0x510751
 _CALIBRATION_STREAM = 0xCA1
 _CALIBRATION_SESSIONS = 40_000
-_CACHED_SLOTS = 256  # a little more than one window's look-back: consecutive windows reuse
+# One window's look-back (MAX_SESSION_MS) plus an hour of slots: consecutive windows of a
+# forward-moving reader (backfill steps, stream ticks) reuse them; more would only hold memory.
+_CACHED_SLOTS = MAX_SESSION_MS // SLOT_MS + 1 + HOUR_MS // SLOT_MS
 
 
 class TelemetryGenerator:
@@ -33,7 +36,7 @@ class TelemetryGenerator:
         self.world = world if world is not None else build_world(config)
         self.mean_events_per_session = self._calibrate_events_per_session()
         self.sessions_per_day = config.events_per_day / self.mean_events_per_session
-        self._slots: OrderedDict[int, SessionPlan] = OrderedDict()
+        self._slots: OrderedDict[int, _CachedSlot] = OrderedDict()
 
     def _calibrate_events_per_session(self) -> float:
         """Sessions yield a variable number of events; measure the mean once on a fixed sample
@@ -45,29 +48,33 @@ class TelemetryGenerator:
         sample = draw_sessions(world, rng, counts, 0, SLOT_MS, congestion_factor(ones))
         return float(events_per_session(sample).mean())
 
+    def curve(self, utc_ms: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Relative viewing intensity per (instant, time zone): the local-time curve, or 1
+        everywhere for a flat traffic shape (a constant rate, for load tests)."""
+        return traffic_curve(self.config, self.world, utc_ms)
+
     def expected_sessions(self, slot_starts_ms: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         """Mean session starts per (slot, time zone)."""
-        curve = local_curve(self.world.timezones, slot_starts_ms)
+        curve = self.curve(slot_starts_ms)
         return self.sessions_per_day * (SLOT_MS / DAY_MS) * self.world.timezone_activity * curve
 
-    def slot_plan(self, slot: int, curve: npt.NDArray[np.float64] | None = None) -> SessionPlan:
-        """The sessions starting in `slot`; `curve` is the slot's local_curve row when the
-        caller computed many slots' at once (elementwise arithmetic: the same values)."""
-        plan = self._slots.get(slot)
-        if plan is not None:
-            self._slots.move_to_end(slot)
-            return plan
+    def draw_slot(self, slot: int, curve: npt.NDArray[np.float64] | None = None) -> SessionPlan:
+        """The sessions starting in `slot` (uncached); `curve` is the slot's local_curve row
+        when the caller computed many slots' at once (elementwise arithmetic: same values)."""
         slot_start = slot * SLOT_MS
         rng = np.random.default_rng([self.config.seed, _SLOT_STREAM, slot])
         if curve is None:
-            curve = local_curve(self.world.timezones, np.array([slot_start]))[0]
+            curve = self.curve(np.array([slot_start]))[0]
         lam = self.sessions_per_day * (SLOT_MS / DAY_MS) * self.world.timezone_activity * curve
         counts = rng.poisson(lam).astype(np.int64)
-        plan = draw_sessions(self.world, rng, counts, slot_start, SLOT_MS, congestion_factor(curve))
-        self._slots[slot] = plan
-        if len(self._slots) > _CACHED_SLOTS:
-            self._slots.popitem(last=False)
-        return plan
+        return draw_sessions(self.world, rng, counts, slot_start, SLOT_MS, congestion_factor(curve))
+
+    def slot_curves(self, slots: list[int]) -> dict[int, npt.NDArray[np.float64]]:
+        """local_curve rows for many slots in one call (not one call per slot)."""
+        if not slots:
+            return {}
+        starts = np.asarray(slots, dtype=np.int64) * SLOT_MS
+        return dict(zip(slots, self.curve(starts), strict=True))
 
     def window(self, start_ms: int, end_ms: int) -> EventBatch:
         """All events with start_ms <= event time < end_ms, ordered by time."""
@@ -75,21 +82,48 @@ class TelemetryGenerator:
             raise ValueError("window end must be after its start")
         first_slot = (start_ms - MAX_SESSION_MS) // SLOT_MS
         last_slot = (end_ms - 1) // SLOT_MS
-        # Only sessions still running at the window start can reach it: filter per slot
-        # before concatenating, so the look-back costs little.
+        slots = range(first_slot, last_slot + 1)
+        curves = self.slot_curves([s for s in slots if self._usable(s, start_ms) is None])
         plans = []
-        # One traffic-curve call for every slot not cached yet, not one per slot.
-        missing = [slot for slot in range(first_slot, last_slot + 1) if slot not in self._slots]
-        curves = dict(zip(missing, local_curve(
-            self.world.timezones, np.asarray(missing, dtype=np.int64) * SLOT_MS
-        ), strict=True)) if missing else {}  # fmt: skip
-        for slot in range(first_slot, last_slot + 1):
-            p = self.slot_plan(slot, curves.get(slot))
-            reach = p.latest_end_ms >= start_ms
-            plans.append(p if reach.all() else p.take(reach))
+        for slot in slots:
+            # Only sessions still running at the window start can reach it. The cache keeps
+            # just those, so a later window (start at or after this one) filters less and
+            # memory follows the running sessions, not the look-back.
+            cached = self._usable(slot, start_ms)
+            plan = cached if cached is not None else self.draw_slot(slot, curves[slot])
+            reach = plan.latest_end_ms >= start_ms
+            if not reach.all():
+                plan = plan.take(reach)
+            self._slots[slot] = _CachedSlot(plan, start_ms)
+            self._slots.move_to_end(slot)
+            plans.append(plan)
+        while len(self._slots) > _CACHED_SLOTS:
+            self._slots.popitem(last=False)
         plan = SessionPlan.concat(plans)
         runtime = self.world.title_runtime[plan.title]
         return expand(plan, runtime, start_ms, end_ms)
+
+    def _usable(self, slot: int, start_ms: int) -> SessionPlan | None:
+        """The cached plan of `slot` if it still holds every session that can reach start_ms
+        (it was pruned for a window starting no later); otherwise None."""
+        cached = self._slots.get(slot)
+        if cached is None or cached.pruned_before_ms > start_ms:
+            return None
+        return cached.plan
+
+
+@dataclass(frozen=True)
+class _CachedSlot:
+    plan: SessionPlan  # the slot's sessions with latest_end_ms >= pruned_before_ms
+    pruned_before_ms: int
+
+
+def traffic_curve(
+    config: GeneratorConfig, world: World, utc_ms: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    if config.traffic_shape == "flat":
+        return np.ones((len(utc_ms), len(world.timezones)))
+    return local_curve(world.timezones, utc_ms)
 
 
 def events_per_day_for_total(world: World, total_events: int, start_ms: int, end_ms: int) -> float:

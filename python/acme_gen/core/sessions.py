@@ -56,6 +56,35 @@ MEAN_PAUSE_MS = 90_000.0
 
 
 @dataclass(frozen=True)
+class SessionRefs:
+    """What an event's columns read of its session (identity, who, what, where from): the
+    part of a plan that must outlive expansion."""
+
+    key: U64
+    customer: I32
+    device: I32
+    title: I32
+    network: I32
+    connection: I8
+    ip: I32
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+    def take(self, index: npt.NDArray[np.integer] | B) -> SessionRefs:
+        return SessionRefs(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    @staticmethod
+    def concat(refs: list[SessionRefs]) -> SessionRefs:
+        return SessionRefs(
+            **{
+                f.name: np.concatenate([getattr(r, f.name) for r in refs])
+                for f in fields(SessionRefs)
+            }
+        )
+
+
+@dataclass(frozen=True)
 class SessionPlan:
     key: U64
     start_ms: I64
@@ -80,6 +109,9 @@ class SessionPlan:
 
     def __len__(self) -> int:
         return len(self.key)
+
+    def refs(self) -> SessionRefs:
+        return SessionRefs(**{f.name: getattr(self, f.name) for f in fields(SessionRefs)})
 
     def take(self, index: npt.NDArray[np.integer] | B) -> SessionPlan:
         return SessionPlan(**{f.name: getattr(self, f.name)[index] for f in fields(self)})

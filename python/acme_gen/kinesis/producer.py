@@ -14,6 +14,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,14 @@ class DeliveryReport:
     failed: int = 0
     calls: int = 0
     error_codes: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: DeliveryReport) -> None:
+        """Fold in the report of part of the same records (records are counted by put())."""
+        self.put += other.put
+        self.retried += other.retried
+        self.failed += other.failed
+        self.calls += other.calls
+        self.error_codes.update(other.error_codes)
 
 
 class DeliveryError(RuntimeError):
@@ -87,6 +96,7 @@ class KinesisProducer:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         jitter: random.Random | None = None,
+        threads: int = 1,
     ) -> None:
         """`deadline` is a clock() value after which no retry starts (e.g. the Lambda's
         remaining time minus a margin)."""
@@ -99,14 +109,31 @@ class KinesisProducer:
         self.sleep = sleep
         self.clock = clock
         self.jitter = jitter or random.Random()
+        self.threads = threads
+        self._pool: ThreadPoolExecutor | None = None
 
     def put(self, data: Sequence[bytes], keys: Sequence[str]) -> DeliveryReport:
-        """Send every record; raise DeliveryError (with the report) if any is lost."""
+        """Send every record; raise DeliveryError (with the report) if any is lost.
+
+        With `threads` > 1, that many PutRecords calls are in flight at once (a real Kinesis
+        round trip takes tens of ms); boto3 clients are thread-safe."""
         report = DeliveryReport(records=len(data))
-        for batch in batches(data, keys):
-            self._put_batch(batch, report)
+        if self.threads == 1:
+            for batch in batches(data, keys):
+                self._put_batch(batch, report)
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="put-records")
+            parts = list(self._pool.map(self._put_alone, batches(data, keys)))
+            for part in parts:
+                report.add(part)
         if report.failed:
             raise DeliveryError(report)
+        return report
+
+    def _put_alone(self, batch: list[tuple[bytes, str]]) -> DeliveryReport:
+        report = DeliveryReport()
+        self._put_batch(batch, report)
         return report
 
     def _backoff(self, attempt: int) -> bool:

@@ -1,0 +1,189 @@
+"""A forward-moving stream's events: consecutive windows from a start time on, each equal to
+`TelemetryGenerator.window` over the same bounds (event for event, in the same order), for
+one share of the sessions.
+
+    timeline = LiveTimeline(generator, start_ms, shard=0, shards=2)
+    batch = timeline.until(start_ms + 1_000)      # [start, start + 1 s)
+    batch = timeline.until(start_ms + 2_000)      # [start + 1 s, start + 2 s)
+
+`window()` expands every session that can still reach a window, each time: fine for an hour
+of backfill, but a one-second tick at 5,000 events/s would re-expand about four million running
+sessions to emit five thousand events. The timeline instead expands each session once, when
+its start slot comes due, and keeps only its events still ahead, sorted by time; a window is
+then a slice of each slot's queue. Memory follows the running sessions' remaining events, not
+the rate times the look-back.
+
+Sharding: session keys are uniform 64-bit draws, so `key % shards` splits the sessions into
+disjoint shares of about equal size; the union of every shard's windows is the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+
+from acme_gen.core.events import EventBatch, expand
+from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, SessionRefs, draw_sessions
+from acme_gen.core.traffic import SLOT_MS
+
+_NO_END = 2**62
+_EXPAND_SESSIONS = 100_000  # sessions expanded at once: bounds the temporaries' memory
+_PER_EVENT = tuple(f.name for f in fields(EventBatch) if f.name != "sessions")
+
+
+# Stored narrower than EventBatch's dtypes while queued (widened again on the way out, so
+# values are unchanged): event index < 2 + 2 * MAX_PAUSES, stalls <= 10, errors <= 5.
+_QUEUED_AS = {"seq": np.int8, "buffering_events": np.int8, "error_count": np.int8}
+
+
+class _SlotQueue:
+    """One start slot's events not yet emitted, sorted by time (`head` is the next)."""
+
+    def __init__(self, events: EventBatch, title_runtime: np.ndarray, origin_ms: int) -> None:
+        used, session = np.unique(events.session, return_inverse=True)
+        self.sessions = events.sessions.take(used)  # only sessions with events to come
+        self.wide = {n: getattr(events, n).dtype for n in _PER_EVENT}
+        self.columns = {n: _narrow(n, getattr(events, n)) for n in _PER_EVENT}
+        self.columns["session"] = session.astype(np.int32)
+        del self.columns["completion"]  # derived from position on the way out, as expand does
+        self.title_runtime = title_runtime
+        # Times as int32 offsets from the slot start: a session spans at most 5 hours.
+        self.origin_ms = origin_ms
+        self.columns["ts_ms"] = (events.ts_ms - origin_ms).astype(np.int32)
+        self.head = 0
+
+    def __len__(self) -> int:
+        return len(self.columns["ts_ms"])
+
+    def remaining(self) -> int:
+        return len(self) - self.head
+
+    def rows(self, start: int, stop: int) -> EventBatch:
+        """Events [start, stop), with only the sessions they refer to (the columns derive
+        text per session of a batch: a batch must not carry a whole slot's sessions)."""
+        columns = {n: c[start:stop].astype(self.wide[n]) for n, c in self.columns.items()}
+        columns["ts_ms"] += self.origin_ms
+        used, session = np.unique(columns["session"], return_inverse=True)
+        columns["session"] = session.astype(np.int32)
+        sessions = self.sessions.take(used)
+        runtime = self.title_runtime[sessions.title[columns["session"]]]
+        columns["completion"] = np.round(100.0 * columns["position_seconds"] / runtime, 2)
+        return EventBatch(sessions=sessions, **columns)
+
+
+def _narrow(name: str, column: np.ndarray) -> np.ndarray:
+    narrow = _QUEUED_AS.get(name)
+    if narrow is None:
+        return column
+    assert len(column) == 0 or int(column.max()) <= np.iinfo(narrow).max, name
+    return column.astype(narrow)
+
+
+class LiveTimeline:
+    def __init__(
+        self, generator: TelemetryGenerator, start_ms: int, shard: int = 0, shards: int = 1
+    ) -> None:
+        if not 0 <= shard < shards:
+            raise ValueError(f"shard {shard} is not in 0..{shards - 1}")
+        self.generator = generator
+        self.cursor = start_ms
+        self.shard, self.shards = shard, shards
+        self._queues: dict[int, _SlotQueue] = {}
+        self._loaded_through = (start_ms - MAX_SESSION_MS) // SLOT_MS - 1
+        zones = len(generator.world.timezones)
+        none = np.zeros(zones, np.int64)
+        no_sessions = draw_sessions(generator.world, np.random.default_rng(0), none, 0, SLOT_MS,
+                                    np.ones(zones))  # fmt: skip
+        self._nothing = expand(no_sessions, np.zeros(0, np.int32), 0, 1)
+
+    @property
+    def pending(self) -> int:
+        """Events expanded and not yet emitted."""
+        return sum(q.remaining() for q in self._queues.values())
+
+    def slots_to_load(self, end_ms: int) -> int:
+        """Start slots the next `until(end_ms)` must draw first (the first call draws the
+        whole look-back: every session still running at the start)."""
+        return max(0, (end_ms - 1) // SLOT_MS - self._loaded_through)
+
+    def warm_up(self) -> None:
+        """Draw and expand every session running at the cursor (the first window's cost)."""
+        self._load(self.cursor // SLOT_MS)
+
+    def skip_to(self, end_ms: int) -> None:
+        """Move the cursor to end_ms without emitting (a live stream starts when warm)."""
+        if end_ms > self.cursor:
+            self._advance(end_ms, emit=False)
+
+    def until(self, end_ms: int) -> EventBatch:
+        """The events in [cursor, end_ms), ordered by time; the cursor moves to end_ms."""
+        if end_ms <= self.cursor:
+            raise ValueError("window end must be after its start")
+        return _merge(self._advance(end_ms, emit=True)) or self._nothing
+
+    def _advance(self, end_ms: int, emit: bool) -> list[EventBatch]:
+        self._load((end_ms - 1) // SLOT_MS)
+        parts = []
+        for slot in sorted(self._queues):
+            queue = self._queues[slot]
+            ts = queue.columns["ts_ms"]
+            offset = min(end_ms - queue.origin_ms, np.iinfo(np.int32).max)  # every ts is below
+            stop = queue.head + int(np.searchsorted(ts[queue.head :], offset, side="left"))
+            if stop > queue.head:
+                if emit:
+                    parts.append(queue.rows(queue.head, stop))
+                queue.head = stop
+            if queue.remaining() == 0:
+                del self._queues[slot]  # every event of its sessions is out
+            elif queue.head > len(ts) // 2:  # free the emitted part
+                self._queues[slot] = _SlotQueue(
+                    queue.rows(queue.head, len(ts)), queue.title_runtime, queue.origin_ms
+                )
+        self.cursor = end_ms
+        return parts
+
+    def _load(self, last_slot: int) -> None:
+        slots = list(range(self._loaded_through + 1, last_slot + 1))
+        curves = self.generator.slot_curves(slots)
+        for slot in slots:
+            plan = self.generator.draw_slot(slot, curves[slot])
+            if self.shards > 1:
+                plan = plan.take(plan.key % np.uint64(self.shards) == np.uint64(self.shard))
+            plan = plan.take(plan.latest_end_ms >= self.cursor)
+            queue = _SlotQueue(
+                self._expand_all(plan), self.generator.world.title_runtime, slot * SLOT_MS
+            )
+            if len(queue):
+                self._queues[slot] = queue
+        self._loaded_through = max(self._loaded_through, last_slot)
+
+    def _expand_all(self, plan: SessionPlan) -> EventBatch:
+        """Every event of `plan` from the cursor on, by time (in pieces: the same events in the
+        same order as one call, since equal times keep session order under a stable sort)."""
+        runtime = self.generator.world.title_runtime[plan.title]
+        pieces = [
+            expand(plan.take(np.arange(i, min(i + _EXPAND_SESSIONS, len(plan)))),
+                   runtime[i : i + _EXPAND_SESSIONS], self.cursor, _NO_END)
+            for i in range(0, len(plan), _EXPAND_SESSIONS)
+        ]  # fmt: skip
+        return _merge(pieces) or self._nothing
+
+
+def _merge(parts: list[EventBatch]) -> EventBatch | None:
+    """One batch ordered by time; equal times keep the parts' order (slot, then session)."""
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    offsets = np.cumsum([0] + [len(p.sessions) for p in parts[:-1]])
+    columns = {n: np.concatenate([getattr(p, n) for p in parts]) for n in _PER_EVENT}
+    columns["session"] = np.concatenate(
+        [p.session + np.int32(off) for p, off in zip(parts, offsets, strict=True)]
+    ).astype(np.int32)
+    order = np.argsort(columns["ts_ms"], kind="stable")
+    return EventBatch(
+        sessions=SessionRefs.concat([p.sessions for p in parts]),
+        **{n: c[order] for n, c in columns.items()},
+    )

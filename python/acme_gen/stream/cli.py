@@ -1,0 +1,338 @@
+"""Feed any Kinesis stream in real time (the Kinesis Data Generator use case):
+
+    python -m acme_gen.stream --stream-name acme-telemetry-stream --rate 200/s --duration 60
+    python -m acme_gen.stream --stream-name s --rate 10000/s --shape flat --workers 2 --count 1e6
+    python -m acme_gen.stream --stream-name s --start 2026-01-15T20:00 --speed 10x --duration 60
+
+Events come from the same deterministic generator the backfill and the Lambdas use, with the
+daily volume set so the mean rate is --rate (the diurnal curve moves it up and down; --shape
+flat holds it constant). A live stream starts at the wall clock's now once warm (warming up
+draws the sessions already running: seconds at high rates); --start replays a past window with
+its original timestamps, --speed times faster than real time. --workers N splits the sessions
+between N processes by session key: the union of what they send is exactly the window's events.
+Ctrl-C stops cleanly after the batch in flight: everything generated is either sent or
+reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import queue
+import signal
+import sys
+import time
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+
+import boto3
+
+from acme_gen.cli import SETUP_ERRORS, Parser, one_line
+from acme_gen.config import GeneratorConfig
+from acme_gen.kinesis.producer import KinesisProducer
+from acme_gen.stream.share import StreamSettings, StreamTotals, stream_share
+
+LAG_WARNING_S = 5.0  # behind the clock by more than this: say once that we cannot keep up
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text.removesuffix("/s"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate like 100/s") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text.removesuffix("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(float(text)) if "e" in text.lower() else int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time like 2026-01-15T20:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _values_may_start_with_minus(argv: list[str]) -> list[str]:
+    """`--rate -5/s` reaches the rate check (argparse would take -5/s for an option)."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in ("--rate", "--duration", "--count", "--speed") and arg[:1] == "-":
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
+def _parser() -> Parser:
+    parser = Parser(prog="python -m acme_gen.stream", description=__doc__)
+    parser.add_argument("--stream-name", required=True)
+    parser.add_argument("--rate", type=_rate, default=100.0, help="mean events per second (100/s)")
+    parser.add_argument(
+        "--shape",
+        choices=("diurnal", "flat"),
+        default="diurnal",
+        help="diurnal: the local-time daily curve around --rate; flat: constant",
+    )
+    parser.add_argument(
+        "--duration", type=_positive, help="seconds of sending (default: until Ctrl-C or --count)"
+    )
+    parser.add_argument("--count", type=_count, help="send this many events in all, then stop")
+    parser.add_argument(
+        "--start",
+        type=_moment,
+        help="replay from this past time (UTC unless "
+        "it says otherwise), with the events' original timestamps",
+    )
+    parser.add_argument(
+        "--speed",
+        type=_positive,
+        default=1.0,
+        help="event time per wall time, e.g. 10x (with --start)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes, each sending a disjoint share of the sessions",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=4, help="PutRecords calls in flight per process"
+    )
+    parser.add_argument("--endpoint-url", help="Kinesis endpoint, e.g. a local AWS server")
+    parser.add_argument("--region", default=None)
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--titles", type=int, default=500)
+    parser.add_argument("--campaigns", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=42)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(_values_may_start_with_minus(sys.argv[1:] if argv is None else argv))
+    if args.speed != 1.0 and args.start is None:
+        parser.error("--speed needs --start (a live stream runs at the clock's pace)")
+    if args.start is not None and args.start.timestamp() > time.time():
+        parser.error(f"--start {args.start.isoformat()} is in the future")
+    for name in ("workers", "threads"):
+        if not 1 <= getattr(args, name) <= 64:
+            parser.error(f"--{name} must be 1-64, got {getattr(args, name)}")
+    try:
+        config = GeneratorConfig(
+            customers=args.customers,
+            titles=args.titles,
+            campaigns=args.campaigns,
+            events_per_day=args.rate * 86_400,
+            seed=args.seed,
+            traffic_shape=args.shape,
+        )
+    except ValueError as exc:
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    try:  # the stream must exist before the first tick, and we must be able to reach it
+        client = boto3.client("kinesis", endpoint_url=args.endpoint_url, region_name=args.region)
+        client.describe_stream_summary(StreamName=args.stream_name)
+        region = client.meta.region_name
+    except SETUP_ERRORS as exc:
+        print(f"error: --stream-name {args.stream_name}: {one_line(exc)}", file=sys.stderr)
+        return 2
+    start = args.start.timestamp() if args.start else time.time()
+    settings = StreamSettings(
+        config=config,
+        stream_name=args.stream_name,
+        start_ms=int(start * 1000),
+        live=args.start is None,
+        speed=args.speed,
+        duration=args.duration,
+        count=args.count,
+        threads=args.threads,
+        endpoint_url=args.endpoint_url,
+        region=region,
+    )
+    stop = [False]
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop[0] = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    what = (
+        f"replaying from {args.start.isoformat()} at {args.speed:g}x" if args.start else "streaming"
+    )
+    print(
+        f"{what} to {args.stream_name} at {args.rate:,.0f}/s ({args.shape}), "
+        f"{args.workers} worker(s); warming up; Ctrl-C stops",
+        file=sys.stderr,
+        flush=True,
+    )
+    progress = Progress(args.rate * args.speed)
+    if args.workers == 1:
+        producer = KinesisProducer(client, args.stream_name, threads=args.threads)
+        totals = stream_share(
+            settings, producer, lambda: stop[0], go=progress.go, progress=progress.show
+        )
+    else:
+        totals = _run_workers(settings, args.workers, stop, progress)
+    progress.summary(totals)
+    return 1 if totals.failed else 0
+
+
+class Progress:
+    """The live line (sent, rate, lag) on stderr, and the one warning when we fall behind."""
+
+    def __init__(self, asked_rate: float) -> None:
+        self.asked_rate = asked_rate
+        self.warned = False
+
+    def go(self, totals: StreamTotals) -> float:
+        print(f"warm after {totals.warm_up_s:.1f} s; sending", file=sys.stderr, flush=True)
+        return time.time()
+
+    def show(self, totals: StreamTotals) -> None:
+        rate = totals.sent / max(totals.sending_s, 1e-9)
+        print(
+            f"\rsent {totals.sent:,} events in {totals.sending_s:,.0f} s ({rate:,.0f}/s), "
+            f"lag {totals.lag_s:.1f} s, {totals.failed:,} failed",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+        if totals.lag_s > LAG_WARNING_S and not self.warned:
+            self.warned = True
+            print(
+                f"\nwarning: cannot keep up: {rate:,.0f} events/s sent of about "
+                f"{self.asked_rate:,.0f}/s asked ({totals.lag_s:.0f} s behind); add --workers "
+                "or lower --rate",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def summary(self, totals: StreamTotals) -> None:
+        rate = totals.sent / max(totals.sending_s, 1e-9)
+        print(
+            f"\ngenerated {totals.generated:,}, sent {totals.sent:,}, failed {totals.failed:,}, "
+            f"retried {totals.retried:,} in {totals.sending_s:,.1f} s: {rate:,.0f} events/s "
+            f"(warm-up {totals.warm_up_s:.1f} s, {totals.calls:,} PutRecords calls)"
+        )
+
+
+def _run_workers(
+    settings: StreamSettings, workers: int, stop: list[bool], progress: Progress
+) -> StreamTotals:
+    """N processes, one share each; a barrier so all start sending at the same wall time."""
+    ctx = mp.get_context("spawn")  # no fork of a process holding threads and sockets
+    reports: Any = ctx.Queue()
+    go_at: Any = ctx.Value("d", 0.0)
+    go_event: Any = ctx.Event()
+    stop_event: Any = ctx.Event()
+    procs = [
+        ctx.Process(
+            target=_worker,
+            args=(settings, shard, workers, reports, go_at, go_event, stop_event),
+            daemon=True,
+        )
+        for shard in range(workers)
+    ]
+    for proc in procs:
+        proc.start()
+    latest: dict[int, StreamTotals] = {}
+    ready: dict[int, StreamTotals] = {}
+    done: set[int] = set()
+    while len(done) < workers:
+        if stop[0]:
+            stop_event.set()
+        try:
+            kind, shard, data = reports.get(timeout=0.2)
+        except queue.Empty:
+            if not any(p.is_alive() for p in procs) and reports.empty():
+                break
+            continue
+        if kind == "failed":
+            print(f"\nerror: worker {shard}: {data['message']}", file=sys.stderr)
+            stop_event.set()
+            done.add(shard)
+            continue
+        totals = _totals(data)
+        if kind == "ready":
+            ready[shard] = totals
+            if len(ready) == workers:
+                go_at.value = progress.go(StreamTotals.combine(list(ready.values())))
+                go_event.set()
+        else:
+            latest[shard] = totals
+            if kind == "done":
+                done.add(shard)
+            progress.show(StreamTotals.combine(list(latest.values())))
+    for proc in procs:
+        proc.join(timeout=30)
+    return StreamTotals.combine(list(latest.values()))
+
+
+def _totals(data: dict[str, Any]) -> StreamTotals:
+    return StreamTotals(**{**data, "error_codes": Counter(data.get("error_codes", {}))})
+
+
+def _worker(
+    settings: StreamSettings,
+    shard: int,
+    shards: int,
+    reports: Any,
+    go_at: Any,
+    go_event: Any,
+    stop_event: Any,
+) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    try:
+        client = boto3.client(
+            "kinesis", endpoint_url=settings.endpoint_url, region_name=settings.region
+        )
+        producer = KinesisProducer(client, settings.stream_name, threads=settings.threads)
+        count = settings.count
+        if count is not None:  # this share's part of the total
+            count = count // shards + (shard < count % shards)
+        share = replace(settings, count=count)
+
+        def go(totals: StreamTotals) -> float:
+            reports.put(("ready", shard, totals.as_dict()))
+            while not go_event.wait(0.2):
+                if stop_event.is_set():
+                    return time.time()
+            return float(go_at.value)
+
+        last = [0.0]
+
+        def progress(totals: StreamTotals) -> None:
+            if time.monotonic() - last[0] >= 0.5:
+                last[0] = time.monotonic()
+                reports.put(("progress", shard, totals.as_dict()))
+
+        totals = stream_share(
+            share, producer, stop_event.is_set, shard=shard, shards=shards, go=go, progress=progress
+        )
+        reports.put(("done", shard, totals.as_dict()))
+    except Exception as exc:  # reported to the parent, which stops the others
+        reports.put(("failed", shard, {"message": one_line(exc)}))
