@@ -7,7 +7,6 @@ also what a dataset's manifest records and compares on resume.
 from __future__ import annotations
 
 import hashlib
-
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer

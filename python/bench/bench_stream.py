@@ -1,80 +1,190 @@
-"""make bench (stream part): JSON serialisation rate and one Lambda-sized window end to end
-against a local Kinesis API (moto server on 127.0.0.1).
+"""make bench (stream part): the live stream's generation, serialisation and sending rates,
+its memory, and a Lambda producer chunk at high volume. Targets from the issue "Load-test
+scale"; the stream runs as a user runs it (python -m acme_gen.stream) against a null Kinesis
+sink (bench/null_kinesis.py, on the other core) or a moto server, both on 127.0.0.1.
 
-Targets (issue "The live stream"): >= 200,000 records/s serialised per core; a 5-minute
-window of 50,000 events (generation + serialisation + PutRecords) inside the 60 s timeout at
-512 MB. Lambda gives 512 MB about 0.29 of a vCPU (1,769 MB = one vCPU), so the local CPU
-time is also shown scaled by 1769/512.
+Lambda gives 1,769 MB one vCPU (less memory, proportionally less CPU), so local CPU time is
+also shown scaled to the configured memory.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import boto3
 from moto.server import ThreadedMotoServer
+from null_kinesis import NullKinesis
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
-from acme_gen.kinesis.producer import KinesisProducer
+from acme_gen.core.live import LiveTimeline
 from acme_gen.kinesis.records import json_records
+from acme_gen.lambdas.plan import plan_window
 
-WINDOW_START = 1_768_507_200_000  # 2026-01-15T20:00Z
+PRIME_TIME = 1_768_507_200_000  # 2026-01-15T20:00Z
 FIVE_MINUTES = 300_000
-LAMBDA_CPU_SCALE = 1769 / 512
+ONE_VCPU_MB = 1769
+KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def main() -> None:
-    # 50,000 events in a prime-time 5-minute window
-    config = GeneratorConfig(events_per_day=13_500_000)
-    gen = TelemetryGenerator(config)
-    gen.window(WINDOW_START - FIVE_MINUTES, WINDOW_START)  # warm the slot cache like a warm Lambda
+def show(label: str, value: str, target: str = "") -> None:
+    print(f"{label:52} {value:>24}  {target}", flush=True)
 
-    batch = gen.window(WINDOW_START, WINDOW_START + FIVE_MINUTES)
-    rates = []
-    for _ in range(3):
-        start = time.process_time()
-        data, keys = json_records(gen.world, batch)
-        rates.append(len(data) / (time.process_time() - start))
-    print(
-        f"{'JSON serialisation (orjson, column lists)':44} {max(rates):>11,.0f} records/s per core "
-        f"(target >= 200,000)"
+
+def generate_and_serialise() -> None:
+    """Per core, in process: the timeline against window() per tick (the naive baseline)."""
+    config = GeneratorConfig(events_per_day=10_000 * 86_400, traffic_shape="flat")
+    timeline = LiveTimeline(TelemetryGenerator(config), PRIME_TIME)
+    timeline.warm_up()
+    cpu, events = time.process_time(), 0
+    for tick in range(1, 61):
+        batch = timeline.until(PRIME_TIME + tick * 1000)
+        events += len(json_records(timeline.generator.world, batch)[0])
+    rate = events / (time.process_time() - cpu)
+    naive = TelemetryGenerator(config)
+    naive.window(PRIME_TIME - 1000, PRIME_TIME)  # its cache warm, as for a running stream
+    cpu, naive_events = time.process_time(), 0
+    for tick in range(1, 4):
+        batch = naive.window(PRIME_TIME + (tick - 1) * 1000, PRIME_TIME + tick * 1000)
+        naive_events += len(json_records(naive.world, batch)[0])
+    naive_rate = naive_events / (time.process_time() - cpu)
+    show("generate + JSON, 1-s ticks at 10k/s (per core)", f"{rate:,.0f} events/s",
+         f"(target >= 100,000; window() per tick: {naive_rate:,.0f}/s)")  # fmt: skip
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (workers), in MB."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError):
+            continue
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            rss = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{p}/status").read_text())
+            total += int(rss.group(1)) / 1024 if rss else 0
+        except OSError:
+            continue
+    return total
+
+
+def run_stream(endpoint: str, *flags: str) -> dict[str, float]:
+    """Run the command; its summary's figures, the wall time after warm-up, peak tree RSS."""
+    cmd = [sys.executable, "-m", "acme_gen.stream", "--stream-name", "bench",
+           "--endpoint-url", endpoint, "--region", "us-east-1", *flags]  # fmt: skip
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env={**os.environ, **KEYS})  # fmt: skip
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.25)
+    out = proc.stdout.read() if proc.stdout else ""
+    match = re.search(r"sent ([\d,]+), failed ([\d,]+), retried ([\d,]+) in ([\d.,]+) s: "
+                      r"([\d,]+) events/s \(warm-up ([\d.]+) s", out)  # fmt: skip
+    if proc.returncode or not match:
+        raise SystemExit(f"stream failed ({proc.returncode}): {out}")
+    sent, failed, _retried, sending, rate, warm = (
+        float(g.replace(",", "")) for g in match.groups()
     )
+    return {"sent": sent, "failed": failed, "rate": rate, "sending_s": sending, "warm_up_s": warm,
+            "wall_s": time.perf_counter() - started, "rss_mb": peak}  # fmt: skip
 
+
+def against_null_sink() -> None:
+    replay = ["--rate", "10000/s", "--shape", "flat", "--start", "2026-01-15T20:00",
+              "--speed", "10x", "--duration", "10"]  # fmt: skip
+    with NullKinesis() as sink:
+        one = run_stream(sink.url, *replay)
+        show("end to end, 1 process, asked 100k/s (10k/s at 10x)", f"{one['rate']:,.0f} events/s",
+             "(JSON + botocore PutRecords + sink share 2 cores)")  # fmt: skip
+        two = run_stream(sink.url, *replay, "--workers", "2")
+        show("  the same with --workers 2", f"{two['rate']:,.0f} events/s",
+             f"({two['rate'] / one['rate']:.2f}x; target >= 1.7x)")  # fmt: skip
+        live = run_stream(sink.url, "--rate", "5000/s", "--duration", "30")
+        show("live 5,000/s for 30 s: wall after warm-up", f"{live['sending_s']:.1f} s",
+             "(target <= 36 s)")  # fmt: skip
+        show("  warm-up (drawing the running sessions)", f"{live['warm_up_s']:.1f} s")
+        show("  peak RSS", f"{live['rss_mb']:,.0f} MB", "(target < 1,024 MB)")
+        big = run_stream(sink.url, "--rate", "50000/s", "--shape", "flat", "--duration", "30",
+                         "--workers", "2")  # fmt: skip
+        show("live 50,000/s for 30 s, --workers 2: sent rate", f"{big['rate']:,.0f} events/s")
+        show("  warm-up; peak RSS of both workers",
+             f"{big['warm_up_s']:.0f} s; {big['rss_mb']:,.0f} MB")  # fmt: skip
+
+
+def against_moto() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    client = boto3.client(
-        "kinesis",
-        endpoint_url=f"http://{host}:{port}",
-        region_name="us-west-2",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    endpoint = f"http://{host}:{port}"
+    client = boto3.client("kinesis", endpoint_url=endpoint, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
     client.create_stream(StreamName="bench", StreamModeDetails={"StreamMode": "ON_DEMAND"})
     try:
-        cold = TelemetryGenerator(config)  # a cold container builds its world first
-        wall, cpu = time.perf_counter(), time.process_time()
-        batch = cold.window(WINDOW_START, WINDOW_START + FIVE_MINUTES)
-        generated = time.process_time() - cpu
-        data, keys = json_records(cold.world, batch)
-        serialised = time.process_time() - cpu
-        report = KinesisProducer(client, "bench").put(data, keys)
-        wall = time.perf_counter() - wall
-        cpu_ours = serialised
+        flags = ["--rate", "20000/s", "--shape", "flat", "--duration", "15", "--customers", "2000"]
+        one = run_stream(endpoint, *flags)
+        two = run_stream(endpoint, *flags, "--workers", "2")
     finally:
         server.stop()
-    print(
-        f"{'5-minute window, cold, to local Kinesis':44} {report.put:>11,} records in {wall:.1f} s wall "
-        f"({report.calls} PutRecords calls)"
+    show("against moto (asked 20k/s): 1 process", f"{one['rate']:,.0f} events/s",
+         "(moto's own limit; a local server, not Kinesis)")  # fmt: skip
+    show("  --workers 2", f"{two['rate']:,.0f} events/s", f"({two['rate'] / one['rate']:.2f}x)")
+
+
+def terraform_default(name: str, module: str = "") -> int:
+    text = (ROOT / "terraform" / module / "variables.tf").read_text()
+    match = re.search(rf'variable "{name}" {{.*?default\s*=\s*(\d+)', text, re.S)
+    assert match, name
+    return int(match.group(1))
+
+
+def lambda_chunk_at_high_volume() -> None:
+    memory, timeout = (
+        terraform_default("lambda_memory_mb"),
+        terraform_default("lambda_timeout_seconds"),
     )
-    print(
-        f"{'  generation + serialisation CPU':44} {cpu_ours:>11.2f} s; at 512 MB (~0.29 vCPU) "
-        f"about {cpu_ours * LAMBDA_CPU_SCALE:.1f} s + PutRecords time (60 s timeout)"
-    )
-    print(f"{'  of which generation':44} {generated:>11.2f} s")
+    chunk_events = terraform_default("chunk_events", "modules/generator")
+    config = GeneratorConfig(events_per_day=100_000_000)
+    cpu = time.process_time()
+    generator = TelemetryGenerator(config)  # a cold container builds its world first
+    chunks = plan_window(generator, PRIME_TIME, PRIME_TIME + FIVE_MINUTES, chunk_events)
+    fan_out = time.process_time() - cpu
+    times, sizes = [], []
+    for chunk in chunks[:3]:  # the first cold, then warm (the container's cache)
+        cpu = time.process_time()
+        batch = generator.window(chunk.start_ms, chunk.end_ms)
+        sizes.append(len(json_records(generator.world, batch)[0]))
+        times.append(time.process_time() - cpu)
+    scale = ONE_VCPU_MB / memory
+    show("Lambda at 100M events/day: chunks per 5-min window", f"{len(chunks)} x ~{sizes[0]:,}",
+         f"(chunk_events {chunk_events:,}; prime time)")  # fmt: skip
+    show("  generator fan-out (cold, incl. world)", f"{fan_out:.2f} s CPU",
+         f"~{fan_out * scale:.1f} s at {memory} MB")  # fmt: skip
+    for label, t in (("cold", times[0]), ("warm", min(times[1:]))):
+        show(f"  producer chunk, {label}: generate + JSON", f"{t:.2f} s CPU",
+             f"~{t * scale:.1f} s at {memory} MB of {timeout} s timeout "
+             f"({timeout / (t * scale):.1f}x headroom before PutRecords)")  # fmt: skip
+
+
+def main() -> None:
+    generate_and_serialise()
+    lambda_chunk_at_high_volume()
+    against_null_sink()
+    against_moto()
 
 
 if __name__ == "__main__":

@@ -10,13 +10,17 @@ import subprocess
 import sys
 import time
 
+import boto3
 import orjson
+import pytest
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.kinesis.producer import KinesisProducer, read_records
 from acme_gen.lake.arrow import ArrowEncoder
-from acme_gen.stream import StreamSettings, stream_share
+from acme_gen.stream import StreamSettings, StreamTotals, stream_share
+from acme_gen.stream.cli import Progress
+from bench.null_kinesis import NullKinesis
 
 from .aws import DUMMY_KEYS, REGION, LocalAws
 
@@ -105,3 +109,97 @@ def test_bad_rate_is_refused() -> None:
     )
     assert result.returncode == 2 and result.stderr.startswith("error: ")
     assert result.stderr.count("\n") == 1
+
+
+def _stream(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": DUMMY_KEYS["aws_access_key_id"],
+           "AWS_SECRET_ACCESS_KEY": DUMMY_KEYS["aws_secret_access_key"]}  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "acme_gen.stream", "--endpoint-url", endpoint,
+         "--region", REGION, "--customers", "500", "--titles", "50", "--campaigns", "5", *args],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+
+
+def test_replay_sends_exactly_the_past_window_from_two_workers() -> None:
+    """--start/--speed replays history with its own timestamps; two workers split it. Against
+    the recording sink: moto loses records under concurrent PutRecords (bench/null_kinesis)."""
+    replay = ["--start", "2026-01-15T20:00", "--speed", "60x", "--duration", "3"]
+    with NullKinesis(keep=True) as sink:
+        result = _stream(sink.url, "--stream-name", "replay", "--rate", "20/s", *replay,
+                         "--workers", "2", "--threads", "3")  # fmt: skip
+        records = [orjson.loads(d) for d in sink.data()]
+    assert result.returncode == 0, result.stderr
+    config = GeneratorConfig(customers=500, titles=50, campaigns=5, events_per_day=20 * 86_400)
+    gen = TelemetryGenerator(config)
+    start = 1_768_507_200_000
+    expected = ArrowEncoder(gen.world).events_table(gen.window(start, start + 180_000))
+    assert sorted(r["event_id"] for r in records) == sorted(expected["event_id"].to_pylist())
+    assert len(records) > 1_000
+    match = re.search(r"generated ([\d,]+), sent ([\d,]+), failed 0, retried 0", result.stdout)
+    assert match and int(match.group(2).replace(",", "")) == len(records), result.stdout
+
+
+def test_count_sends_exactly_that_many_in_all(local_aws: LocalAws) -> None:
+    local_aws.client("kinesis").create_stream(StreamName="counted", ShardCount=1)
+    result = _stream(local_aws.endpoint, "--stream-name", "counted", "--rate", "2000/s",
+                     "--shape", "flat", "--count", "2500", "--threads", "1")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    records = [
+        orjson.loads(r["Data"]) for r in read_records(local_aws.client("kinesis"), "counted")
+    ]
+    assert len(records) == len({r["event_id"] for r in records}) == 2500
+    assert "sent 2,500, failed 0" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--speed", "10x"], "--speed needs --start"),
+        (["--start", "2099-01-01T00:00"], "is in the future"),
+        (["--start", "yesterday"], "is not a time like"),
+        (["--workers", "0"], "--workers must be 1-64"),
+        (["--count", "0"], "must be positive"),
+        (["--count", "-3"], "must be positive"),
+        (["--speed", "fastx", "--start", "2026-01-01T00:00"], "is not a number"),
+        (["--shape", "square"], "invalid choice"),
+    ],
+)
+def test_bad_stream_flags_get_one_line(args: list[str], message: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "acme_gen.stream", "--stream-name", "s", *args],
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert message in result.stderr
+
+
+def test_falling_behind_is_said_once_with_the_achieved_rate(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    progress = Progress(asked_rate=5000)
+    for lag in (1.0, 6.0, 9.0):
+        progress.show(StreamTotals(sent=60_000, sending_s=20.0, lag_s=lag))
+    err = capsys.readouterr().err
+    assert err.count("cannot keep up") == 1
+    assert "3,000 events/s sent of about 5,000/s asked (6 s behind)" in err
+
+
+def test_count_splits_over_workers() -> None:
+    with NullKinesis(keep=True) as sink:
+        result = _stream(sink.url, "--stream-name", "counted", "--rate", "2000/s", "--shape",
+                         "flat", "--count", "2501", "--workers", "2")  # fmt: skip
+        ids = [orjson.loads(d)["event_id"] for d in sink.data()]
+    assert result.returncode == 0, result.stderr
+    assert len(ids) == len(set(ids)) == 2501
+
+
+def test_producer_threads_send_every_record_once() -> None:
+    """Against the recording sink: moto loses records under concurrent PutRecords."""
+    data = [orjson.dumps({"n": i}) for i in range(2_345)]
+    keys = [str(i) for i in range(2_345)]
+    with NullKinesis(keep=True) as sink:
+        client = boto3.client("kinesis", endpoint_url=sink.url, region_name=REGION, **DUMMY_KEYS)
+        report = KinesisProducer(client, "threads", threads=4).put(data, keys)
+        got = sorted(orjson.loads(d)["n"] for d in sink.data())
+    assert (report.records, report.put, report.calls, report.failed) == (2_345, 2_345, 5, 0)
+    assert got == list(range(2_345))

@@ -33,9 +33,12 @@ _EXPAND_SESSIONS = 100_000  # sessions expanded at once: bounds the temporaries'
 _PER_EVENT = tuple(f.name for f in fields(EventBatch) if f.name != "sessions")
 
 
-# Stored narrower than EventBatch's dtypes while queued (widened again on the way out, so
-# values are unchanged): event index < 2 + 2 * MAX_PAUSES, stalls <= 10, errors <= 5.
+# Stored narrower than EventBatch's dtypes while queued and widened again on the way out,
+# values unchanged: event index < 2 + 2 * MAX_PAUSES, stalls <= 10, errors <= 5.
 _QUEUED_AS = {"seq": np.int8, "buffering_events": np.int8, "error_count": np.int8}
+# Values expand rounded to 2 decimals (np.round: rint(x * 100) / 100) are kept as those
+# integer hundredths: dividing by 100 again gives the very same float64.
+_HUNDREDTHS = ("bandwidth", "buffering_seconds")
 
 
 class _SlotQueue:
@@ -65,6 +68,8 @@ class _SlotQueue:
         text per session of a batch: a batch must not carry a whole slot's sessions)."""
         columns = {n: c[start:stop].astype(self.wide[n]) for n, c in self.columns.items()}
         columns["ts_ms"] += self.origin_ms
+        for name in _HUNDREDTHS:
+            columns[name] = self.columns[name][start:stop] / 100.0
         used, session = np.unique(columns["session"], return_inverse=True)
         columns["session"] = session.astype(np.int32)
         sessions = self.sessions.take(used)
@@ -74,6 +79,8 @@ class _SlotQueue:
 
 
 def _narrow(name: str, column: np.ndarray) -> np.ndarray:
+    if name in _HUNDREDTHS:
+        return np.rint(column * 100.0).astype(np.int32)
     narrow = _QUEUED_AS.get(name)
     if narrow is None:
         return column

@@ -25,6 +25,9 @@ from acme_gen.kinesis.producer import DeliveryError, DeliveryReport, KinesisProd
 from acme_gen.kinesis.records import json_records
 
 TICK_SECONDS = 1.0
+# A tick sends at most this many ticks' worth of event time: behind the clock, the stream
+# catches up in bounded steps (memory stays flat) and reports its lag instead.
+CATCH_UP_TICKS = 2
 # Errors no later tick will get past: stop at once instead of failing every second.
 FINAL_ERRORS = {"ResourceNotFoundException", "AccessDeniedException", "KMSAccessDeniedException"}
 
@@ -122,7 +125,8 @@ def stream_share(
     while not should_stop() and left != 0:
         tick += 1
         sleep(max(0.0, began + tick * TICK_SECONDS - clock()))
-        target = reached(clock())
+        step_ms = int(CATCH_UP_TICKS * TICK_SECONDS * settings.speed * 1000)
+        target = min(reached(clock()), timeline.cursor + step_ms)
         if end_ms is not None and target >= end_ms:
             target = end_ms
         if target > timeline.cursor:
