@@ -17,24 +17,17 @@ reported.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
-import queue
 import signal
 import sys
 import time
-from collections import Counter
-from dataclasses import replace
 from datetime import UTC, datetime
 from types import FrameType
-from typing import Any
-
-import boto3
-from botocore.config import Config
 
 from acme_gen.cli import SETUP_ERRORS, Parser, one_line
 from acme_gen.config import GeneratorConfig
 from acme_gen.kinesis.producer import KinesisProducer
-from acme_gen.stream.share import StreamSettings, StreamTotals, stream_share
+from acme_gen.stream.share import StreamSettings, StreamTotals, kinesis_client, stream_share
+from acme_gen.stream.workers import run_workers
 
 LAG_WARNING_S = 5.0  # behind the clock by more than this: say once that we cannot keep up
 
@@ -75,13 +68,6 @@ def _moment(text: str) -> datetime:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a time like 2026-01-15T20:00") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def kinesis_client(endpoint_url: str | None, region: str | None) -> Any:
-    """botocore's parameter validation is a third of its PutRecords cost at high rates; the
-    producer's batches() already holds every record to Kinesis' limits."""
-    config = Config(parameter_validation=False)
-    return boto3.client("kinesis", endpoint_url=endpoint_url, region_name=region, config=config)
 
 
 def _values_may_start_with_minus(argv: list[str]) -> list[str]:
@@ -204,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             settings, producer, lambda: stop[0], go=progress.go, progress=progress.show
         )
     else:
-        totals = _run_workers(settings, args.workers, stop, progress)
+        totals = run_workers(settings, args.workers, stop, progress)
     progress.summary(totals)
     return 1 if totals.failed else 0
 
@@ -246,101 +232,3 @@ class Progress:
             f"retried {totals.retried:,} in {totals.sending_s:,.1f} s: {rate:,.0f} events/s "
             f"(warm-up {totals.warm_up_s:.1f} s, {totals.calls:,} PutRecords calls)"
         )
-
-
-def _run_workers(
-    settings: StreamSettings, workers: int, stop: list[bool], progress: Progress
-) -> StreamTotals:
-    """N processes, one share each; a barrier so all start sending at the same wall time."""
-    ctx = mp.get_context("spawn")  # no fork of a process holding threads and sockets
-    reports: Any = ctx.Queue()
-    go_at: Any = ctx.Value("d", 0.0)
-    go_event: Any = ctx.Event()
-    stop_event: Any = ctx.Event()
-    procs = [
-        ctx.Process(
-            target=_worker,
-            args=(settings, shard, workers, reports, go_at, go_event, stop_event),
-            daemon=True,
-        )
-        for shard in range(workers)
-    ]
-    for proc in procs:
-        proc.start()
-    latest: dict[int, StreamTotals] = {}
-    ready: dict[int, StreamTotals] = {}
-    done: set[int] = set()
-    while len(done) < workers:
-        if stop[0]:
-            stop_event.set()
-        try:
-            kind, shard, data = reports.get(timeout=0.2)
-        except queue.Empty:
-            if not any(p.is_alive() for p in procs) and reports.empty():
-                break
-            continue
-        if kind == "failed":
-            print(f"\nerror: worker {shard}: {data['message']}", file=sys.stderr)
-            stop_event.set()
-            done.add(shard)
-            continue
-        totals = _totals(data)
-        if kind == "ready":
-            ready[shard] = totals
-            if len(ready) == workers:
-                go_at.value = progress.go(StreamTotals.combine(list(ready.values())))
-                go_event.set()
-        else:
-            latest[shard] = totals
-            if kind == "done":
-                done.add(shard)
-            progress.show(StreamTotals.combine(list(latest.values())))
-    for proc in procs:
-        proc.join(timeout=30)
-    return StreamTotals.combine(list(latest.values()))
-
-
-def _totals(data: dict[str, Any]) -> StreamTotals:
-    return StreamTotals(**{**data, "error_codes": Counter(data.get("error_codes", {}))})
-
-
-def _worker(
-    settings: StreamSettings,
-    shard: int,
-    shards: int,
-    reports: Any,
-    go_at: Any,
-    go_event: Any,
-    stop_event: Any,
-) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    try:
-        client = boto3.client(
-            "kinesis", endpoint_url=settings.endpoint_url, region_name=settings.region
-        )
-        producer = KinesisProducer(client, settings.stream_name, threads=settings.threads)
-        count = settings.count
-        if count is not None:  # this share's part of the total
-            count = count // shards + (shard < count % shards)
-        share = replace(settings, count=count)
-
-        def go(totals: StreamTotals) -> float:
-            reports.put(("ready", shard, totals.as_dict()))
-            while not go_event.wait(0.2):
-                if stop_event.is_set():
-                    return time.time()
-            return float(go_at.value)
-
-        last = [0.0]
-
-        def progress(totals: StreamTotals) -> None:
-            if time.monotonic() - last[0] >= 0.5:
-                last[0] = time.monotonic()
-                reports.put(("progress", shard, totals.as_dict()))
-
-        totals = stream_share(
-            share, producer, stop_event.is_set, shard=shard, shards=shards, go=go, progress=progress
-        )
-        reports.put(("done", shard, totals.as_dict()))
-    except Exception as exc:  # reported to the parent, which stops the others
-        reports.put(("failed", shard, {"message": one_line(exc)}))

@@ -1,0 +1,120 @@
+"""--workers N: N processes, one share of the sessions each (by session key), started from a
+barrier so that every share begins sending at the same wall time; their progress and totals
+come back over a queue. Ctrl-C reaches the parent, which tells the workers to stop after the
+batch in flight."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import signal
+import sys
+import time
+from collections import Counter
+from dataclasses import replace
+from typing import Any, Protocol
+
+from acme_gen.cli import one_line
+from acme_gen.kinesis.producer import KinesisProducer
+from acme_gen.stream.share import StreamSettings, StreamTotals, kinesis_client, stream_share
+
+
+class Reporter(Protocol):
+    def go(self, totals: StreamTotals) -> float: ...
+    def show(self, totals: StreamTotals) -> None: ...
+
+
+def run_workers(
+    settings: StreamSettings, workers: int, stop: list[bool], progress: Reporter
+) -> StreamTotals:
+    """N processes, one share each; a barrier so all start sending at the same wall time."""
+    ctx = mp.get_context("spawn")  # no fork of a process holding threads and sockets
+    reports: Any = ctx.Queue()
+    go_at: Any = ctx.Value("d", 0.0)
+    go_event: Any = ctx.Event()
+    stop_event: Any = ctx.Event()
+    procs = [
+        ctx.Process(
+            target=_worker,
+            args=(settings, shard, workers, reports, go_at, go_event, stop_event),
+            daemon=True,
+        )
+        for shard in range(workers)
+    ]
+    for proc in procs:
+        proc.start()
+    latest: dict[int, StreamTotals] = {}
+    ready: dict[int, StreamTotals] = {}
+    done: set[int] = set()
+    while len(done) < workers:
+        if stop[0]:
+            stop_event.set()
+        try:
+            kind, shard, data = reports.get(timeout=0.2)
+        except queue.Empty:
+            if not any(p.is_alive() for p in procs) and reports.empty():
+                break
+            continue
+        if kind == "failed":
+            print(f"\nerror: worker {shard}: {data['message']}", file=sys.stderr)
+            stop_event.set()
+            done.add(shard)
+            continue
+        totals = _totals(data)
+        if kind == "ready":
+            ready[shard] = totals
+            if len(ready) == workers:
+                go_at.value = progress.go(StreamTotals.combine(list(ready.values())))
+                go_event.set()
+        else:
+            latest[shard] = totals
+            if kind == "done":
+                done.add(shard)
+            progress.show(StreamTotals.combine(list(latest.values())))
+    for proc in procs:
+        proc.join(timeout=30)
+    return StreamTotals.combine(list(latest.values()))
+
+
+def _totals(data: dict[str, Any]) -> StreamTotals:
+    return StreamTotals(**{**data, "error_codes": Counter(data.get("error_codes", {}))})
+
+
+def _worker(
+    settings: StreamSettings,
+    shard: int,
+    shards: int,
+    reports: Any,
+    go_at: Any,
+    go_event: Any,
+    stop_event: Any,
+) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    try:
+        client = kinesis_client(settings.endpoint_url, settings.region)
+        producer = KinesisProducer(client, settings.stream_name, threads=settings.threads)
+        count = settings.count
+        if count is not None:  # this share's part of the total
+            count = count // shards + (shard < count % shards)
+        share = replace(settings, count=count)
+
+        def go(totals: StreamTotals) -> float:
+            reports.put(("ready", shard, totals.as_dict()))
+            while not go_event.wait(0.2):
+                if stop_event.is_set():
+                    return time.time()
+            return float(go_at.value)
+
+        last = [0.0]
+
+        def progress(totals: StreamTotals) -> None:
+            if time.monotonic() - last[0] >= 0.5:
+                last[0] = time.monotonic()
+                reports.put(("progress", shard, totals.as_dict()))
+
+        totals = stream_share(
+            share, producer, stop_event.is_set, shard=shard, shards=shards, go=go, progress=progress
+        )
+        reports.put(("done", shard, totals.as_dict()))
+    except Exception as exc:  # reported to the parent, which stops the others
+        reports.put(("failed", shard, {"message": one_line(exc)}))
