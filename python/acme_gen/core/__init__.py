@@ -5,7 +5,9 @@
     traffic.py    diurnal/weekly curve in local time               rand.py  counter-based draws
     sessions.py   stage one: sessions starting in a 5-minute slot
     events.py     stage two: expand sessions into a window's events
-    generator.py  TelemetryGenerator: the window function both engines and the stream call
+    generator.py  TelemetryGenerator: the window function both engines and the Lambdas call
+    live.py       LiveTimeline: consecutive windows for a forward-moving stream, each session
+                  expanded once (what the stream command sends)
     columns.py    an EventBatch as the 25 schema columns (codes and byte matrices)
     text.py       fixed-width text (UUIDs, timestamps) as byte matrices
 """
