@@ -103,7 +103,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         results = {}
-        for events, workers in ((1_000_000, 1), (10_000_000, 1), (10_000_000, 2)):
+        for events, workers in ((1_000_000, 1), (3_000_000, 1), (10_000_000, 1), (10_000_000, 2)):
             out = Path(tmp) / f"{events}-{workers}"
             r = backfill(events, workers, out)
             results[(events, workers)] = r
@@ -139,6 +139,11 @@ def main() -> None:
     print(
         f"one core, 10M: {one:,.0f} events/s (target >= 500,000); "
         f"{one / naive:,.0f}x the naive baseline; {one / arrow_rate:.0%} of pyarrow's write rate"
+    )
+    three = results[(3_000_000, 1)]
+    print(
+        f"one core, 3M events over 7 days (168 files): {three['events_per_second']:,.0f} events/s, "
+        f"{three['peak_rss_mb']:.0f} MB (issue 'Load-test scale' target >= 800,000, < 600 MB)"
     )
     print(
         f"peak RSS at 10M, one worker: {results[(10_000_000, 1)]['peak_rss_mb']:.0f} MB (target < 600)"

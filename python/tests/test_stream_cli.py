@@ -101,6 +101,43 @@ def test_ctrl_c_stops_cleanly_with_everything_sent(local_aws: LocalAws) -> None:
     assert "sent" in err or sent > 0  # the running count (partly read above)
 
 
+def _popen_stream(endpoint: str, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": DUMMY_KEYS["aws_access_key_id"],
+           "AWS_SECRET_ACCESS_KEY": DUMMY_KEYS["aws_secret_access_key"]}  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "acme_gen.stream", "--endpoint-url", endpoint, "--region",
+         REGION, "--customers", "500", "--titles", "50", "--campaigns", "5", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def test_ctrl_c_stops_every_worker_with_everything_sent() -> None:
+    with NullKinesis(keep=True) as sink:
+        proc = _popen_stream(sink.url, "--stream-name", "s", "--rate", "300/s", "--workers", "2")
+        _wait_for(proc, "Ctrl-C stops")
+        _wait_for(proc, "sent ")  # both workers are warm and sending
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        ids = [orjson.loads(d)["event_id"] for d in sink.data()]
+    assert proc.returncode == 0, err
+    match = re.search(r"generated ([\d,]+), sent ([\d,]+), failed 0", out)
+    assert match and match.group(1) == match.group(2), out
+    assert int(match.group(2).replace(",", "")) == len(ids) == len(set(ids)) > 0
+
+
+def test_a_stream_that_goes_away_stops_every_worker(local_aws: LocalAws) -> None:
+    kinesis = local_aws.client("kinesis")
+    kinesis.create_stream(StreamName="vanishing", ShardCount=1)
+    proc = _popen_stream(local_aws.endpoint, "--stream-name", "vanishing", "--rate", "100/s",
+                         "--workers", "2", "--duration", "600")  # fmt: skip
+    _wait_for(proc, "sent ")
+    kinesis.delete_stream(StreamName="vanishing")
+    out, err = proc.communicate(timeout=60)  # long before --duration
+    assert proc.returncode == 1, err
+    assert "the stream is gone or refuses us; stopping" in err
+    assert re.search(r"failed [1-9]", out), out
+
+
 def test_bad_rate_is_refused() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "acme_gen.stream", "--stream-name", "s", "--rate", "fast"],

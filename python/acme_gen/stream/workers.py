@@ -16,7 +16,13 @@ from typing import Any, Protocol
 
 from acme_gen.cli import one_line
 from acme_gen.kinesis.producer import KinesisProducer
-from acme_gen.stream.share import StreamSettings, StreamTotals, kinesis_client, stream_share
+from acme_gen.stream.share import (
+    FINAL_ERRORS,
+    StreamSettings,
+    StreamTotals,
+    kinesis_client,
+    stream_share,
+)
 
 
 class Reporter(Protocol):
@@ -70,6 +76,8 @@ def run_workers(
             latest[shard] = totals
             if kind == "done":
                 done.add(shard)
+                if set(totals.error_codes) & FINAL_ERRORS:  # the stream refuses one: all stop
+                    stop_event.set()
             progress.show(StreamTotals.combine(list(latest.values())))
     for proc in procs:
         proc.join(timeout=30)
