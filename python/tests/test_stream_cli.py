@@ -240,3 +240,14 @@ def test_producer_threads_send_every_record_once() -> None:
         got = sorted(orjson.loads(d)["n"] for d in sink.data())
     assert (report.records, report.put, report.calls, report.failed) == (2_345, 2_345, 5, 0)
     assert got == list(range(2_345))
+
+
+def test_warm_up_shows_its_progress_before_any_sent_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    progress = Progress(asked_rate=5000)
+    progress.show(StreamTotals(warm_slots=61, warm_slots_done=30))
+    progress.show(StreamTotals(warm_slots=61, warm_slots_done=61))  # warm, not sending yet
+    err = capsys.readouterr().err
+    assert "warming up: drawing the sessions already running, 49%" in err
+    assert "sent" not in err

@@ -19,6 +19,7 @@ disjoint shares of about equal size; the union of every shard's windows is the w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
 
 import numpy as np
@@ -110,14 +111,10 @@ class LiveTimeline:
         """Events expanded and not yet emitted."""
         return sum(q.remaining() for q in self._queues.values())
 
-    def slots_to_load(self, end_ms: int) -> int:
-        """Start slots the next `until(end_ms)` must draw first (the first call draws the
-        whole look-back: every session still running at the start)."""
-        return max(0, (end_ms - 1) // SLOT_MS - self._loaded_through)
-
-    def warm_up(self) -> None:
-        """Draw and expand every session running at the cursor (the first window's cost)."""
-        self._load(self.cursor // SLOT_MS)
+    def warm_up(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Draw and expand every session running at the cursor (the first window's cost);
+        `progress(slots_done, slots)` after each start slot."""
+        self._load(self.cursor // SLOT_MS, progress)
 
     def skip_to(self, end_ms: int) -> None:
         """Move the cursor to end_ms without emitting (a live stream starts when warm)."""
@@ -151,10 +148,10 @@ class LiveTimeline:
         self.cursor = end_ms
         return parts
 
-    def _load(self, last_slot: int) -> None:
+    def _load(self, last_slot: int, progress: Callable[[int, int], None] | None = None) -> None:
         slots = list(range(self._loaded_through + 1, last_slot + 1))
         curves = self.generator.slot_curves(slots)
-        for slot in slots:
+        for done, slot in enumerate(slots, 1):
             plan = self.generator.draw_slot(slot, curves[slot])
             if self.shards > 1:
                 plan = plan.take(plan.key % np.uint64(self.shards) == np.uint64(self.shard))
@@ -164,7 +161,9 @@ class LiveTimeline:
             )
             if len(queue):
                 self._queues[slot] = queue
-        self._loaded_through = max(self._loaded_through, last_slot)
+            self._loaded_through = slot
+            if progress:
+                progress(done, len(slots))
 
     def _expand_all(self, plan: SessionPlan) -> EventBatch:
         """Every event of `plan` from the cursor on, by time (in pieces: the same events in the

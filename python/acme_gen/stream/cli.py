@@ -203,10 +203,18 @@ class Progress:
         self.warned = False
 
     def go(self, totals: StreamTotals) -> float:
-        print(f"warm after {totals.warm_up_s:.1f} s; sending", file=sys.stderr, flush=True)
+        print(f"\rwarm after {totals.warm_up_s:.1f} s; sending{' ' * 30}", file=sys.stderr,
+              flush=True)  # fmt: skip
         return time.time()
 
     def show(self, totals: StreamTotals) -> None:
+        if totals.warm_slots_done < totals.warm_slots:
+            print(f"\rwarming up: drawing the sessions already running, "
+                  f"{totals.warm_slots_done / totals.warm_slots:.0%}", end="", file=sys.stderr,
+                  flush=True)  # fmt: skip
+            return
+        if totals.sending_s == 0:
+            return  # warm, not sending yet
         rate = totals.sent / max(totals.sending_s, 1e-9)
         print(
             f"\rsent {totals.sent:,} events in {totals.sending_s:,.0f} s ({rate:,.0f}/s), "

@@ -56,6 +56,8 @@ class StreamTotals:
     retried: int = 0
     calls: int = 0
     warm_up_s: float = 0.0
+    warm_slots: int = 0  # start slots to draw before sending (the look-back)
+    warm_slots_done: int = 0
     sending_s: float = 0.0  # wall time from the start of sending to now
     lag_s: float = 0.0  # wall seconds the sent event time is behind the clock
     first_ms: int = 0  # event time the sending started at
@@ -82,6 +84,8 @@ class StreamTotals:
             out.error_codes.update(p.error_codes)
         if parts:
             out.warm_up_s = max(p.warm_up_s for p in parts)
+            out.warm_slots = sum(p.warm_slots for p in parts)
+            out.warm_slots_done = sum(p.warm_slots_done for p in parts)
             out.sending_s = max(p.sending_s for p in parts)
             out.lag_s = max(p.lag_s for p in parts)
             out.first_ms = min(p.first_ms for p in parts)
@@ -113,7 +117,13 @@ def stream_share(
     totals = StreamTotals()
     warm_start = clock()
     timeline = LiveTimeline(TelemetryGenerator(settings.config), settings.start_ms, shard, shards)
-    timeline.warm_up()
+
+    def warming(done: int, slots: int) -> None:
+        totals.warm_slots_done, totals.warm_slots = done, slots
+        if progress:
+            progress(totals)
+
+    timeline.warm_up(warming)
     totals.warm_up_s = clock() - warm_start
     began = go(totals) if go else clock()
     first_ms = int(began * 1000) if settings.live else settings.start_ms
