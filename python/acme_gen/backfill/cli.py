@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=_non_negative_int, default=42, help="default 42")
     parser.add_argument(
+        "--shape",
+        choices=("diurnal", "flat"),
+        default="diurnal",
+        help="traffic over the day: the local-time curve, or constant (as the stream's --shape)",
+    )
+    parser.add_argument(
         "--workers",
         type=_positive_int,
         default=os.cpu_count() or 1,
@@ -152,14 +158,19 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
         raise UsageError("--start/--end must lie between 1971 and 9999")
     start_ms, end_ms = _ms(start), _ms(end)
     base = GeneratorConfig(
-        customers=args.customers, titles=args.titles, campaigns=args.campaigns, seed=args.seed
+        customers=args.customers,
+        titles=args.titles,
+        campaigns=args.campaigns,
+        seed=args.seed,
+        traffic_shape=args.shape,
     )
     telemetry = None
     if args.events_per_day is not None:
         events_per_day = args.events_per_day
     else:
         telemetry = args.telemetry or DEFAULT_TELEMETRY
-        events_per_day = events_per_day_for_total(build_world(base), telemetry, start_ms, end_ms)
+        world = build_world(base)
+        events_per_day = events_per_day_for_total(base, world, telemetry, start_ms, end_ms)
     try:
         config = GeneratorConfig(**{**base.model_dump(), "events_per_day": events_per_day})
     except ValidationError as exc:

@@ -126,10 +126,12 @@ def traffic_curve(
     return local_curve(world.timezones, utc_ms)
 
 
-def events_per_day_for_total(world: World, total_events: int, start_ms: int, end_ms: int) -> float:
+def events_per_day_for_total(
+    config: GeneratorConfig, world: World, total_events: int, start_ms: int, end_ms: int
+) -> float:
     """The daily volume that makes `total_events` the expected count in [start_ms, end_ms)."""
     slots = np.arange(start_ms // SLOT_MS, -(-end_ms // SLOT_MS), dtype=np.int64) * SLOT_MS
-    curve = local_curve(world.timezones, slots)
+    curve = traffic_curve(config, world, slots)
     weight = (curve * world.timezone_activity).sum(axis=1)
     # Slots cut by the range edges count by the part inside it.
     inside = (np.minimum(slots + SLOT_MS, end_ms) - np.maximum(slots, start_ms)) / SLOT_MS
