@@ -168,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--events-per-day", type=float, help="the stream's mean daily volume")
     for name, default in (("seed", 42), ("customers", 10_000), ("titles", 500), ("campaigns", 50)):
         parser.add_argument(f"--{name}", type=int, default=default, help=f"default {default}")
+    parser.add_argument("--shape", choices=("diurnal", "flat"), default="diurnal",
+                        help="with --events-per-day: the stream's --shape")  # fmt: skip
     parser.add_argument("--endpoint-url", help="S3/Lambda endpoint, e.g. a local AWS server")
     parser.add_argument("--region", default=None)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -184,7 +186,7 @@ def resolve(args: argparse.Namespace, lake: Lake) -> tuple[GeneratorConfig, int,
         elif args.events_per_day is not None:
             config = GeneratorConfig(
                 events_per_day=args.events_per_day, seed=args.seed, customers=args.customers,
-                titles=args.titles, campaigns=args.campaigns,
+                titles=args.titles, campaigns=args.campaigns, traffic_shape=args.shape,
             )  # fmt: skip
         elif isinstance(manifest, dict):
             config = GeneratorConfig(**manifest["generator"])

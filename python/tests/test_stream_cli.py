@@ -277,3 +277,9 @@ def test_a_flat_stream_holds_the_same_rows_as_a_flat_backfill(tmp_path: Path) ->
                                   pc.less(ts, "2026-01-15T20:02:00.000Z")))  # fmt: skip
     assert streamed == sorted(window.to_pylist(), key=lambda r: r["event_id"])
     assert len(streamed) > 1_000
+    reconcile = [sys.executable, "-m", "acme_gen.reconcile", "--lake", str(out), "--brief",
+                 "--events-per-day", str(20 * 86_400), "--customers", "500", "--titles", "50",
+                 "--campaigns", "5", "--start", "2026-01-15T20:00",
+                 "--end", "2026-01-15T21:00"]  # fmt: skip
+    assert subprocess.run([*reconcile, "--shape", "flat"], capture_output=True).returncode == 0
+    assert subprocess.run(reconcile, capture_output=True).returncode == 1  # diurnal differs
