@@ -122,6 +122,7 @@ module "generator" {
   stream_arn           = module.stream.arn
   kms_key_arn          = aws_kms_key.this.arn
   events_per_day       = var.events_per_day
+  traffic_shape        = var.traffic_shape
   seed                 = var.generation_seed
   customers            = var.customers
   titles               = var.titles

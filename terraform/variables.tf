@@ -127,6 +127,12 @@ variable "events_per_day" {
   default     = 1000000
 }
 
+variable "traffic_shape" {
+  description = "Traffic over the day of the live stream: diurnal (local-time curve) or flat (constant)."
+  type        = string
+  default     = "diurnal"
+}
+
 variable "generation_seed" {
   description = "Seed of the generated world and traffic (use the same for backfills)."
   type        = number

@@ -4,6 +4,7 @@ locals {
   # generator planned.
   generation_env = {
     ACME_EVENTS_PER_DAY = tostring(var.events_per_day)
+    ACME_TRAFFIC_SHAPE  = var.traffic_shape
     ACME_SEED           = tostring(var.seed)
     ACME_CUSTOMERS      = tostring(var.customers)
     ACME_TITLES         = tostring(var.titles)

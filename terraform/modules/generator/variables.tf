@@ -122,6 +122,17 @@ variable "events_per_day" {
   }
 }
 
+variable "traffic_shape" {
+  description = "diurnal: the local-time daily and weekly curve around events_per_day; flat: a constant rate (as the stream's and backfill's --shape)."
+  type        = string
+  default     = "diurnal"
+
+  validation {
+    condition     = contains(["diurnal", "flat"], var.traffic_shape)
+    error_message = "traffic_shape must be diurnal or flat."
+  }
+}
+
 variable "chunk_events" {
   description = "Most events one producer invocation generates and sends."
   type        = number

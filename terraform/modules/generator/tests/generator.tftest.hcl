@@ -60,7 +60,7 @@ run "functions_match_the_seed" {
     error_message = "The functions learn the stream and the producer from their environment."
   }
   assert {
-    condition     = aws_lambda_function.this["generator"].environment[0].variables["ACME_EVENTS_PER_DAY"] == "1000000" && aws_lambda_function.this["generator"].environment[0].variables["ACME_SEED"] == "42"
+    condition     = aws_lambda_function.this["generator"].environment[0].variables["ACME_EVENTS_PER_DAY"] == "1000000" && aws_lambda_function.this["generator"].environment[0].variables["ACME_SEED"] == "42" && aws_lambda_function.this["producer"].environment[0].variables["ACME_TRAFFIC_SHAPE"] == "diurnal"
     error_message = "Generation settings are passed as environment."
   }
   assert {
@@ -124,6 +124,14 @@ run "rejects_unknown_architecture" {
     architecture = "sparc"
   }
   expect_failures = [var.architecture]
+}
+
+run "rejects_unknown_traffic_shape" {
+  command = plan
+  variables {
+    traffic_shape = "square"
+  }
+  expect_failures = [var.traffic_shape]
 }
 
 run "rejects_zero_volume" {
