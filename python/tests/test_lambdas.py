@@ -14,7 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pytest
+from pydantic import ValidationError
 
+from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.kinesis.producer import read_records
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lambdas import generator as generator_lambda
@@ -210,3 +212,15 @@ def test_a_failed_chunk_reraises_with_metrics_and_a_deadline_from_the_context(
     values = {k: v[0] if isinstance(v, list) else v for k, v in emf[-1].items()}
     assert values["RecordsFailed"] == failure.value.report.failed == failure.value.report.records
     assert values["RecordsPut"] == 0 and values["RecordsGenerated"] > 0
+
+
+def test_a_flat_traffic_shape_reaches_the_producer_through_the_chunk() -> None:
+    environ = {"ACME_EVENTS_PER_DAY": "86400", "ACME_SEED": "1", "ACME_CUSTOMERS": "100",
+               "ACME_TITLES": "10", "ACME_CAMPAIGNS": "2", "ACME_STREAM_NAME": "s"}  # fmt: skip
+    assert StreamSettings.from_env(environ).generator_config().traffic_shape == "diurnal"
+    config = StreamSettings.from_env({**environ, "ACME_TRAFFIC_SHAPE": "flat"}).generator_config()
+    assert config.traffic_shape == "flat"
+    chunk = plan_window(TelemetryGenerator(config), T0, T0 + 300_000, 100)[0]
+    assert Chunk.model_validate(chunk.payload()).config.traffic_shape == "flat"
+    with pytest.raises(ValidationError):
+        StreamSettings.from_env({**environ, "ACME_TRAFFIC_SHAPE": "square"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +22,7 @@ class StreamSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     events_per_day: float = Field(gt=0, alias="ACME_EVENTS_PER_DAY")
+    traffic_shape: Literal["diurnal", "flat"] = Field("diurnal", alias="ACME_TRAFFIC_SHAPE")
     seed: int = Field(ge=0, alias="ACME_SEED")
     customers: int = Field(gt=0, alias="ACME_CUSTOMERS")
     titles: int = Field(gt=0, alias="ACME_TITLES")
@@ -41,6 +42,7 @@ class StreamSettings(BaseModel):
             campaigns=self.campaigns,
             events_per_day=self.events_per_day,
             seed=self.seed,
+            traffic_shape=self.traffic_shape,
         )
 
 
