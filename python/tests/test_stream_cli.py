@@ -9,7 +9,9 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import boto3
 import orjson
@@ -19,7 +21,7 @@ import pytest
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
-from acme_gen.kinesis.producer import KinesisProducer, read_records
+from acme_gen.kinesis.producer import DeliveryReport, KinesisProducer, read_records
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lake.manifest import MANIFEST
 from acme_gen.stream import StreamSettings, StreamTotals, stream_share
@@ -283,3 +285,27 @@ def test_a_flat_stream_holds_the_same_rows_as_a_flat_backfill(tmp_path: Path) ->
                  "--end", "2026-01-15T21:00"]  # fmt: skip
     assert subprocess.run([*reconcile, "--shape", "flat"], capture_output=True).returncode == 0
     assert subprocess.run(reconcile, capture_output=True).returncode == 1  # diurnal differs
+
+
+def test_a_fast_replay_that_reaches_the_present_goes_on_in_real_time() -> None:
+    now = [1_768_507_200.0]
+    sent_at: list[tuple[float, int]] = []  # (wall time, latest event time in the batch)
+
+    class Recorder:
+        def put(self, data: list[bytes], keys: list[str]) -> Any:
+            latest = max(orjson.loads(d)["event_timestamp"] for d in data)
+            sent_at.append((now[0], int(datetime.fromisoformat(latest).timestamp() * 1000)))
+            return DeliveryReport(records=len(data), put=len(data))
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    config = GeneratorConfig(customers=500, titles=50, campaigns=5, events_per_day=200 * 86_400)
+    start_ms = int(now[0] * 1000) - 10_000  # 10 s ago, at 100x: the present within a tick
+    settings = StreamSettings(config, "s", start_ms=start_ms, live=False, speed=100, duration=1)
+    totals = stream_share(settings, Recorder(), lambda: False,  # type: ignore[arg-type]
+                          clock=lambda: now[0], sleep=sleep)  # fmt: skip
+    assert all(event_ms < wall * 1000 for wall, event_ms in sent_at)  # nothing from the future
+    assert now[0] - 1_768_507_200.0 >= 89  # the last 90 s of event time took 90 s of wall time
+    gen = TelemetryGenerator(config)
+    assert totals.sent == len(gen.window(start_ms, start_ms + 100_000)) > 1_000

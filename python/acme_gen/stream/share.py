@@ -137,8 +137,9 @@ def stream_share(
     left = settings.count
 
     def reached(now: float) -> int:
-        """The event time the clock has reached."""
-        return first_ms + int((now - began) * settings.speed * 1000)
+        """The event time the clock has reached. A replay faster than real time that catches
+        up with the present goes on at the clock's pace: no event is sent before its time."""
+        return min(first_ms + int((now - began) * settings.speed * 1000), int(now * 1000))
 
     tick = 0
     while not should_stop() and left != 0:
