@@ -5,7 +5,10 @@ a traceback, and --help that keeps the usage examples' layout and shows the defa
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 from botocore.exceptions import (
@@ -58,3 +61,55 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         print(f"error: {message}", file=sys.stderr)
         sys.exit(2)
+
+
+# Flag values: a bad one is argparse's one-line error (exit code 2).
+
+
+def int_at_least(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text.replace("_", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            rule = "must be positive" if minimum == 1 else f"must be at least {minimum}"
+            if minimum == 0:
+                rule = "must not be negative"
+            raise argparse.ArgumentTypeError(f"{rule}, got {value}")
+        return value
+
+    return parse
+
+
+positive_int = int_at_least(1)
+non_negative_int = int_at_least(0)
+
+
+def positive_number(suffix: str = "", example: str = "") -> Callable[[str], float]:
+    """A finite number > 0, optionally written with a unit suffix (100/s, 10x)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text.removesuffix(suffix)) if suffix else float(text)
+        except ValueError:
+            like = f" like {example}" if example else ""
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number{like}") from None
+        if not value > 0 or math.isinf(value):
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+
+    return parse
+
+
+def parse_instant(text: str) -> datetime:
+    """A date (midnight UTC) or an ISO 8601 date-time; naive times are UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

@@ -201,11 +201,13 @@ def test_count_sends_exactly_that_many_in_all(local_aws: LocalAws) -> None:
     [
         (["--speed", "10x"], "--speed needs --start"),
         (["--start", "2099-01-01T00:00"], "is in the future"),
-        (["--start", "yesterday"], "is not a time like"),
-        (["--workers", "0"], "--workers must be 1-64"),
+        (["--start", "yesterday"], "is not a date"),
+        (["--workers", "0"], "must be positive"),
+        (["--threads", "65"], "--threads must be 1-64"),
         (["--count", "0"], "must be positive"),
         (["--count", "-3"], "must be positive"),
-        (["--speed", "fastx", "--start", "2026-01-01T00:00"], "is not a number"),
+        (["--speed", "fastx", "--start", "2026-01-01T00:00"], "is not a number like 10x"),
+        (["--rate", "0/s"], "must be positive"),
         (["--shape", "square"], "invalid choice"),
     ],
 )

@@ -4,10 +4,8 @@ summary. Bad input is one `error: ...` line and exit code 2, before anything is 
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
@@ -15,7 +13,15 @@ from pydantic import ValidationError
 
 from acme_gen.backfill.plan import BackfillPlan, UsageError, check_catalog, check_output
 from acme_gen.backfill.run import run
-from acme_gen.cli import SETUP_ERRORS, Parser, one_line
+from acme_gen.cli import (
+    SETUP_ERRORS,
+    Parser,
+    non_negative_int,
+    one_line,
+    parse_instant,
+    positive_int,
+    positive_number,
+)
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import events_per_day_for_total
 from acme_gen.core.world import build_world
@@ -31,68 +37,25 @@ class _Parser(Parser):
         raise UsageError(message)
 
 
-def _int_at_least(minimum: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text.replace("_", ""))
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < minimum:
-            rule = "must be positive" if minimum == 1 else f"must be at least {minimum}"
-            if minimum == 0:
-                rule = "must not be negative"
-            raise argparse.ArgumentTypeError(f"{rule}, got {value}")
-        return value
-
-    return parse
-
-
-_positive_int = _int_at_least(1)
-_non_negative_int = _int_at_least(0)
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0 or math.isinf(value):
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
-
-
-def parse_instant(text: str) -> datetime:
-    """A date (midnight UTC) or an ISO 8601 date-time; naive times are UTC."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z])"
-        ) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m acme_gen.backfill",
         description="Generate customers, titles, campaigns and streaming telemetry into a "
         "Hive-partitioned Parquet lake (telemetry/year=/month=/day=/hour=/).",
     )
-    parser.add_argument("--customers", type=_positive_int, default=10_000, help="default 10000")
-    parser.add_argument("--titles", type=_positive_int, default=500, help="default 500")
-    parser.add_argument("--campaigns", type=_positive_int, default=50, help="default 50")
+    parser.add_argument("--customers", type=positive_int, default=10_000, help="default 10000")
+    parser.add_argument("--titles", type=positive_int, default=500, help="default 500")
+    parser.add_argument("--campaigns", type=positive_int, default=50, help="default 50")
     volume = parser.add_mutually_exclusive_group()
     volume.add_argument(
         "--telemetry",
-        type=_positive_int,
+        type=positive_int,
         help=f"expected events in the range "
         f"(default {DEFAULT_TELEMETRY:,}); the realised count varies by well under 1%%",
     )
     volume.add_argument(
         "--events-per-day",
-        type=_positive_float,
+        type=positive_number(),
         help="mean daily volume instead of a total: the live stream's setting, so a backfilled "
         "window holds the same events as the streamed one",
     )
@@ -100,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--end", type=parse_instant, help="history end, exclusive (default: today 00:00 UTC)"
     )
-    parser.add_argument("--seed", type=_non_negative_int, default=42, help="default 42")
+    parser.add_argument("--seed", type=non_negative_int, default=42, help="default 42")
     parser.add_argument(
         "--shape",
         choices=("diurnal", "flat"),
@@ -109,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--workers",
-        type=_positive_int,
+        type=positive_int,
         default=os.cpu_count() or 1,
         help="processes (default: number of cores)",
     )

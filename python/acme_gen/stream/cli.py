@@ -1,7 +1,7 @@
 """Feed any Kinesis stream in real time (the Kinesis Data Generator use case):
 
     python -m acme_gen.stream --stream-name acme-telemetry-stream --rate 200/s --duration 60
-    python -m acme_gen.stream --stream-name s --rate 10000/s --shape flat --workers 2 --count 1e6
+    python -m acme_gen.stream --stream-name s --rate 10000/s --shape flat --workers 2 --count 10_000
     python -m acme_gen.stream --stream-name s --start 2026-01-15T20:00 --speed 10x --duration 60
 
 Events come from the same deterministic generator the backfill and the Lambdas use, with the
@@ -16,58 +16,26 @@ reported.
 
 from __future__ import annotations
 
-import argparse
 import signal
 import sys
 import time
-from datetime import UTC, datetime
 from types import FrameType
 
-from acme_gen.cli import SETUP_ERRORS, Parser, one_line
+from acme_gen.cli import (
+    SETUP_ERRORS,
+    Parser,
+    non_negative_int,
+    one_line,
+    parse_instant,
+    positive_int,
+    positive_number,
+)
 from acme_gen.config import GeneratorConfig
 from acme_gen.kinesis.producer import KinesisProducer
 from acme_gen.stream.share import StreamSettings, StreamTotals, kinesis_client, stream_share
 from acme_gen.stream.workers import run_workers
 
 LAG_WARNING_S = 5.0  # behind the clock by more than this: say once that we cannot keep up
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text.removesuffix("/s"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a rate like 100/s") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text.removesuffix("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(float(text)) if "e" in text.lower() else int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
-
-
-def _moment(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a time like 2026-01-15T20:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _values_may_start_with_minus(argv: list[str]) -> list[str]:
@@ -84,7 +52,12 @@ def _values_may_start_with_minus(argv: list[str]) -> list[str]:
 def _parser() -> Parser:
     parser = Parser(prog="python -m acme_gen.stream", description=__doc__)
     parser.add_argument("--stream-name", required=True)
-    parser.add_argument("--rate", type=_rate, default=100.0, help="mean events per second (100/s)")
+    parser.add_argument(
+        "--rate",
+        type=positive_number("/s", "100/s"),
+        default=100.0,
+        help="mean events per second (100/s)",
+    )
     parser.add_argument(
         "--shape",
         choices=("diurnal", "flat"),
@@ -92,36 +65,41 @@ def _parser() -> Parser:
         help="diurnal: the local-time daily curve around --rate; flat: constant",
     )
     parser.add_argument(
-        "--duration", type=_positive, help="seconds of sending (default: until Ctrl-C or --count)"
+        "--duration",
+        type=positive_number(),
+        help="seconds of sending (default: until Ctrl-C or --count)",
     )
-    parser.add_argument("--count", type=_count, help="send this many events in all, then stop")
+    parser.add_argument(
+        "--count", type=positive_int, help="send this many events in all, then stop"
+    )
     parser.add_argument(
         "--start",
-        type=_moment,
+        type=parse_instant,
         help="replay from this past time (UTC unless "
         "it says otherwise), with the events' original timestamps",
     )
     parser.add_argument(
         "--speed",
-        type=_positive,
+        type=positive_number("x", "10x"),
         default=1.0,
         help="event time per wall time, e.g. 10x (with --start)",
     )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=positive_int,
         default=1,
         help="processes, each sending a disjoint share of the sessions",
     )
     parser.add_argument(
-        "--threads", type=int, default=4, help="PutRecords calls in flight per process"
+        "--threads", type=positive_int, default=4, help="PutRecords calls in flight per process"
     )
     parser.add_argument("--endpoint-url", help="Kinesis endpoint, e.g. a local AWS server")
-    parser.add_argument("--region", default=None)
-    parser.add_argument("--customers", type=int, default=10_000)
-    parser.add_argument("--titles", type=int, default=500)
-    parser.add_argument("--campaigns", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--region", default=None, help="AWS region (default: the environment's)")
+    world = (("customers", 10_000), ("titles", 500), ("campaigns", 50))
+    for name, default in world:
+        parser.add_argument(f"--{name}", type=positive_int, default=default, help=f"{name} in the "
+                            "world (as the backfill's)")  # fmt: skip
+    parser.add_argument("--seed", type=non_negative_int, default=42, help="world and traffic seed")
     return parser
 
 
@@ -133,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.start is not None and args.start.timestamp() > time.time():
         parser.error(f"--start {args.start.isoformat()} is in the future")
     for name in ("workers", "threads"):
-        if not 1 <= getattr(args, name) <= 64:
+        if getattr(args, name) > 64:
             parser.error(f"--{name} must be 1-64, got {getattr(args, name)}")
     try:
         config = GeneratorConfig(
@@ -175,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     what = (
-        f"replaying from {args.start.isoformat()} at {args.speed:g}x" if args.start else "streaming"
+        f"replaying from {args.start:%Y-%m-%dT%H:%M:%SZ} at {args.speed:g}x"
+        if args.start
+        else "streaming"
     )
     print(
         f"{what} to {args.stream_name} at {args.rate:,.0f}/s ({args.shape}), "
