@@ -311,3 +311,18 @@ def test_a_fast_replay_that_reaches_the_present_goes_on_in_real_time() -> None:
     assert now[0] - 1_768_507_200.0 >= 89  # the last 90 s of event time took 90 s of wall time
     gen = TelemetryGenerator(config)
     assert totals.sent == len(gen.window(start_ms, start_ms + 100_000)) > 1_000
+
+
+def test_ctrl_c_during_warm_up_stops_between_slots() -> None:
+    calls: list[int] = []
+
+    def should_stop() -> bool:
+        calls.append(1)
+        return len(calls) > 3  # asked once per slot drawn
+
+    config = GeneratorConfig(customers=500, titles=50, campaigns=5, events_per_day=200 * 86_400)
+    settings = StreamSettings(config, "s", start_ms=1_768_507_200_000, duration=10)
+    seen: list[StreamTotals] = []
+    totals = stream_share(settings, None, should_stop, progress=seen.append)  # type: ignore[arg-type]
+    assert totals.warm_slots_done == 4 < totals.warm_slots  # stopped long before 61 slots
+    assert totals.generated == totals.sent == 0

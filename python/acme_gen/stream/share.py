@@ -122,8 +122,14 @@ def stream_share(
         totals.warm_slots_done, totals.warm_slots = done, slots
         if progress:
             progress(totals)
+        if should_stop():  # Ctrl-C during a minutes-long warm-up: stop between slots
+            raise _StoppedWarmingUp
 
-    timeline.warm_up(warming)
+    try:
+        timeline.warm_up(warming)
+    except _StoppedWarmingUp:
+        totals.warm_up_s = clock() - warm_start
+        return totals
     totals.warm_up_s = clock() - warm_start
     began = go(totals) if go else clock()
     first_ms = int(began * 1000) if settings.live else settings.start_ms
@@ -166,6 +172,10 @@ def stream_share(
         if end_ms is not None and timeline.cursor >= end_ms:
             break
     return totals
+
+
+class _StoppedWarmingUp(Exception):
+    pass
 
 
 def _send(
