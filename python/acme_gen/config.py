@@ -7,9 +7,12 @@ also what a dataset's manifest records and compares on resume.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+
+TrafficShape = Literal["diurnal", "flat"]
+TRAFFIC_SHAPES: tuple[str, ...] = get_args(TrafficShape)  # the --shape choices
 
 
 class GeneratorConfig(BaseModel):
@@ -22,7 +25,7 @@ class GeneratorConfig(BaseModel):
         150_000, gt=0, le=1e11, description="mean events per day across the week"
     )
     seed: int = Field(42, ge=0, lt=2**63, description="world and traffic seed")
-    traffic_shape: Literal["diurnal", "flat"] = Field(
+    traffic_shape: TrafficShape = Field(
         "diurnal", description="diurnal: local-time daily/weekly curve; flat: a constant rate"
     )
 

@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from acme_gen.cli import SETUP_ERRORS, Parser, one_line
-from acme_gen.config import GeneratorConfig
+from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator, hour_steps
 from acme_gen.core.traffic import HOUR_MS
 from acme_gen.lake.arrow import ArrowEncoder
@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--events-per-day", type=float, help="the stream's mean daily volume")
     for name, default in (("seed", 42), ("customers", 10_000), ("titles", 500), ("campaigns", 50)):
         parser.add_argument(f"--{name}", type=int, default=default, help=f"default {default}")
-    parser.add_argument("--shape", choices=("diurnal", "flat"), default="diurnal",
+    parser.add_argument("--shape", choices=TRAFFIC_SHAPES, default="diurnal",
                         help="with --events-per-day: the stream's --shape")  # fmt: skip
     parser.add_argument("--endpoint-url", help="S3/Lambda endpoint, e.g. a local AWS server")
     parser.add_argument("--region", default=None)

@@ -22,7 +22,7 @@ from acme_gen.cli import (
     positive_int,
     positive_number,
 )
-from acme_gen.config import GeneratorConfig
+from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
 from acme_gen.core.generator import events_per_day_for_total
 from acme_gen.core.world import build_world
 
@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=non_negative_int, default=42, help="default 42")
     parser.add_argument(
         "--shape",
-        choices=("diurnal", "flat"),
+        choices=TRAFFIC_SHAPES,
         default="diurnal",
         help="traffic over the day: the local-time curve, or constant (as the stream's --shape)",
     )

@@ -82,15 +82,15 @@ class TelemetryGenerator:
             raise ValueError("window end must be after its start")
         first_slot = (start_ms - MAX_SESSION_MS) // SLOT_MS
         last_slot = (end_ms - 1) // SLOT_MS
-        slots = range(first_slot, last_slot + 1)
-        curves = self.slot_curves([s for s in slots if self._usable(s, start_ms) is None])
+        cached = {s: self._usable(s, start_ms) for s in range(first_slot, last_slot + 1)}
+        curves = self.slot_curves([s for s, plan in cached.items() if plan is None])
         plans = []
-        for slot in slots:
+        for slot, plan in cached.items():
             # Only sessions still running at the window start can reach it. The cache keeps
             # just those, so a later window (start at or after this one) filters less and
             # memory follows the running sessions, not the look-back.
-            cached = self._usable(slot, start_ms)
-            plan = cached if cached is not None else self.draw_slot(slot, curves[slot])
+            if plan is None:
+                plan = self.draw_slot(slot, curves[slot])
             reach = plan.latest_end_ms >= start_ms
             if not reach.all():
                 plan = plan.take(reach)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from acme_gen.config import GeneratorConfig
+from acme_gen.config import GeneratorConfig, TrafficShape
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.traffic import SLOT_MS
 
@@ -22,7 +22,7 @@ class StreamSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     events_per_day: float = Field(gt=0, alias="ACME_EVENTS_PER_DAY")
-    traffic_shape: Literal["diurnal", "flat"] = Field("diurnal", alias="ACME_TRAFFIC_SHAPE")
+    traffic_shape: TrafficShape = Field("diurnal", alias="ACME_TRAFFIC_SHAPE")
     seed: int = Field(ge=0, alias="ACME_SEED")
     customers: int = Field(gt=0, alias="ACME_CUSTOMERS")
     titles: int = Field(gt=0, alias="ACME_TITLES")

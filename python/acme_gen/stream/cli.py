@@ -30,7 +30,7 @@ from acme_gen.cli import (
     positive_int,
     positive_number,
 )
-from acme_gen.config import GeneratorConfig
+from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
 from acme_gen.kinesis.producer import KinesisProducer
 from acme_gen.stream.share import StreamSettings, StreamTotals, kinesis_client, stream_share
 from acme_gen.stream.workers import run_workers
@@ -60,7 +60,7 @@ def _parser() -> Parser:
     )
     parser.add_argument(
         "--shape",
-        choices=("diurnal", "flat"),
+        choices=TRAFFIC_SHAPES,
         default="diurnal",
         help="diurnal: the local-time daily curve around --rate; flat: constant",
     )
