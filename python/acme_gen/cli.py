@@ -19,6 +19,8 @@ from botocore.exceptions import (
     NoRegionError,
 )
 
+from acme_gen.scenario import FaultRates, Incident, SpecError
+
 # What a command catches around its AWS and lake calls: reported in one line, exit code 2.
 SETUP_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, OSError)
 
@@ -113,3 +115,41 @@ def parse_instant(text: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def fault_rates(text: str) -> FaultRates:
+    try:
+        return FaultRates.parse(text)
+    except SpecError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def incident(text: str) -> Incident:
+    try:
+        return Incident.parse(text)
+    except SpecError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_scenario_flags(parser: argparse.ArgumentParser, *, stream: bool) -> None:
+    """--faults and --incident, as the backfill and the stream take them."""
+    kinds = "duplicate, drop, late, skew, malformed" + (", out_of_order" if stream else "")
+    parser.add_argument(
+        "--faults",
+        type=fault_rates,
+        default=FaultRates(),
+        metavar="KIND=R,...",
+        help=f"inject faults, each kind's share of events in [0, 1); kinds: {kinds} "
+        "(e.g. duplicate=0.01,late=0.02); the truth goes to <lake>/_truth/",
+    )
+    parser.add_argument(
+        "--incident",
+        type=incident,
+        action="append",
+        default=[],
+        dest="incidents",
+        metavar="TYPE:SCOPE@START/DURATION",
+        help="an incident (repeatable): isp-outage:ISP, cdn-degradation:COUNTRY, "
+        "bad-release:APP_VERSION or premiere:TITLE_ID, e.g. "
+        "'isp-outage:Comcast Xfinity@2026-01-15T20:00/60m'",
+    )

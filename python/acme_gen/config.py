@@ -7,9 +7,19 @@ also what a dataset's manifest records and compares on resume.
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
+
+from acme_gen.scenario import FaultRates, Incident
 
 TrafficShape = Literal["diurnal", "flat"]
 TRAFFIC_SHAPES: tuple[str, ...] = get_args(TrafficShape)  # the --shape choices
@@ -29,13 +39,36 @@ class GeneratorConfig(BaseModel):
         "diurnal", description="diurnal: local-time daily/weekly curve; flat: a constant rate"
     )
 
+    faults: FaultRates = Field(
+        FaultRates(), description="injected faults, each kind's share of events (--faults)"
+    )
+    incidents: tuple[Incident, ...] = Field((), description="incidents (--incident, repeatable)")
+
+    @field_validator("faults", mode="before")
+    @classmethod
+    def _faults_from_spec(cls, value: Any) -> Any:
+        return FaultRates.parse(value) if isinstance(value, str) else value
+
+    @field_validator("incidents", mode="before")
+    @classmethod
+    def _incidents_from_json(cls, value: Any) -> Any:
+        """ACME_INCIDENTS is a JSON list of spec strings (Terraform's jsonencode)."""
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip() else []
+        return tuple(value)
+
     @model_serializer(mode="wrap")
-    def _without_default_shape(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """The diurnal shape is left out, as it was before the field existed, so existing
-        datasets' manifests and file names (the fingerprint) stay as they were."""
+    def _without_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Fields added later are left out at their defaults, as before they existed, so
+        existing datasets' manifests and file names (the fingerprint) stay as they were, and
+        a run with every fault rate at 0 is the run without faults."""
         data: dict[str, Any] = handler(self)
         if data.get("traffic_shape") == "diurnal":
             del data["traffic_shape"]
+        if not self.faults.any():
+            data.pop("faults", None)
+        if not self.incidents:
+            data.pop("incidents", None)
         return data
 
     @classmethod

@@ -16,6 +16,7 @@ from acme_gen.backfill.run import run
 from acme_gen.cli import (
     SETUP_ERRORS,
     Parser,
+    add_scenario_flags,
     non_negative_int,
     one_line,
     parse_instant,
@@ -24,6 +25,7 @@ from acme_gen.cli import (
 )
 from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
 from acme_gen.core.generator import events_per_day_for_total
+from acme_gen.core.incidents import check_scopes
 from acme_gen.core.world import build_world
 
 DEFAULT_TELEMETRY = 1_000_000
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="diurnal",
         help="traffic over the day: the local-time curve, or constant (as the stream's --shape)",
     )
+    add_scenario_flags(parser, stream=False)
     parser.add_argument(
         "--workers",
         type=positive_int,
@@ -126,13 +129,21 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
         campaigns=args.campaigns,
         seed=args.seed,
         traffic_shape=args.shape,
+        faults=args.faults,
+        incidents=tuple(args.incidents),
     )
+    if args.faults.out_of_order:
+        raise UsageError("out_of_order is a fault of the stream only: a lake keeps no send order")
+    world = build_world(base)
+    try:
+        check_scopes(world, base.incidents)
+    except ValueError as exc:
+        raise UsageError(f"--incident: {exc}") from None
     telemetry = None
     if args.events_per_day is not None:
         events_per_day = args.events_per_day
     else:
         telemetry = args.telemetry or DEFAULT_TELEMETRY
-        world = build_world(base)
         events_per_day = events_per_day_for_total(base, world, telemetry, start_ms, end_ms)
     try:
         config = GeneratorConfig(**{**base.model_dump(), "events_per_day": events_per_day})

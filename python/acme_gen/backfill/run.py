@@ -17,8 +17,10 @@ from acme_gen.backfill.pool import run_pool
 from acme_gen.backfill.task import HourTask, write_dimensions
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.lake.catalog import register_partitions
+from acme_gen.lake.landed import ERRORS_DIR
 from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import STAGING_DIR, Lake
+from acme_gen.lake.truth import INCIDENTS_FILE, TRUTH_DIR, incidents_document
 from acme_gen.schema import TABLE_DIRS
 
 
@@ -31,6 +33,8 @@ def run(plan: BackfillPlan) -> dict[str, Any]:
         Path(plan.output).mkdir(parents=True, exist_ok=True)
     lake.clear_staging()
     lake.write_bytes(MANIFEST, (json.dumps(plan.manifest(), indent=2) + "\n").encode())
+    if plan.config.incidents:
+        lake.write_bytes(INCIDENTS_FILE, incidents_document(plan.config.incidents))
 
     began = time.perf_counter()
     generator = TelemetryGenerator(plan.config)
@@ -93,9 +97,10 @@ def _register_partitions(plan: BackfillPlan, lake: Lake, hours: list[int]) -> in
 def remove_dataset(lake: Lake) -> None:
     """Remove only what a backfill writes: its manifest, the dimension tables and the
     backfill-* telemetry files. Events others delivered (Firehose) and files of your own stay."""
-    for d in [*(TABLE_DIRS[t] for t in DIMENSIONS), STAGING_DIR, MANIFEST]:
+    for d in [*(TABLE_DIRS[t] for t in DIMENSIONS), STAGING_DIR, MANIFEST, TRUTH_DIR]:
         lake.remove(d)
     lake.remove_files(TABLE_DIRS["streaming_events"], prefix=BACKFILL_PREFIX)
+    lake.remove_files(ERRORS_DIR, prefix=BACKFILL_PREFIX)
 
 
 class _NoProgress:

@@ -8,12 +8,15 @@ an identical file, never a duplicate or a partial one.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
+from acme_gen.backfill.faulty import FaultyHour
 from acme_gen.backfill.plan import DIMENSIONS, BackfillPlan
 from acme_gen.core.generator import TelemetryGenerator, hour_steps
 from acme_gen.core.traffic import HOUR_MS
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lake.dimensions import dimension_tables
-from acme_gen.lake.store import Lake
+from acme_gen.lake.store import Lake, encode_parquet
 from acme_gen.schema import TABLE_DIRS
 
 
@@ -33,8 +36,21 @@ class HourTask:
         plan, gen = self.plan, self.generator
         lo, hi = max(hour_ms, plan.start_ms), min(hour_ms + HOUR_MS, plan.end_ms)
         steps = hour_steps(plan.config, hour_ms, lo, hi)
-        tables = (self.encoder.events_table(gen.window(a, b)) for a, b in steps)
-        return self.lake.write_parquet(plan.telemetry_file(hour_ms), tables, "streaming_events")
+        path = plan.telemetry_file(hour_ms)
+        if not plan.config.faults.any():
+            tables = (self.encoder.events_table(gen.window(a, b)) for a, b in steps)
+            return self.lake.write_parquet(path, tables, "streaming_events")
+        # With faults, some rows land in other files: those (and the truth) are written
+        # first, the hour's own file last, so its presence still means the hour is done.
+        config = plan.config
+        hour = FaultyHour(gen.world, self.encoder, config.faults, config.seed, hour_ms)
+        rows, data = encode_parquet(
+            hour.on_time(gen.window(a, b) for a, b in steps), "streaming_events"
+        )
+        elsewhere_rows, elsewhere_bytes = hour.write(self.lake, PurePosixPath(path).stem)
+        if data is not None:
+            self.lake.write_bytes(path, data)
+        return rows + elsewhere_rows, (data.size if data is not None else 0) + elsewhere_bytes
 
 
 def write_dimensions(lake: Lake, generator: TelemetryGenerator) -> int:

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.events import EventBatch, expand
+from acme_gen.core.incidents import apply_incidents
 from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions, events_per_session
 from acme_gen.core.traffic import DAY_MS, HOUR_MS, SLOT_MS, congestion_factor, local_curve
 from acme_gen.core.world import World, build_world
@@ -67,7 +68,12 @@ class TelemetryGenerator:
             curve = self.curve(np.array([slot_start]))[0]
         lam = self.sessions_per_day * (SLOT_MS / DAY_MS) * self.world.timezone_activity * curve
         counts = rng.poisson(lam).astype(np.int64)
-        return draw_sessions(self.world, rng, counts, slot_start, SLOT_MS, congestion_factor(curve))
+        plan = draw_sessions(self.world, rng, counts, slot_start, SLOT_MS, congestion_factor(curve))
+        if self.config.incidents:
+            plan = apply_incidents(
+                self.world, self.config.seed, self.config.incidents, slot, plan, float(lam.sum())
+            )
+        return plan
 
     def slot_curves(self, slots: list[int]) -> dict[int, npt.NDArray[np.float64]]:
         """local_curve rows for many slots in one call (not one call per slot)."""

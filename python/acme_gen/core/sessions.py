@@ -133,8 +133,10 @@ def draw_sessions(
     slot_start_ms: int,
     slot_ms: int,
     congestion: F64,
+    title_override: int | None = None,
 ) -> SessionPlan:
-    """Sessions for `counts[g]` starts in each time-zone group g within one slot."""
+    """Sessions for `counts[g]` starts in each time-zone group g within one slot; all of one
+    title, watched from its beginning, with `title_override` (a premiere's extra viewers)."""
     n = int(counts.sum())
     n_groups = len(counts)
     group = np.repeat(np.arange(n_groups), counts)
@@ -147,7 +149,9 @@ def draw_sessions(
     ).astype(np.int32)
     n_titles = len(world.title_type)
     title = np.minimum(np.searchsorted(world.title_cumulative, rng.random(n)), n_titles - 1)
-    title = title.astype(np.int32)
+    title = (
+        title.astype(np.int32) if title_override is None else np.full(n, title_override, np.int32)
+    )
     dtype = world.device_type[device]
 
     # Network: mobile devices are sometimes out of home on the carrier's 4G/5G.
@@ -192,7 +196,7 @@ def draw_sessions(
     played = outcome == PLAYED
 
     runtime = world.title_runtime[title]
-    resumed = rng.random(n) < RESUME_SHARE
+    resumed = (rng.random(n) < RESUME_SHARE) & (title_override is None)
     start_position = np.where(
         resumed, (runtime * rng.uniform(0.05, 0.85, n)).astype(np.int32), 0
     ).astype(np.int32)
@@ -213,8 +217,7 @@ def draw_sessions(
     pause_total_ms = pause_total_ms.astype(np.int64)
     key = rng.integers(0, 2**64, n, dtype=np.uint64)
 
-    stall_bound_ms = (pauses + 1) * int(MAX_STALLS_PER_SEGMENT * MAX_STALL_SECONDS * 1000)
-    latest_end_ms = start_ms + startup_ms + watch_total * 1000 + pause_total_ms + stall_bound_ms
+    latest_end_ms = latest_end(start_ms, startup_ms, watch_total, pauses, pause_total_ms)
     assert n == 0 or int((latest_end_ms - start_ms).max()) <= MAX_SESSION_MS
     return SessionPlan(
         key=key,
@@ -238,6 +241,15 @@ def draw_sessions(
         error_rate=error_rate,
         latest_end_ms=latest_end_ms.astype(np.int64),
     )
+
+
+def latest_end(start_ms: I64, startup_ms: I64, watch_total: I32, pauses: I32,
+               pause_total_ms: I64) -> I64:  # fmt: skip
+    """An upper bound on a session's last event time: start-up, watching, pauses and the
+    most rebuffering its stretches can hold."""
+    stall_bound_ms = (pauses + 1) * int(MAX_STALLS_PER_SEGMENT * MAX_STALL_SECONDS * 1000)
+    end = start_ms + startup_ms + watch_total.astype(np.int64) * 1000 + pause_total_ms
+    return (end + stall_bound_ms).astype(np.int64)
 
 
 def events_per_session(plan: SessionPlan) -> I64:

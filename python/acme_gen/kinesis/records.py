@@ -9,6 +9,7 @@ exists. Measured in `make bench`.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -76,3 +77,19 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+_BUFFERING_EVENTS = re.compile(rb'"buffering_events":(-?\d+)')
+_EVENT_TIMESTAMP = re.compile(rb'"event_timestamp":"[^"]*",')
+
+
+def malformed_record(raw: bytes, variant: int) -> bytes:
+    """A record Firehose's conversion rejects, made from a good one (the variants of
+    acme_gen.core.faults.MALFORMED_VARIANTS): an int field as text, the JSON cut short after
+    its first fields, or the event_timestamp (the partition key) left out. The event_id stays
+    readable in each, so the truth can name the record."""
+    if variant == 0:
+        return _BUFFERING_EVENTS.sub(rb'"buffering_events":"\1 stalls"', raw, count=1)
+    if variant == 1:
+        return raw[: max(len(raw) * 3 // 5, 120)]
+    return _EVENT_TIMESTAMP.sub(b"", raw, count=1)

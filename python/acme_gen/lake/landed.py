@@ -101,8 +101,8 @@ def landed_by_hour(
 
 
 def error_ids_by_hour(lake: Lake) -> tuple[dict[str, set[str]], int]:
-    """Event ids of the records under errors/ by their event hour label, and how many error
-    records name no event id and hour (truncated beyond recognition)."""
+    """Event ids of the records under errors/ by their event hour label ("" for a record
+    without an event_timestamp), and how many error records name no event id."""
     selector = pafs.FileSelector(lake.path(ERRORS_DIR), allow_not_found=True, recursive=True)
     by_hour: dict[str, set[str]] = defaultdict(set)
     unattributed = 0
@@ -118,8 +118,9 @@ def error_ids_by_hour(lake: Lake) -> tuple[dict[str, set[str]], int]:
                 unattributed += 1
                 continue
             event_id, event_hour = _EVENT_ID.search(raw), _EVENT_HOUR.search(raw)
-            if event_id and event_hour:
-                by_hour[event_hour.group(1).decode()].add(event_id.group(1).decode())
+            if event_id:  # no event_timestamp: under "", attributed by id alone
+                hour = event_hour.group(1).decode() if event_hour else ""
+                by_hour[hour].add(event_id.group(1).decode())
             else:
                 unattributed += 1
     return by_hour, unattributed

@@ -57,6 +57,25 @@ def parquet_options(table: str) -> dict[str, object]:
     return {"compression": "snappy", "store_schema": False}
 
 
+def encode_parquet(tables: Iterable[pa.Table], table_name: str) -> tuple[int, pa.Buffer | None]:
+    """The tables as row groups of one Parquet file in memory: (rows, file), or (0, None)
+    when there are no rows."""
+    sink = pa.BufferOutputStream()
+    writer: pq.ParquetWriter | None = None
+    rows = 0
+    for table in tables:
+        if table.num_rows == 0:
+            continue
+        if writer is None:
+            writer = pq.ParquetWriter(sink, table.schema, **parquet_options(table_name))
+        writer.write_table(table)
+        rows += table.num_rows
+    if writer is None:
+        return 0, None
+    writer.close()
+    return rows, sink.getvalue()  # an Arrow buffer: written without another copy
+
+
 def partition_path(hour_start_ms: int) -> str:
     t = datetime.fromtimestamp(hour_start_ms / 1000, tz=UTC)
     return f"year={t:%Y}/month={t:%m}/day={t:%d}/hour={t:%H}"
@@ -140,20 +159,9 @@ class Lake:
     ) -> tuple[int, int]:
         """Write the tables as row groups of one file. Returns (rows, bytes); writes nothing
         and returns (0, 0) when there are no rows."""
-        sink = pa.BufferOutputStream()
-        writer: pq.ParquetWriter | None = None
-        rows = 0
-        for table in tables:
-            if table.num_rows == 0:
-                continue
-            if writer is None:
-                writer = pq.ParquetWriter(sink, table.schema, **parquet_options(table_name))
-            writer.write_table(table)
-            rows += table.num_rows
-        if writer is None:
+        rows, data = encode_parquet(tables, table_name)
+        if data is None:
             return 0, 0
-        writer.close()
-        data = sink.getvalue()  # an Arrow buffer: written without another copy
         self.write_bytes(relative, data)
         return rows, data.size
 

@@ -19,118 +19,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from acme_gen.cli import SETUP_ERRORS, Parser, one_line
 from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
-from acme_gen.core.generator import TelemetryGenerator, hour_steps
-from acme_gen.core.traffic import HOUR_MS
-from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lake.landed import (
-    EVENT_SCHEMA,
     LandedError,
-    error_ids_by_hour,
-    files_by_hour,
-    hour_label,
-    landed_by_hour,
 )
 from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import Lake
-
-EXAMPLES = 3
-COUNTS = ("expected", "landed", "missing", "duplicated", "unexpected", "errors", "mismatched")
+from acme_gen.reconcile.compare import COUNTS, HourReport
+from acme_gen.reconcile.run import reconcile
 
 
 class UsageError(Exception):
     """Bad input: one line on stderr, exit code 2."""
-
-
-@dataclass
-class HourReport:
-    hour: str
-    expected: int = 0
-    landed: int = 0
-    missing: int = 0
-    duplicated: int = 0
-    unexpected: int = 0
-    errors: int = 0
-    mismatched: int = 0
-    examples: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def unexplained(self) -> int:
-        return self.missing + self.duplicated + self.unexpected + self.errors + self.mismatched
-
-
-def compare(
-    expected: pa.Table,
-    landed: pa.Table,
-    failed_ids: set[str],
-    hour: str,
-    columns: Sequence[str] = tuple(EVENT_SCHEMA.names[1:]),
-) -> HourReport:
-    """Classify every difference between the expected rows of one hour (unique event_ids) and
-    the rows that landed for it. Vectorised: hash lookups and column comparisons in Arrow."""
-    report = HourReport(hour, expected.num_rows, landed.num_rows)
-    if landed.num_rows == expected.num_rows and landed.equals(expected):
-        return report  # the backfill's case: the same rows in the same order
-    expected_ids, landed_ids = expected["event_id"], landed["event_id"]
-    missing = expected_ids.filter(pc.invert(pc.is_in(expected_ids, value_set=landed_ids)))
-    in_errors = pc.is_in(missing, value_set=pa.array(sorted(failed_ids), pa.string()))
-    position = pc.index_in(landed_ids, value_set=expected_ids)  # null: never generated
-    known = pc.is_valid(position)
-    found = {
-        "missing": missing.filter(pc.invert(in_errors)),
-        "errors": missing.filter(in_errors),
-        "unexpected": pc.unique(landed_ids.filter(pc.invert(known))),
-    }
-    if pc.count_distinct(landed_ids).as_py() < landed.num_rows:
-        copies = pc.value_counts(landed_ids)
-        found["duplicated"] = copies.field("values").filter(pc.greater(copies.field("counts"), 1))
-    matched = landed.filter(known)
-    counterpart = expected.take(position.filter(known))
-    differs = pa.array(np.zeros(matched.num_rows, dtype=bool))
-    for name in columns:
-        a, b = matched[name], counterpart[name]
-        same = pc.or_(pc.fill_null(pc.equal(a, b), False), pc.and_(pc.is_null(a), pc.is_null(b)))
-        differs = pc.or_(differs, pc.invert(same))
-    found["mismatched"] = pc.unique(matched["event_id"].filter(differs))
-    for kind, ids in found.items():
-        if len(ids):
-            setattr(report, kind, len(ids))
-            report.examples[kind] = ids.take(pc.array_sort_indices(ids)[:EXAMPLES]).to_pylist()
-    return report
-
-
-def reconcile(
-    lake: Lake, config: GeneratorConfig, start_ms: int, end_ms: int
-) -> Iterator[HourReport]:
-    """Hour by hour over [start, end): only two landed partitions and one expected hour are
-    in memory at a time."""
-    generator = TelemetryGenerator(config)
-    encoder = ArrowEncoder(generator.world)
-    errors, _ = error_ids_by_hour(lake)
-    hours = list(range(start_ms // HOUR_MS * HOUR_MS, end_ms, HOUR_MS))
-    for hour, landed in landed_by_hour(lake, hours, files_by_hour(lake)):
-        lo, hi = max(hour, start_ms), min(hour + HOUR_MS, end_ms)
-        steps = hour_steps(config, hour, lo, hi)
-        expected = pa.concat_tables(
-            [encoder.events_table(generator.window(a, b)) for a, b in steps]
-        ).cast(EVENT_SCHEMA)
-        if lo != hour or hi != hour + HOUR_MS:  # the window cuts this hour
-            stamps = landed["event_timestamp"].to_numpy(zero_copy_only=False)
-            keep = (stamps >= _iso(lo)) & (stamps < _iso(hi))
-            landed = landed.filter(pa.array(keep))
-        yield compare(expected, landed, errors.get(hour_label(hour), set()), _iso(hour)[:16] + "Z")
 
 
 def _iso(ms: int) -> str:
@@ -230,6 +139,18 @@ def _print_text(reports: list[HourReport], totals: dict[str, int], brief: bool) 
         for kind, ids in r.examples.items():
             print(f"  {kind}: {', '.join(ids)}{' ...' if row[kind] > len(ids) else ''}")
     print(f"{'total':18}" + "".join(f"{totals[c]:>12,}" for c in COUNTS))
+    explained = _explained(reports)
+    if explained:
+        kinds = ", ".join(f"{kind} {n:,}" for kind, n in sorted(explained.items()))
+        print(f"explained by declared faults: {kinds}")
+
+
+def _explained(reports: list[HourReport]) -> dict[str, int]:
+    """Differences the declared faults explain, per kind, over the window."""
+    total: Counter[str] = Counter()
+    for r in reports:
+        total.update(r.explained)
+    return dict(sorted(total.items()))
 
 
 def _verdict(reports: list[HourReport], totals: dict[str, int]) -> str:
@@ -269,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     totals["unexplained"] = sum(r.unexplained for r in reports)
     if args.json:
         hours: list[dict[str, Any]] = [{**asdict(r), "unexplained": r.unexplained} for r in reports]
-        print(json.dumps({**totals, "ok": totals["unexplained"] == 0, "hours": hours}))
+        verdict = {**totals, "explained": _explained(reports), "ok": totals["unexplained"] == 0}
+        print(json.dumps({**verdict, "hours": hours}))
     else:
         _print_text(reports, totals, args.brief)
         print(_verdict(reports, totals))

@@ -1,0 +1,135 @@
+"""An hour with faults, landed as Firehose would have delivered it.
+
+A row's partition is the hour of its recorded event_timestamp (skewed clocks move it), and
+the file it sits in is named for the hour it arrived in: on-time rows in the hour's own file,
+late rows and late duplicate copies in `...-arrived-YYYYMMDDHH.parquet` files of their event
+hour, a skewed device's rows in the partition its clock claims. Dropped events are not
+written; malformed ones go under errors/format-conversion-failed/ in Firehose's error-record
+format. Every fault gets a truth row.
+
+File names all start with the source hour's, so a re-run writes the same files again.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+import orjson
+import pyarrow as pa
+
+from acme_gen.core.events import EventBatch
+from acme_gen.core.faults import DROP, DUPLICATE, LATE, MALFORMED, event_faults, recorded
+from acme_gen.core.traffic import HOUR_MS
+from acme_gen.core.world import World
+from acme_gen.kinesis.records import json_records, malformed_record
+from acme_gen.lake.arrow import ArrowEncoder
+from acme_gen.lake.landed import ERRORS_DIR
+from acme_gen.lake.store import Lake, encode_parquet, partition_path
+from acme_gen.lake.truth import FAULT_SCHEMA, FAULTS_DIR, fault_rows
+from acme_gen.scenario import FaultRates
+from acme_gen.schema import TABLE_DIRS
+
+CONVERSION_ERROR = "DataFormatConversion.Failed"
+
+
+@dataclass
+class FaultyHour:
+    """Collects one source hour's faulty rows while its on-time rows stream to its file."""
+
+    world: World
+    encoder: ArrowEncoder
+    rates: FaultRates
+    seed: int
+    hour_ms: int
+    elsewhere: dict[tuple[int, int], list[pa.Table]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    errors: list[bytes] = field(default_factory=list)
+    truth: list[pa.Table] = field(default_factory=list)
+
+    def on_time(self, batches: Iterator[EventBatch]) -> Iterator[pa.Table]:
+        """The rows of the hour's own file, step by step; the rest is kept for write()."""
+        for batch in batches:
+            yield self._split(batch)
+
+    def _split(self, batch: EventBatch) -> pa.Table:
+        faults = event_faults(self.rates, self.seed, batch)
+        shown = recorded(batch, faults)
+        table = self.encoder.events_table(shown)
+        true_stamps = (
+            self.encoder.events_table(batch)["event_timestamp"]
+            if faults.skew_ms.any()
+            else table["event_timestamp"]
+        )
+        self.truth.append(fault_rows(table["event_id"], true_stamps, faults))
+
+        partition = shown.ts_ms // HOUR_MS * HOUR_MS
+        arrival = (batch.ts_ms + np.where(faults.kind == LATE, faults.delay_ms, 0)) // HOUR_MS
+        kept = np.flatnonzero((faults.kind != DROP) & (faults.kind != MALFORMED))
+        copies = np.flatnonzero(faults.kind == DUPLICATE)
+        rows = np.concatenate([kept, copies])
+        arrival_hour = (
+            np.concatenate(
+                [arrival[kept], (batch.ts_ms[copies] + faults.delay_ms[copies]) // HOUR_MS]
+            )
+            * HOUR_MS
+        )
+        home = (partition[rows] == self.hour_ms) & (arrival_hour == self.hour_ms)
+        for p, a in set(
+            zip(partition[rows][~home].tolist(), arrival_hour[~home].tolist(), strict=True)
+        ):
+            pick = rows[(partition[rows] == p) & (arrival_hour == a)]
+            self.elsewhere[(p, a)].append(table.take(pa.array(pick)))
+
+        bad = np.flatnonzero(faults.kind == MALFORMED)
+        if len(bad):
+            raw, _ = json_records(self.world, shown.take(bad))
+            self.errors += [
+                _error_record(malformed_record(r, int(v)), int(t))
+                for r, v, t in zip(raw, faults.variant[bad], batch.ts_ms[bad], strict=True)
+            ]
+        return table.take(pa.array(rows[home]))
+
+    def write(self, lake: Lake, name: str) -> tuple[int, int]:
+        """Write what landed elsewhere, the error records and the truth; `name` is the hour
+        file's stem. Returns (rows, bytes) of the telemetry written."""
+        rows = size = 0
+        for (p, a), tables in sorted(self.elsewhere.items()):
+            stamp = f"{datetime.fromtimestamp(a / 1000, tz=UTC):%Y%m%d%H}"
+            path = f"{TABLE_DIRS['streaming_events']}/{partition_path(p)}/{name}-arrived-{stamp}"
+            n, data = encode_parquet(tables, "streaming_events")
+            if data is not None:
+                lake.write_bytes(f"{path}.parquet", data)
+                rows, size = rows + n, size + data.size
+        if self.errors:
+            day = datetime.fromtimestamp(self.hour_ms / 1000, tz=UTC)
+            where = f"year={day:%Y}/month={day:%m}/day={day:%d}"
+            lake.write_bytes(
+                f"{ERRORS_DIR}/format-conversion-failed/{where}/{name}.json", b"".join(self.errors)
+            )
+        truth = pa.concat_tables(self.truth) if self.truth else FAULT_SCHEMA.empty_table()
+        if truth.num_rows:
+            lake.write_parquet(f"{FAULTS_DIR}/{name}.parquet", [truth], "truth")
+        return rows, size
+
+
+def _error_record(raw: bytes, arrival_ms: int) -> bytes:
+    """One line of Firehose's error output for a record its format conversion rejected."""
+    return (
+        orjson.dumps(
+            {
+                "attemptsMade": 1,
+                "arrivalTimestamp": arrival_ms,
+                "ErrorCode": CONVERSION_ERROR,
+                "ErrorMessage": "The record could not be converted with the table's schema",
+                "attemptEndingTimestamp": arrival_ms,
+                "rawData": base64.b64encode(raw).decode(),
+            }
+        )
+        + b"\n"
+    )

@@ -1,0 +1,260 @@
+"""Incidents: what an outage, a degraded CDN, a bad app release or a premiere does to the
+sessions of one 5-minute slot.
+
+Only sessions in the incident's scope that start inside its window change; every other
+session of the slot is left exactly as drawn, and the sessions an incident adds (retries,
+premiere viewers) get keys of their own, so every event outside the scope and window is
+byte-identical to the run without the incident. Every draw hashes from the session key or
+from (seed, slot, incident), so an incident is as deterministic as the rest.
+
+Viewers behave as measured in the field: after a failed start most retry within a minute
+or two, on the same device or another of theirs, and the rest give up (Conviva and Mux
+report that a failed start is retried or abandoned, rarely both; Krishnan & Sitaraman, IMC
+2012, for abandonment under poor QoE).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from acme_gen.core import geo, rand
+from acme_gen.core.arrays import F64, B
+from acme_gen.core.sessions import (
+    MAX_STARTUP_MS,
+    PLAYED,
+    START_FAILURE,
+    SessionPlan,
+    draw_sessions,
+    latest_end,
+)
+from acme_gen.core.traffic import SLOT_MS, congestion_factor
+from acme_gen.core.world import World
+from acme_gen.scenario import SCOPE_NAMES, Incident
+
+# Per kind: the share of in-scope starts that fail, and how much errors rise for the rest.
+START_FAILURE_SHARE = {"isp-outage": 0.65, "bad-release": 0.7}
+ERROR_FACTOR = {"isp-outage": 6.0, "bad-release": 12.0}
+OUTAGE_THROUGHPUT = 0.4  # an ISP in trouble: what is left of the throughput of the rest
+CDN_THROUGHPUT = 0.3  # a degraded CDN: throughput falls to this share
+CDN_ABANDON_SHARE = 0.5  # viewers who stop early under rebuffering
+RETRY_SAME_DEVICE, RETRY_OTHER_DEVICE = 0.45, 0.25  # of failed viewers; the rest give up
+RETRY_DELAY_MS = (20_000, 90_000)
+PREMIERE_PEAK = 1.0  # extra sessions at the peak, relative to the slot's usual starts
+PREMIERE_RISE_MS = 15 * 60_000
+
+_HIT, _RETRY, _RETRY_DELAY, _OTHER_DEVICE, _ABANDON, _NEW_KEY = 201, 202, 203, 204, 205, 206
+_PREMIERE_STREAM = 0x9E13
+_COUNTRIES = np.array([c.country for c in geo.CITIES])
+
+
+def check_scopes(world: World, incidents: tuple[Incident, ...]) -> None:
+    """Raise ValueError naming the first incident whose scope the world does not have."""
+    for incident in incidents:
+        known = _scope_values(world, incident.kind)
+        if incident.scope not in known:
+            shown = sorted(set(known))
+            listed = ", ".join(shown[:12]) + (
+                f", ... ({len(shown)} in all)" if len(shown) > 12 else ""
+            )
+            raise ValueError(
+                f"unknown {SCOPE_NAMES[incident.kind]} {incident.scope!r} for "
+                f"{incident.kind} (known: {listed})"
+            )
+
+
+def _scope_values(world: World, kind: str) -> tuple[str, ...]:
+    if kind == "isp-outage":
+        return world.network_names
+    if kind == "cdn-degradation":
+        return tuple(sorted(set(_COUNTRIES.tolist())))
+    if kind == "bad-release":
+        return world.app_versions
+    return world.title_ids
+
+
+def apply_incidents(
+    world: World,
+    seed: int,
+    incidents: tuple[Incident, ...],
+    slot: int,
+    plan: SessionPlan,
+    usual_starts: float,
+) -> SessionPlan:
+    """The slot's sessions under the incidents; `usual_starts` is the slot's expected session
+    count without them (a premiere's scale)."""
+    slot_start = slot * SLOT_MS
+    for number, incident in enumerate(incidents):
+        if incident.end_ms <= slot_start or incident.start_ms >= slot_start + SLOT_MS:
+            continue
+        if incident.kind == "premiere":
+            extra = _premiere(world, seed, incident, number, slot, usual_starts)
+            plan = SessionPlan.concat([plan, extra])
+        else:
+            plan = _disrupt(world, incident, plan)
+    return plan
+
+
+def in_scope(world: World, incident: Incident, plan: SessionPlan) -> B:
+    if incident.kind == "isp-outage":
+        return np.isin(plan.network, _indices(world.network_names, incident.scope))
+    if incident.kind == "cdn-degradation":
+        country: B = _COUNTRIES[world.customer_city[plan.customer]] == incident.scope
+        return country
+    if incident.kind == "bad-release":
+        return np.isin(world.device_app[plan.device], _indices(world.app_versions, incident.scope))
+    title: B = plan.title == world.title_ids.index(incident.scope)
+    return title
+
+
+def _indices(names: tuple[str, ...], name: str) -> list[int]:
+    return [i for i, n in enumerate(names) if n == name]  # 'Starlink' serves two countries
+
+
+def _starts_within(incident: Incident, plan: SessionPlan) -> B:
+    return (plan.start_ms >= incident.start_ms) & (plan.start_ms < incident.end_ms)
+
+
+def _disrupt(world: World, incident: Incident, plan: SessionPlan) -> SessionPlan:
+    hit = in_scope(world, incident, plan) & _starts_within(incident, plan)
+    hit &= plan.outcome == PLAYED
+    if not hit.any():
+        return plan
+    index = np.flatnonzero(hit)
+    before = plan.take(index)
+    if incident.kind == "cdn-degradation":
+        return _with_rows(plan, index, _degraded(before))
+    fails = rand.uniform(before.key, None, _HIT) < START_FAILURE_SHARE[incident.kind]
+    after = _worse(before, incident.kind)
+    after = _with_failed(after, fails)
+    plan = _with_rows(plan, index, after)
+    retries = _retries(world, incident, before.take(fails))
+    return SessionPlan.concat([plan, retries]) if len(retries) else plan
+
+
+def _worse(p: SessionPlan, kind: str) -> SessionPlan:
+    """Sessions that start but play through the incident: errors spike (and an ISP in
+    trouble carries less)."""
+    bandwidth = p.bandwidth * (OUTAGE_THROUGHPUT if kind == "isp-outage" else 1.0)
+    stall_rate, error_rate = _qoe_rates(bandwidth)
+    return replace(
+        p,
+        bandwidth=bandwidth,
+        stall_rate=np.maximum(stall_rate, p.stall_rate),
+        error_rate=np.maximum(error_rate, p.error_rate) * ERROR_FACTOR[kind],
+    )
+
+
+def _with_failed(p: SessionPlan, fails: B) -> SessionPlan:
+    """Start failures: start, then stop with an error; nothing is watched."""
+    zero = np.zeros(len(p), dtype=np.int32)
+    outcome = np.where(fails, START_FAILURE, p.outcome).astype(np.int8)
+    watch = np.where(fails, zero, p.watch_total).astype(np.int32)
+    pauses = np.where(fails, zero, p.pauses).astype(np.int32)
+    pause_ms = np.where(fails, 0, p.pause_total_ms).astype(np.int64)
+    return replace(
+        p,
+        outcome=outcome,
+        watch_total=watch,
+        pauses=pauses,
+        pause_total_ms=pause_ms,
+        complete=p.complete & ~fails,
+        latest_end_ms=latest_end(p.start_ms, p.startup_ms, watch, pauses, pause_ms),
+    )
+
+
+def _degraded(p: SessionPlan) -> SessionPlan:
+    """A CDN in trouble: throughput falls, start-up slows, rebuffering rises and half the
+    viewers give up early."""
+    bandwidth = np.maximum(p.bandwidth * CDN_THROUGHPUT, 0.3)
+    stall_rate, error_rate = _qoe_rates(bandwidth)
+    startup = np.minimum(p.startup_ms + (4_000 / bandwidth).astype(np.int64), MAX_STARTUP_MS)
+    share = rand.uniform(p.key, None, _ABANDON)
+    abandon = share < CDN_ABANDON_SHARE
+    watch = np.where(abandon, np.maximum(p.watch_total * share, 20), p.watch_total)
+    watch = watch.astype(np.int32)
+    pauses = np.where(abandon, 0, p.pauses).astype(np.int32)
+    pause_ms = np.where(abandon, 0, p.pause_total_ms).astype(np.int64)
+    return replace(
+        p,
+        bandwidth=bandwidth,
+        stall_rate=np.maximum(stall_rate, p.stall_rate),
+        error_rate=np.maximum(error_rate, p.error_rate),
+        startup_ms=startup.astype(np.int64),
+        watch_total=watch,
+        pauses=pauses,
+        pause_total_ms=pause_ms,
+        complete=p.complete & ~abandon,
+        latest_end_ms=latest_end(p.start_ms, startup, watch, pauses, pause_ms),
+    )
+
+
+def _qoe_rates(bandwidth: F64) -> tuple[F64, F64]:
+    """Stalls and errors per minute at a throughput (as acme_gen.core.sessions draws them)."""
+    return 0.003 + 0.45 * np.exp(-bandwidth / 3.0), 0.0008 + 0.02 * np.exp(-bandwidth / 3.0)
+
+
+def _retries(world: World, incident: Incident, failed: SessionPlan) -> SessionPlan:
+    """The failed viewers who try again a minute or two later, on the same device or another
+    of theirs; a retry that meets the incident again fails again, and then they give up."""
+    choice = rand.uniform(failed.key, None, _RETRY)
+    again = choice < RETRY_SAME_DEVICE + RETRY_OTHER_DEVICE
+    p = failed.take(again)
+    other = choice[again] >= RETRY_SAME_DEVICE
+    count = world.customer_device_count[p.customer]
+    step = 1 + (rand.uniform(p.key, None, _OTHER_DEVICE) * np.maximum(count - 1, 1)).astype(int)
+    first = world.customer_device_start[p.customer]
+    device = np.where(other & (count > 1), first + (p.device - first + step) % count, p.device)
+    lo, hi = RETRY_DELAY_MS
+    delay = lo + (rand.uniform(p.key, None, _RETRY_DELAY) * (hi - lo)).astype(np.int64)
+    start = p.start_ms + p.startup_ms + delay
+    retry = replace(
+        p,
+        key=rand.hash64(p.key, None, _NEW_KEY),
+        start_ms=start,
+        device=device.astype(np.int32),
+        latest_end_ms=latest_end(start, p.startup_ms, p.watch_total, p.pauses, p.pause_total_ms),
+    )
+    hit = in_scope(world, incident, retry) & _starts_within(incident, retry)
+    fails = hit & (rand.uniform(retry.key, None, _HIT) < START_FAILURE_SHARE[incident.kind])
+    return _with_failed(
+        _with_rows(retry, np.flatnonzero(hit), _worse(retry.take(hit), incident.kind)), fails
+    )
+
+
+def _with_rows(plan: SessionPlan, index: np.ndarray, rows: SessionPlan) -> SessionPlan:
+    """`plan` with the sessions at `index` replaced by `rows`."""
+    fields = {}
+    for name in plan.__dataclass_fields__:
+        column = getattr(plan, name).copy()
+        column[index] = getattr(rows, name)
+        fields[name] = column
+    return SessionPlan(**fields)
+
+
+def _premiere(
+    world: World, seed: int, incident: Incident, number: int, slot: int, usual_starts: float
+) -> SessionPlan:
+    """Extra viewers of one title, starting from its beginning: a launch curve that rises
+    over the first quarter hour and decays over the incident (most of a premiere's first-day
+    audience comes in its first hours)."""
+    slot_start = slot * SLOT_MS
+    t = max(slot_start + SLOT_MS / 2 - incident.start_ms, 0.0)
+    decay = max((incident.end_ms - incident.start_ms) / 3, 1_800_000)
+    intensity = (1 - np.exp(-t / PREMIERE_RISE_MS)) * np.exp(-t / decay)
+    rng = np.random.default_rng([seed, _PREMIERE_STREAM, slot, number])
+    share = world.timezone_activity / world.timezone_activity.sum()
+    counts = rng.poisson(usual_starts * PREMIERE_PEAK * intensity * share)
+    ones = np.ones(len(world.timezones))
+    title = world.title_ids.index(incident.scope)
+    extra = draw_sessions(
+        world,
+        rng,
+        counts.astype(np.int64),
+        slot_start,
+        SLOT_MS,
+        congestion_factor(ones),
+        title_override=title,
+    )
+    return extra.take(_starts_within(incident, extra))
