@@ -10,7 +10,9 @@ events are regenerated, never stored. The configuration comes from the lake's ma
 backfill), from the deployed producer Lambda's environment (--from-lambda), or from flags.
 Per hour: expected, landed, missing (expected, not landed), duplicated (ids landed more than
 once), unexpected (ids never generated), errors (expected ids Firehose put under errors/),
-mismatched (same id, other values). Exit 0 when every expected event landed exactly once,
+mismatched (same id, other values). Declared faults (--faults/--incident, or the manifest's)
+explain their differences: a dropped event missing, a duplicate twice, a malformed record
+under errors/ ... (counted per kind under "explained"). Exit 0 when nothing is unexplained,
 1 otherwise, 2 on bad input.
 """
 
@@ -27,7 +29,7 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
-from acme_gen.cli import SETUP_ERRORS, Parser, one_line
+from acme_gen.cli import SETUP_ERRORS, Parser, add_scenario_flags, one_line
 from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
 from acme_gen.lake.landed import (
     LandedError,
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         parser.add_argument(f"--{name}", type=int, default=default, help=f"default {default}")
     parser.add_argument("--shape", choices=TRAFFIC_SHAPES, default="diurnal",
                         help="with --events-per-day: the stream's --shape")  # fmt: skip
+    add_scenario_flags(parser, stream=True)
     parser.add_argument("--endpoint-url", help="S3/Lambda endpoint, e.g. a local AWS server")
     parser.add_argument("--region", default=None)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -96,6 +99,7 @@ def resolve(args: argparse.Namespace, lake: Lake) -> tuple[GeneratorConfig, int,
             config = GeneratorConfig(
                 events_per_day=args.events_per_day, seed=args.seed, customers=args.customers,
                 titles=args.titles, campaigns=args.campaigns, traffic_shape=args.shape,
+                faults=args.faults, incidents=tuple(args.incidents),
             )  # fmt: skip
         elif isinstance(manifest, dict):
             config = GeneratorConfig(**manifest["generator"])
@@ -154,6 +158,11 @@ def _explained(reports: list[HourReport]) -> dict[str, int]:
 
 
 def _verdict(reports: list[HourReport], totals: dict[str, int]) -> str:
+    if totals["unexplained"] == 0 and _explained(reports):
+        return (
+            f"OK: {totals['expected']:,} expected events landed as the declared faults say, "
+            f"and nothing else differs ({len(reports)} hours)"
+        )
     if totals["unexplained"] == 0:
         return (
             f"OK: all {totals['expected']:,} expected events landed exactly once "

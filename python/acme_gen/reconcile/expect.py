@@ -75,7 +75,9 @@ class Expected:
 class FaultView:
     def __init__(self, config: GeneratorConfig, world: World, encoder: ArrowEncoder) -> None:
         self.config, self.encoder = config, encoder
-        offsets = device_skew_ms(config.faults, config.seed, np.arange(len(world.device_ids), dtype=np.int32))
+        offsets = device_skew_ms(
+            config.faults, config.seed, np.arange(len(world.device_ids), dtype=np.int32)
+        )
         skewed = np.flatnonzero(offsets)
         self.skewed_devices = pa.array([world.device_ids[i] for i in skewed], pa.string())
         self.device_offsets = pa.array(offsets[skewed], pa.int64())

@@ -11,7 +11,8 @@ draws the sessions already running: seconds at high rates); --start replays a pa
 its original timestamps, --speed times faster than real time. --workers N splits the sessions
 between N processes by session key: the union of what they send is exactly the window's events.
 Ctrl-C stops cleanly after the batch in flight: everything generated is either sent or
-reported.
+reported. --faults and --incident make the stream as messy as a real one, reproducibly
+(see "Test your pipeline" in the README).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from types import FrameType
 from acme_gen.cli import (
     SETUP_ERRORS,
     Parser,
+    add_scenario_flags,
     non_negative_int,
     one_line,
     parse_instant,
@@ -31,6 +33,8 @@ from acme_gen.cli import (
     positive_number,
 )
 from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
+from acme_gen.core.incidents import check_scopes
+from acme_gen.core.world import build_world
 from acme_gen.kinesis.producer import KinesisProducer
 from acme_gen.stream.share import StreamSettings, StreamTotals, kinesis_client, stream_share
 from acme_gen.stream.workers import run_workers
@@ -100,6 +104,7 @@ def _parser() -> Parser:
         parser.add_argument(f"--{name}", type=positive_int, default=default, help=f"{name} in the "
                             "world (as the backfill's)")  # fmt: skip
     parser.add_argument("--seed", type=non_negative_int, default=42, help="world and traffic seed")
+    add_scenario_flags(parser, stream=True)
     return parser
 
 
@@ -121,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
             events_per_day=args.rate * 86_400,
             seed=args.seed,
             traffic_shape=args.shape,
+            faults=args.faults,
+            incidents=tuple(args.incidents),
         )
+        check_scopes(build_world(config), config.incidents)
     except ValueError as exc:
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
@@ -220,3 +228,9 @@ class Progress:
             f"retried {totals.retried:,} in {totals.sending_s:,.1f} s: {rate:,.0f} events/s "
             f"(warm-up {totals.warm_up_s:.1f} s, {totals.calls:,} PutRecords calls)"
         )
+        if totals.faults:
+            kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(totals.faults.items()))
+            print(
+                f"faults injected: {kinds}; {totals.held:,} late records and copies were "
+                "not yet due at the stop"
+            )

@@ -25,6 +25,7 @@ from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.live import LiveTimeline
 from acme_gen.kinesis.producer import DeliveryError, DeliveryReport, KinesisProducer
 from acme_gen.kinesis.records import json_records
+from acme_gen.stream.faulty import FaultyRecords
 
 TICK_SECONDS = 1.0
 # A tick sends at most this many ticks' worth of event time: behind the clock, the stream
@@ -63,6 +64,8 @@ class StreamTotals:
     first_ms: int = 0  # event time the sending started at
     cursor_ms: int = 0  # event time sent up to
     error_codes: Counter[str] = field(default_factory=Counter)
+    faults: dict[str, int] = field(default_factory=dict)  # injected, per kind
+    held: int = 0  # late records and copies not yet due when the stream stopped
 
     def add_report(self, report: DeliveryReport) -> None:
         self.sent += report.put
@@ -82,6 +85,8 @@ class StreamTotals:
             for name in ("generated", "sent", "failed", "retried", "calls"):
                 setattr(out, name, getattr(out, name) + getattr(p, name))
             out.error_codes.update(p.error_codes)
+            out.held += p.held
+            out.faults = dict(Counter(out.faults) + Counter(p.faults))
         if parts:
             out.warm_up_s = max(p.warm_up_s for p in parts)
             out.warm_slots = sum(p.warm_slots for p in parts)
@@ -141,6 +146,12 @@ def stream_share(
         else first_ms + int(settings.duration * settings.speed * 1000)
     )
     left = settings.count
+    config = settings.config
+    faulty = (
+        FaultyRecords(timeline.generator.world, config.faults, config.seed)
+        if config.faults.any()
+        else None
+    )
 
     def reached(now: float) -> int:
         """The event time the clock has reached. A replay faster than real time that catches
@@ -159,7 +170,14 @@ def stream_share(
             batch = timeline.until(target)
             if left is not None and len(batch) >= left:
                 batch = batch.take(np.arange(left))
-            if len(batch) and _send(producer, timeline, batch, totals):
+            totals.generated += len(batch)
+            if faulty is not None:
+                data, keys = faulty.records(batch, target)
+            else:
+                data, keys = (
+                    json_records(timeline.generator.world, batch) if len(batch) else ([], [])
+                )
+            if data and _send(producer, data, keys, totals):
                 break
             if left is not None:
                 left -= len(batch)
@@ -171,6 +189,12 @@ def stream_share(
             progress(totals)
         if end_ms is not None and timeline.cursor >= end_ms:
             break
+    if faulty is not None:
+        flushed = faulty.flush()
+        if flushed[0]:
+            _send(producer, *flushed, totals)
+        totals.faults = dict(faulty.injected)
+        totals.held = faulty.held
     return totals
 
 
@@ -179,11 +203,9 @@ class _StoppedWarmingUp(Exception):
 
 
 def _send(
-    producer: KinesisProducer, timeline: LiveTimeline, batch: Any, totals: StreamTotals
+    producer: KinesisProducer, data: list[bytes], keys: list[str], totals: StreamTotals
 ) -> bool:
-    """Serialise and put one tick's events; True if the stream refuses us for good."""
-    data, keys = json_records(timeline.generator.world, batch)
-    totals.generated += len(data)
+    """Put one tick's records; True if the stream refuses us for good."""
     try:
         totals.add_report(producer.put(data, keys))
     except DeliveryError as exc:

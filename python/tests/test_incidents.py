@@ -1,0 +1,135 @@
+"""Incidents (acme_gen.core.incidents): each does what it says inside its scope and window,
+and nothing outside them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from acme_gen.config import GeneratorConfig
+from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.core.incidents import check_scopes
+from acme_gen.core.sessions import MAX_SESSION_MS
+from acme_gen.lake.arrow import ArrowEncoder
+from acme_gen.scenario import Incident
+
+T0 = 1_768_507_200_000  # 2026-01-15T20:00Z
+HOUR = 3_600_000
+BASE = GeneratorConfig(events_per_day=400_000)
+WINDOW = (T0 - HOUR, T0 + 2 * HOUR)
+INCIDENTS = {
+    "isp-outage": "isp-outage:Comcast Xfinity@2026-01-15T20:00/60m",
+    "cdn-degradation": "cdn-degradation:US@2026-01-15T20:00/60m",
+    "bad-release": "bad-release:8.14.2@2026-01-15T20:00/60m",
+    "premiere": "premiere:TITLE-00042@2026-01-15T20:00/2h",
+}
+SCOPE_COLUMN = {"isp-outage": "isp", "cdn-degradation": "country", "bad-release": "app_version",
+                "premiere": "title_id"}  # fmt: skip
+
+
+def _rows(config: GeneratorConfig) -> pa.Table:
+    gen = TelemetryGenerator(config)
+    return ArrowEncoder(gen.world).events_table(gen.window(*WINDOW))
+
+
+@pytest.fixture(scope="module")
+def base_rows() -> pa.Table:
+    return _rows(BASE)
+
+
+@pytest.mark.parametrize("kind", list(INCIDENTS))
+def test_an_incident_changes_nothing_outside_its_scope(kind: str, base_rows: pa.Table) -> None:
+    incident = Incident.parse(INCIDENTS[kind])
+    rows = _rows(BASE.model_copy(update={"incidents": (incident,)}))
+    before = {r["event_id"]: r for r in base_rows.to_pylist()}
+    after = {r["event_id"]: r for r in rows.to_pylist()}
+    changed = [i for i in before if before[i] != after.get(i)]
+    added = [after[i] for i in after if i not in before]
+    assert changed or added, "the incident had no effect"
+    start = "2026-01-15T20:00"
+    # Only sessions in scope that started in the window change; new sessions (retries,
+    # premiere viewers) are in scope and start in the window (or a retry just after it).
+    latest = np.datetime64(incident.end_ms + MAX_SESSION_MS, "ms").astype(str)
+    for row in [before[i] for i in changed] + added:
+        assert row["event_timestamp"] >= start
+        assert row["event_timestamp"] <= latest
+    scope = SCOPE_COLUMN[kind]
+    changed_sessions = {before[i]["session_id"] for i in changed}
+    in_scope = [r for r in base_rows.to_pylist() if r["session_id"] in changed_sessions]
+    assert all(r[scope] == incident.scope for r in in_scope)
+    if kind in ("isp-outage", "cdn-degradation"):  # a retry on another device: same home
+        assert all(r[scope] == incident.scope for r in added)
+
+
+def _start_failure_share(rows: pa.Table, mask: pa.Array) -> float:
+    stops = rows.filter(pc.and_(mask, pc.equal(rows["event_type"], "stop")))
+    failed = pc.and_(pc.equal(stops["watch_duration_seconds"], 0), pc.greater(stops["error_count"], 0))
+    return pc.sum(failed).as_py() / max(stops.num_rows, 1)
+
+
+def _in_window(rows: pa.Table, column: str, value: str) -> pa.Array:
+    ts = rows["event_timestamp"]
+    return pc.and_(
+        pc.equal(rows[column], value),
+        pc.and_(pc.greater_equal(ts, "2026-01-15T20:00"), pc.less(ts, "2026-01-15T21:00")),
+    )
+
+
+def test_an_isp_outage_makes_starts_fail_and_viewers_retry(base_rows: pa.Table) -> None:
+    rows = _rows(BASE.model_copy(update={"incidents": (Incident.parse(INCIDENTS["isp-outage"]),)}))
+    before = _start_failure_share(base_rows, _in_window(base_rows, "isp", "Comcast Xfinity"))
+    during = _start_failure_share(rows, _in_window(rows, "isp", "Comcast Xfinity"))
+    assert before < 0.1 < 0.4 < during
+    starts = pc.equal(rows["event_type"], "start")
+    scoped = pc.and_(starts, _in_window(rows, "isp", "Comcast Xfinity"))
+    base_scoped = pc.and_(pc.equal(base_rows["event_type"], "start"),
+                          _in_window(base_rows, "isp", "Comcast Xfinity"))  # fmt: skip
+    assert pc.sum(scoped).as_py() > 1.3 * pc.sum(base_scoped).as_py()  # the retries
+
+
+def test_a_bad_release_crashes_one_app_version(base_rows: pa.Table) -> None:
+    rows = _rows(BASE.model_copy(update={"incidents": (Incident.parse(INCIDENTS["bad-release"]),)}))
+    assert _start_failure_share(rows, _in_window(rows, "app_version", "8.14.2")) > 0.4
+    assert _start_failure_share(rows, _in_window(rows, "app_version", "8.13.0")) < 0.1
+
+
+def test_cdn_degradation_lowers_throughput_and_raises_rebuffering(base_rows: pa.Table) -> None:
+    rows = _rows(BASE.model_copy(update={"incidents": (Incident.parse(INCIDENTS["cdn-degradation"]),)}))
+
+    def stats(table: pa.Table) -> tuple[float, float]:
+        t = table.filter(_in_window(table, "country", "US"))
+        return pc.mean(t["bandwidth_mbps"]).as_py(), pc.mean(t["buffering_events"]).as_py()
+
+    (bw0, stalls0), (bw1, stalls1) = stats(base_rows), stats(rows)
+    assert bw1 < 0.7 * bw0
+    assert stalls1 > 1.5 * stalls0
+
+
+def test_a_premiere_follows_a_launch_curve(base_rows: pa.Table) -> None:
+    rows = _rows(BASE.model_copy(update={"incidents": (Incident.parse(INCIDENTS["premiere"]),)}))
+    starts = rows.filter(pc.and_(pc.equal(rows["title_id"], "TITLE-00042"),
+                                 pc.equal(rows["event_type"], "start")))  # fmt: skip
+    minute = pc.utf8_slice_codeunits(starts["event_timestamp"], 0, 15).to_pylist()
+    per_10_min = {m: minute.count(m) for m in sorted(set(minute)) if m >= "2026-01-15T20:0"}
+    counts = list(per_10_min.values())
+    assert counts[0] < max(counts)  # it rises
+    assert counts[-1] < max(counts) / 2  # then decays
+    before = pc.sum(pc.equal(base_rows["title_id"], "TITLE-00042")).as_py()
+    assert starts.num_rows > 5 * before / 3
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("isp-outage:Comcast@2026-01-15T20:00/60m", "unknown ISP 'Comcast'"),
+        ("cdn-degradation:Atlantis@2026-01-15T20:00/60m", "unknown country 'Atlantis'"),
+        ("bad-release:9.9.9@2026-01-15T20:00/60m", "unknown app_version '9.9.9'"),
+        ("premiere:TITLE-99999@2026-01-15T20:00/60m", "unknown title_id 'TITLE-99999'"),
+    ],
+)
+def test_an_unknown_scope_is_named(spec: str, message: str) -> None:
+    world = TelemetryGenerator(BASE).world
+    with pytest.raises(ValueError, match=message):
+        check_scopes(world, (Incident.parse(spec),))
