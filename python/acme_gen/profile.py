@@ -18,9 +18,12 @@ import duckdb
 
 from acme_gen.cli import SETUP_ERRORS, Parser, one_line
 from acme_gen.lake.sql import LakeError, connect, missing_dimensions
+from acme_gen.lake.store import Lake
+from acme_gen.lake.truth import read_incidents
 
 PLAYBACK_END = "event_type IN ('pause', 'stop', 'complete')"
 SESSION_END = "event_type IN ('stop', 'complete')"
+FAILED_START = "event_type = 'stop' AND watch_duration_seconds = 0 AND error_count > 0"
 
 # name -> (title, SQL, chart kind)
 PROFILE_QUERIES: dict[str, tuple[str, str, str]] = {
@@ -44,7 +47,15 @@ SELECT hour, COUNT(*) AS events FROM streaming_events GROUP BY hour ORDER BY hou
         """
 SELECT year || '-' || month || '-' || day AS day, COUNT(*) AS events
 FROM streaming_events GROUP BY 1 ORDER BY 1""",
-        "bar",
+        "timeline",
+    ),
+    "events_and_failed_starts_by_hour": (
+        "Events and failed starts per hour (declared incidents shaded)",
+        f"""
+SELECT year || '-' || month || '-' || day || 'T' || hour AS hour, COUNT(*) AS events,
+       COUNT(*) FILTER (WHERE {FAILED_START}) AS failed_starts
+FROM streaming_events GROUP BY 1 ORDER BY 1""",
+        "timeline",
     ),
     "event_type_mix": (
         "Event-type mix",
@@ -109,7 +120,12 @@ def run_queries(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _svg(kind: str, title: str, data: dict[str, Any]) -> str:
+def _svg(
+    kind: str,
+    title: str,
+    data: dict[str, Any],
+    incidents: list[dict[str, Any]] = (),  # type: ignore[assignment]
+) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -131,6 +147,8 @@ def _svg(kind: str, title: str, data: dict[str, Any]) -> str:
     elif kind == "barh":
         names = [str(r[1]) if len(r) > 2 else str(r[0]) for r in rows][::-1]
         ax.barh(names, [r[-1] for r in rows][::-1], color="#3b6ea8")
+    elif kind == "timeline":
+        _timeline(ax, rows, data["columns"], incidents)
     elif kind == "line":
         ax.plot([r[0] for r in rows], [r[1] for r in rows], marker="o", color="#b5432f")
         ax.set_xscale("log", base=2)
@@ -148,6 +166,38 @@ def _svg(kind: str, title: str, data: dict[str, Any]) -> str:
     plt.close(fig)
     svg = buf.getvalue()
     return svg[svg.index("<svg") :]
+
+
+def _timeline(ax: Any, rows: list[list[Any]], columns: list[str],
+              incidents: list[dict[str, Any]]) -> None:  # fmt: skip
+    """Bars per period (a day or an hour), a failed-starts line where the query has one, and
+    each declared incident shaded over the periods it overlaps."""
+    labels = [str(r[0]) for r in rows]
+    ax.bar(range(len(rows)), [r[1] for r in rows], color="#3b6ea8", label=columns[1])
+    if len(columns) > 2:
+        twin = ax.twinx()
+        twin.plot(range(len(rows)), [r[2] for r in rows], color="#b5432f", label=columns[2])
+        twin.set_ylabel(columns[2].replace("_", " "), color="#b5432f")
+    step = max(1, len(labels) // 16)
+    ax.set_xticks(range(0, len(labels), step), labels[::step], rotation=90, fontsize=7)
+    for incident in incidents:
+        start, end = incident["start"].rstrip("Z"), incident["end"].rstrip("Z")
+        # a period overlaps [start, end) if it begins before the end and ends after the start
+        hit = [i for i, label in enumerate(labels)
+               if _period(label)[0] < end and _period(label)[1] > start]  # fmt: skip
+        if hit:
+            ax.axvspan(hit[0] - 0.5, hit[-1] + 0.5, color="#e8a33d", alpha=0.3)
+            ax.annotate(f"{incident['type']}: {incident['scope']}", (hit[0] - 0.4, 0),
+                        xycoords=("data", "axes fraction"), xytext=(0, 4),
+                        textcoords="offset points", fontsize=7, rotation=90)  # fmt: skip
+
+
+def _period(label: str) -> tuple[str, str]:
+    """Start and end of a day ('2026-01-15') or hour ('2026-01-15T07') label, as text that
+    compares with an incident's 'YYYY-MM-DDTHH:MM'."""
+    return (
+        (label + "T00:00", label + "T24:00") if len(label) == 10 else (label + ":00", label + ":60")
+    )
 
 
 def _table(data: dict[str, Any]) -> str:
@@ -175,10 +225,23 @@ details pre { background: #f5f5f5; padding: 0.8em; overflow-x: auto; }
 """
 
 
-def render(lake: str, results: dict[str, dict[str, Any]]) -> str:
+def render(
+    lake: str, results: dict[str, dict[str, Any]], incidents: list[dict[str, Any]] | None = None
+) -> str:
+    incidents = incidents or []
     sections = []
+    if incidents:
+        listed = {"columns": ["type", "scope", "start", "end", "expected effect"],
+                  "rows": [[i["type"], i["scope"], i["start"], i["end"], i["expected_effect"]]
+                           for i in incidents]}  # fmt: skip
+        sections.append('<section id="incidents"><h2>Declared incidents (from '
+                        f"_truth/incidents.json)</h2>{_table(listed)}</section>")  # fmt: skip
     for name, (title, sql, kind) in PROFILE_QUERIES.items():
-        figure = _table(results[name]) if kind == "table" else _svg(kind, title, results[name])
+        figure = (
+            _table(results[name])
+            if kind == "table"
+            else _svg(kind, title, results[name], incidents)
+        )
         sections.append(
             f'<section id="{name}"><h2>{html.escape(title)}</h2>{figure}'
             f"<details><summary>SQL</summary><pre>{html.escape(sql.strip())}</pre></details>"
@@ -210,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         con = connect(args.lake, args.endpoint_url, args.region)
-        page = render(args.lake, run_queries(con))
+        incidents = read_incidents(Lake(args.lake, args.endpoint_url, args.region))
+        page = render(args.lake, run_queries(con), incidents)
         missing = missing_dimensions(con)
     except (LakeError, duckdb.Error) as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)

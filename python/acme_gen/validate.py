@@ -7,6 +7,9 @@ Checks, each with a one-line verdict; the exit code is 1 on any violation (2 on 
   complete, watch time and position never go back, complete means position == runtime;
 - references: every customer_id and title_id has a row in customers / titles;
 - duplicates: no event_id appears twice.
+Faults the lake declares in _truth/faults/ (a backfill with --faults) are reported and their
+effects expected: declared duplicates may land twice, and sessions with a declared dropped or
+malformed event are left out of the sessions check; any undeclared violation still fails.
 Works on a local lake or s3:// (with --endpoint-url for a local server).
 """
 
@@ -24,6 +27,7 @@ import pyarrow.parquet as pq
 from acme_gen.cli import SETUP_ERRORS, Parser, one_line
 from acme_gen.lake.landed import telemetry_files
 from acme_gen.lake.store import Lake
+from acme_gen.lake.truth import FAULT_SCHEMA, FAULTS_DIR, read_faults
 from acme_gen.models import StreamingEvent
 from acme_gen.schema import TABLE_DIRS, arrow_schema
 
@@ -146,19 +150,40 @@ def cross_checks(lake: Lake, events: pa.Table) -> list[Verdict]:
     con.register("events", events)
     names = pa.table({"file": pa.array(range(len(files)), pa.int32()), "name": files})
     con.register("file_names", names)
+    truth = read_faults(lake)
+    con.register("declared", truth if truth is not None else FAULT_SCHEMA.empty_table())
     verdicts = []
+    if truth is not None:
+        counts = con.execute(
+            "SELECT fault, COUNT(*) FROM declared GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        listed = ", ".join(f"{fault} {n:,}" for fault, n in counts)
+        verdicts.append(
+            Verdict(
+                "declared faults",
+                True,
+                f"{listed} (from {FAULTS_DIR}/; their effects below are expected, not violations)",
+            )
+        )
 
     count, rows = _first(
         con,
         """
         SELECT event_id, COUNT(*) AS copies, MIN(n.name) AS first_file FROM events
-        JOIN file_names n USING (file) GROUP BY event_id HAVING COUNT(*) > 1 ORDER BY event_id""",
+        JOIN file_names n USING (file)
+        WHERE event_id NOT IN (SELECT event_id FROM declared WHERE fault = 'duplicate')
+        GROUP BY event_id HAVING COUNT(*) > 1 ORDER BY event_id""",
     )
+    declared_copies = con.execute(
+        "SELECT COUNT(*) FROM (SELECT event_id FROM events WHERE event_id IN (SELECT event_id "
+        "FROM declared WHERE fault = 'duplicate') GROUP BY 1 HAVING COUNT(*) > 1)"
+    ).fetchall()[0][0]
+    expected = f"; {declared_copies:,} declared duplicates landed twice" if truth else ""
     verdicts.append(
         Verdict(
             "duplicates",
             count == 0,
-            f"{events.num_rows} events, all ids unique"
+            f"{events.num_rows} events, all ids unique{expected}"
             if count == 0
             else f"{count} event_ids repeated; first: {rows}",
         )
@@ -207,6 +232,8 @@ def cross_checks(lake: Lake, events: pa.Table) -> list[Verdict]:
         f"""
         WITH unique_events AS (
             SELECT * FROM events
+            WHERE session_id NOT IN (SELECT session_id FROM declared
+                                     WHERE fault IN ('drop', 'malformed'))
             QUALIFY ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY file) = 1),
         s AS (
             SELECT *, LAG(event_type) OVER w AS prev_type,
@@ -222,11 +249,14 @@ def cross_checks(lake: Lake, events: pa.Table) -> list[Verdict]:
         ORDER BY 1, 2, 3""",
     )
     n_sessions = con.execute("SELECT COUNT(DISTINCT session_id) FROM events").fetchall()[0][0]
+    gaps = con.execute("SELECT COUNT(DISTINCT session_id) FROM declared "
+                       "WHERE fault IN ('drop', 'malformed')").fetchall()[0][0]  # fmt: skip
+    excused = f" ({gaps:,} with a declared drop or malformed event not checked)" if gaps else ""
     verdicts.append(
         Verdict(
             "sessions",
             count == 0,
-            f"{n_sessions} sessions well-formed"
+            f"{n_sessions} sessions well-formed{excused}"
             if count == 0
             else f"{count} broken events; first: {rows}",
         )

@@ -66,7 +66,7 @@ class FaultyHour:
             if faults.skew_ms.any()
             else table["event_timestamp"]
         )
-        self.truth.append(fault_rows(table["event_id"], true_stamps, faults))
+        self.truth.append(fault_rows(table, true_stamps, faults))
 
         partition = shown.ts_ms // HOUR_MS * HOUR_MS
         arrival = (batch.ts_ms + np.where(faults.kind == LATE, faults.delay_ms, 0)) // HOUR_MS

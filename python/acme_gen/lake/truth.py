@@ -24,6 +24,7 @@ INCIDENTS_FILE = f"{TRUTH_DIR}/incidents.json"
 FAULT_SCHEMA = pa.schema(
     [
         pa.field("event_id", pa.string()),
+        pa.field("session_id", pa.string()),
         pa.field("fault", pa.string()),
         pa.field("event_timestamp", pa.string()),  # as generated (before any skew)
         pa.field("detail_ms", pa.int64()),  # duplicate/late: delay; skew: the clock's offset
@@ -51,8 +52,9 @@ EFFECTS = {
 }
 
 
-def fault_rows(event_ids: pa.Array, timestamps: pa.Array, faults: EventFaults) -> pa.Table:
-    """The truth rows of a batch: one per per-event fault, one per event of a skewed device."""
+def fault_rows(events: pa.Table, timestamps: pa.Array, faults: EventFaults) -> pa.Table:
+    """The truth rows of a batch's events (`timestamps`: as generated, before any skew): one
+    per per-event fault, one per event of a skewed device."""
     per_event = np.flatnonzero(faults.kind != NO_FAULT)
     skewed = np.flatnonzero(faults.skew_ms != 0)
     index = np.concatenate([per_event, skewed])
@@ -67,7 +69,8 @@ def fault_rows(event_ids: pa.Array, timestamps: pa.Array, faults: EventFaults) -
     take = pa.array(index, pa.int64())
     return pa.table(
         [
-            event_ids.take(take),
+            events["event_id"].take(take),
+            events["session_id"].take(take),
             pa.array(names, pa.string()),
             timestamps.take(take),
             pa.array(detail_ms, pa.int64(), mask=~has_ms),

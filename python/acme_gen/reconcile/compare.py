@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,7 +26,7 @@ class HourReport:
     errors: int = 0
     mismatched: int = 0
     examples: dict[str, list[str]] = field(default_factory=dict)
-    explained: Counter[str] = field(default_factory=Counter)  # differences a fault declares
+    explained: dict[str, int] = field(default_factory=dict)  # what declared faults explain
 
     @property
     def unexplained(self) -> int:

@@ -3,13 +3,15 @@ faults applied, see expect.py) and compare it with what landed."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import numpy as np
 import pyarrow as pa
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.core.faults import MALFORMED
+from acme_gen.core.faults import MALFORMED, NO_FAULT
 from acme_gen.core.generator import TelemetryGenerator, hour_steps
 from acme_gen.core.traffic import HOUR_MS
 from acme_gen.lake.arrow import ArrowEncoder
@@ -23,6 +25,7 @@ from acme_gen.lake.landed import (
 from acme_gen.lake.store import Lake
 from acme_gen.reconcile.compare import HourReport, compare, first_ids
 from acme_gen.reconcile.expect import Expected, FaultView, settle
+from acme_gen.scenario import FAULT_KINDS
 
 
 def reconcile(
@@ -71,7 +74,7 @@ def _settled_report(
     declared = set(exp.rows["event_id"].filter(pa.array(exp.kind == MALFORMED)).to_pylist())
     report = compare(settled.expected, settled.landed, failed - declared, label)
     report.expected = exp.rows.num_rows
-    report.explained = settled.explained
+    report.explained = dict(settled.explained)
     if len(settled.missing):
         report.missing += len(settled.missing)
         report.examples["missing"] = first_ids(settled.missing)
@@ -97,7 +100,11 @@ def _skew_report(
     true_ms = view.true_ms(rows)
     rows = rows.filter(pa.array((true_ms >= start_ms) & (true_ms < end_ms)))
     report = _settled_report(exp.take(readable), rows, all_errors, set(), "skewed clocks", end_ms)
-    report.explained["skew"] += len(outside.kind)
+    # Outside the hours read, a skewed row cannot be checked: its faults are only counted.
+    faulty = outside.kind[outside.kind != NO_FAULT]
+    for kind, n in Counter(np.array(FAULT_KINDS)[faulty].tolist()).items():
+        report.explained[kind] = report.explained.get(kind, 0) + n
+    report.explained["skew"] = report.explained.get("skew", 0) + len(outside.kind)
     report.explained["skew_outside_window"] = len(outside.kind)
     return report
 
