@@ -123,6 +123,8 @@ module "generator" {
   kms_key_arn          = aws_kms_key.this.arn
   events_per_day       = var.events_per_day
   traffic_shape        = var.traffic_shape
+  faults               = var.faults
+  incidents            = var.incidents
   seed                 = var.generation_seed
   customers            = var.customers
   titles               = var.titles

@@ -133,6 +133,18 @@ variable "traffic_shape" {
   default     = "diurnal"
 }
 
+variable "faults" {
+  description = "Faults the live stream's Lambdas inject (\"KIND=R,...\": duplicate, drop, skew, malformed); \"\" for none. See \"Test your pipeline\" in the README."
+  type        = string
+  default     = ""
+}
+
+variable "incidents" {
+  description = "Incidents the live stream's Lambdas play (\"TYPE:SCOPE@YYYY-MM-DDTHH:MM/DURATION\"), e.g. [\"isp-outage:Comcast Xfinity@2026-01-15T20:00/60m\"]."
+  type        = list(string)
+  default     = []
+}
+
 variable "generation_seed" {
   description = "Seed of the generated world and traffic (use the same for backfills)."
   type        = number

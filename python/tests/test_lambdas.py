@@ -224,3 +224,53 @@ def test_a_flat_traffic_shape_reaches_the_producer_through_the_chunk() -> None:
     assert Chunk.model_validate(chunk.payload()).config.traffic_shape == "flat"
     with pytest.raises(ValidationError):
         StreamSettings.from_env({**environ, "ACME_TRAFFIC_SHAPE": "square"})
+
+
+def test_the_lambdas_refuse_faults_they_cannot_hold() -> None:
+    environ = {"ACME_EVENTS_PER_DAY": "86400", "ACME_SEED": "1", "ACME_CUSTOMERS": "100",
+               "ACME_TITLES": "10", "ACME_CAMPAIGNS": "2", "ACME_STREAM_NAME": "s"}  # fmt: skip
+    for spec in ("late=0.01", "out_of_order=0.01"):
+        with pytest.raises(ValidationError, match="late and out_of_order need a sender"):
+            StreamSettings.from_env({**environ, "ACME_FAULTS": spec})
+    with pytest.raises(ValidationError, match="unknown fault 'dupe'"):
+        StreamSettings.from_env({**environ, "ACME_FAULTS": "dupe=0.1"})
+
+
+def test_the_producer_injects_the_faults_terraform_sets(
+    local_aws: LocalAws, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ACME_FAULTS / ACME_INCIDENTS (as Terraform sets them) reach the chunk; the producer
+    drops, breaks, skews and repeats exactly the events the fault model picks."""
+    from acme_gen.core.faults import DROP, DUPLICATE, MALFORMED, event_faults
+
+    monkeypatch.setenv("ACME_FAULTS", "duplicate=0.05,drop=0.05,malformed=0.05,skew=0.05")
+    monkeypatch.setenv("ACME_INCIDENTS", '["premiere:TITLE-00003@2026-01-15T20:00/2h"]')
+    import os
+
+    config = StreamSettings.from_env(dict(os.environ)).generator_config()
+    assert config.incidents[0].scope == "TITLE-00003"
+    start = T0 + 20 * 60 * MIN
+    chunk = Chunk(config=config, window_start_ms=start, window_end_ms=start + 5 * MIN, chunk=0,
+                  chunks=1)  # fmt: skip
+    result = producer_lambda.handler(chunk.payload(), Context(),
+                                     kinesis_client=local_aws.client("kinesis"))  # fmt: skip
+    raw = [r["Data"] for r in read_records(local_aws.client("kinesis"), env["ACME_STREAM_NAME"])]
+    gen = TelemetryGenerator(config)
+    batch = gen.window(chunk.start_ms, chunk.end_ms)
+    faults = event_faults(config.faults, config.seed, batch)
+    ids = ArrowEncoder(gen.world).events_table(batch)["event_id"].to_numpy(zero_copy_only=False)
+    kind = faults.kind
+    assert len(raw) == result["put"] == len(batch) - (kind == DROP).sum() + (kind == DUPLICATE).sum()
+    good = []
+    for data in raw:
+        try:
+            row = orjson.loads(data)
+            if isinstance(row["buffering_events"], int) and "event_timestamp" in row:
+                good.append(row)
+        except orjson.JSONDecodeError:
+            pass
+    assert len(raw) - len(good) == (kind == MALFORMED).sum() > 0
+    seen = [r["event_id"] for r in good]
+    assert not set(ids[kind == DROP]) & set(seen)
+    assert all(seen.count(i) == 2 for i in ids[kind == DUPLICATE])
+    assert any(r["title_id"] == "TITLE-00003" for r in good)  # the premiere's viewers

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from acme_gen.config import GeneratorConfig, TrafficShape
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.traffic import SLOT_MS
+from acme_gen.scenario import FaultRates, Incident
 
 WINDOW_MS = 5 * 60_000
 HEADROOM = 1.25  # chunks are sized on the expected count; busy windows run above it
@@ -23,6 +25,8 @@ class StreamSettings(BaseModel):
 
     events_per_day: float = Field(gt=0, alias="ACME_EVENTS_PER_DAY")
     traffic_shape: TrafficShape = Field("diurnal", alias="ACME_TRAFFIC_SHAPE")
+    faults: FaultRates = Field(FaultRates(), alias="ACME_FAULTS")
+    incidents: tuple[Incident, ...] = Field((), alias="ACME_INCIDENTS")
     seed: int = Field(ge=0, alias="ACME_SEED")
     customers: int = Field(gt=0, alias="ACME_CUSTOMERS")
     titles: int = Field(gt=0, alias="ACME_TITLES")
@@ -30,6 +34,22 @@ class StreamSettings(BaseModel):
     chunk_events: int = Field(25_000, ge=100, alias="ACME_CHUNK_EVENTS")
     stream_name: str = Field(alias="ACME_STREAM_NAME")
     producer_name: str = Field("acme-data-producer", alias="ACME_PRODUCER_NAME")
+
+    @field_validator("faults", mode="before")
+    @classmethod
+    def _faults_a_lambda_can_inject(cls, value: Any) -> Any:
+        rates = FaultRates.parse(value) if isinstance(value, str) else value
+        if isinstance(rates, FaultRates) and (rates.late or rates.out_of_order):
+            raise ValueError(
+                "late and out_of_order need a sender that holds records "
+                "(python -m acme_gen.stream); a Lambda invocation cannot"
+            )
+        return rates
+
+    @field_validator("incidents", mode="before")
+    @classmethod
+    def _incidents_from_json(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
 
     @classmethod
     def from_env(cls, environ: dict[str, str]) -> StreamSettings:
@@ -43,6 +63,8 @@ class StreamSettings(BaseModel):
             events_per_day=self.events_per_day,
             seed=self.seed,
             traffic_shape=self.traffic_shape,
+            faults=self.faults,
+            incidents=self.incidents,
         )
 
 

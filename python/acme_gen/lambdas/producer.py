@@ -14,6 +14,7 @@ import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from acme_gen.kinesis.faulty import FaultyRecords
 from acme_gen.kinesis.producer import DeliveryError, DeliveryReport, KinesisProducer
 from acme_gen.kinesis.records import json_records
 from acme_gen.lambdas.plan import Chunk, StreamSettings
@@ -38,7 +39,16 @@ def handler(
     chunk = Chunk.model_validate(event)
     generator = generator_for(chunk.config)
     batch = generator.window(chunk.start_ms, chunk.end_ms)
-    data, keys = json_records(generator.world, batch)
+    config = chunk.config
+    if config.faults.any():
+        # Late and out-of-order records cannot wait past an invocation (the settings refuse
+        # them); a duplicate's copy goes out in the same call, after the chunk.
+        faulty = FaultyRecords(generator.world, config.faults, config.seed)
+        data, keys = faulty.records(batch, chunk.end_ms)
+        copies = faulty.due(2**62)
+        data, keys = data + copies[0], keys + copies[1]
+    else:
+        data, keys = json_records(generator.world, batch)
     deadline = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_S
     producer = KinesisProducer(
         kinesis_client or boto3.client("kinesis"), settings.stream_name, deadline=deadline
@@ -47,17 +57,18 @@ def handler(
         "window_start_ms": chunk.window_start_ms,
         "chunk": chunk.chunk,
         "chunks": chunk.chunks,
+        "events": len(batch),
         "records": len(data),
     }
     try:
         report = producer.put(data, keys)
     except DeliveryError as exc:
-        _record_metrics(exc.report, len(data))
+        _record_metrics(exc.report, len(batch))
         logger.error(
             "records not delivered",
             extra={**log, "failed": exc.report.failed, "error_codes": dict(exc.report.error_codes)},
         )
         raise
-    _record_metrics(report, len(data))
+    _record_metrics(report, len(batch))
     logger.info("chunk delivered", extra={**log, "put": report.put, "retried": report.retried})
     return {**log, "put": report.put, "retried": report.retried}

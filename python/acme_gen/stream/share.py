@@ -23,9 +23,9 @@ from botocore.config import Config
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.live import LiveTimeline
+from acme_gen.kinesis.faulty import FaultyRecords
 from acme_gen.kinesis.producer import DeliveryError, DeliveryReport, KinesisProducer
 from acme_gen.kinesis.records import json_records
-from acme_gen.stream.faulty import FaultyRecords
 
 TICK_SECONDS = 1.0
 # A tick sends at most this many ticks' worth of event time: behind the clock, the stream

@@ -5,6 +5,8 @@ locals {
   generation_env = {
     ACME_EVENTS_PER_DAY = tostring(var.events_per_day)
     ACME_TRAFFIC_SHAPE  = var.traffic_shape
+    ACME_FAULTS         = var.faults
+    ACME_INCIDENTS      = jsonencode(var.incidents)
     ACME_SEED           = tostring(var.seed)
     ACME_CUSTOMERS      = tostring(var.customers)
     ACME_TITLES         = tostring(var.titles)

@@ -133,6 +133,28 @@ variable "traffic_shape" {
   }
 }
 
+variable "faults" {
+  description = "Faults the Lambdas inject, as the stream's --faults: \"KIND=R,...\" with KIND one of duplicate, drop, skew, malformed and R a share of events in [0, 1); \"\" for none. late and out_of_order need a sender that holds records (python -m acme_gen.stream): a Lambda invocation cannot."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.faults == "" || alltrue([for part in split(",", var.faults) : can(regex("^(duplicate|drop|skew|malformed)=(0|0?\\.[0-9]+)$", trimspace(part)))])
+    error_message = "faults must be \"KIND=R,...\" with KIND one of duplicate, drop, skew, malformed and R in [0, 1); late and out_of_order need python -m acme_gen.stream."
+  }
+}
+
+variable "incidents" {
+  description = "Incidents the Lambdas play, as the stream's --incident: \"TYPE:SCOPE@YYYY-MM-DDTHH:MM/DURATION\" with TYPE isp-outage, cdn-degradation, bad-release or premiere and DURATION like 90m, 2h or 1d (UTC)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for i in var.incidents : can(regex("^(isp-outage|cdn-degradation|bad-release|premiere):[^@]+@[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}Z?/[0-9]+[mhd]$", i))])
+    error_message = "each incident must be \"TYPE:SCOPE@YYYY-MM-DDTHH:MM/DURATION\" with TYPE isp-outage, cdn-degradation, bad-release or premiere, e.g. \"isp-outage:Comcast Xfinity@2026-01-15T20:00/60m\"."
+  }
+}
+
 variable "chunk_events" {
   description = "Most events one producer invocation generates and sends."
   type        = number

@@ -134,6 +134,46 @@ run "rejects_unknown_traffic_shape" {
   expect_failures = [var.traffic_shape]
 }
 
+run "passes_faults_and_incidents_to_both_functions" {
+  command = plan
+  variables {
+    faults    = "duplicate=0.01, drop=0.005,skew=.001,malformed=0"
+    incidents = ["isp-outage:Comcast Xfinity@2026-01-15T20:00/60m", "premiere:TITLE-00042@2026-01-16T18:00/3h"]
+  }
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.environment[0].variables["ACME_FAULTS"] == "duplicate=0.01, drop=0.005,skew=.001,malformed=0"])
+    error_message = "Both functions get the fault spec as given."
+  }
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : jsondecode(f.environment[0].variables["ACME_INCIDENTS"])[1] == "premiere:TITLE-00042@2026-01-16T18:00/3h"])
+    error_message = "Both functions get the incidents as a JSON list."
+  }
+}
+
+run "rejects_faults_a_lambda_cannot_hold" {
+  command = plan
+  variables {
+    faults = "late=0.01"
+  }
+  expect_failures = [var.faults]
+}
+
+run "rejects_an_unknown_fault_or_a_rate_of_one" {
+  command = plan
+  variables {
+    faults = "dupe=0.01,drop=1"
+  }
+  expect_failures = [var.faults]
+}
+
+run "rejects_a_malformed_incident" {
+  command = plan
+  variables {
+    incidents = ["isp-outage:Comcast Xfinity@tonight/60m"]
+  }
+  expect_failures = [var.incidents]
+}
+
 run "rejects_zero_volume" {
   command = plan
   variables {
