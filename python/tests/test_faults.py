@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from acme_gen.config import GeneratorConfig
+from acme_gen.core.events import COMPLETE, STOP
 from acme_gen.core.faults import (
     DROP,
     DUPLICATE,
@@ -17,14 +18,15 @@ from acme_gen.core.faults import (
     event_faults,
     recorded,
 )
-from acme_gen.core.events import COMPLETE, STOP
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.kinesis.records import json_records, malformed_record
 from acme_gen.scenario import FaultRates, Incident, SpecError
 
 T0 = 1_768_507_200_000  # 2026-01-15T20:00Z
 HOUR = 3_600_000
-ALL = FaultRates.parse("duplicate=0.04,drop=0.04,late=0.04,skew=0.05,malformed=0.04,out_of_order=0.04")
+ALL = FaultRates.parse(
+    "duplicate=0.04,drop=0.04,late=0.04,skew=0.05,malformed=0.04,out_of_order=0.04"
+)
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +151,10 @@ def test_incident_spec_round_trips() -> None:
 
 def test_the_lambdas_settings_carry_faults_and_incidents() -> None:
     config = GeneratorConfig.from_env(
-        {"ACME_FAULTS": "drop=0.01", "ACME_INCIDENTS": '["premiere:TITLE-00001@2026-01-15T20:00/2h"]'}
+        {
+            "ACME_FAULTS": "drop=0.01",
+            "ACME_INCIDENTS": '["premiere:TITLE-00001@2026-01-15T20:00/2h"]',
+        }
     )
     assert config.faults.drop == 0.01
     assert config.incidents[0].kind == "premiere"

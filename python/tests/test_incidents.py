@@ -65,7 +65,9 @@ def test_an_incident_changes_nothing_outside_its_scope(kind: str, base_rows: pa.
 
 def _start_failure_share(rows: pa.Table, mask: pa.Array) -> float:
     stops = rows.filter(pc.and_(mask, pc.equal(rows["event_type"], "stop")))
-    failed = pc.and_(pc.equal(stops["watch_duration_seconds"], 0), pc.greater(stops["error_count"], 0))
+    failed = pc.and_(
+        pc.equal(stops["watch_duration_seconds"], 0), pc.greater(stops["error_count"], 0)
+    )
     return pc.sum(failed).as_py() / max(stops.num_rows, 1)
 
 
@@ -96,7 +98,9 @@ def test_a_bad_release_crashes_one_app_version(base_rows: pa.Table) -> None:
 
 
 def test_cdn_degradation_lowers_throughput_and_raises_rebuffering(base_rows: pa.Table) -> None:
-    rows = _rows(BASE.model_copy(update={"incidents": (Incident.parse(INCIDENTS["cdn-degradation"]),)}))
+    rows = _rows(
+        BASE.model_copy(update={"incidents": (Incident.parse(INCIDENTS["cdn-degradation"]),)})
+    )
 
     def stats(table: pa.Table) -> tuple[float, float]:
         t = table.filter(_in_window(table, "country", "US"))

@@ -260,7 +260,9 @@ def test_the_producer_injects_the_faults_terraform_sets(
     faults = event_faults(config.faults, config.seed, batch)
     ids = ArrowEncoder(gen.world).events_table(batch)["event_id"].to_numpy(zero_copy_only=False)
     kind = faults.kind
-    assert len(raw) == result["put"] == len(batch) - (kind == DROP).sum() + (kind == DUPLICATE).sum()
+    assert (
+        len(raw) == result["put"] == len(batch) - (kind == DROP).sum() + (kind == DUPLICATE).sum()
+    )
     good = []
     for data in raw:
         try:

@@ -45,7 +45,7 @@ class BackfillPlan:
 
     def manifest(self) -> dict[str, Any]:
         return {
-            "generator": self.config.model_dump(),
+            "generator": self.config.model_dump(mode="json"),
             "start": iso(self.start_ms),
             "end": iso(self.end_ms),
             "telemetry": self.telemetry,
