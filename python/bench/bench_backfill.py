@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 RANGE = ["--start", "2026-01-12", "--end", "2026-01-19"]
+FAULTS = "duplicate=0.01,drop=0.01,late=0.02,skew=0.01,malformed=0.01"  # a realistic mess
 _CHILD = """
 import json, resource, sys, time
 from acme_gen import backfill
@@ -110,6 +111,7 @@ def main() -> None:
             print(f"{f'acme_gen.backfill {events:,} x{workers} worker':34} {r['events']:>11,} "
                   f"{r['seconds']:>8.1f} {r['events_per_second']:>11,.0f} "
                   f"{r['events_per_second'] / workers:>11,.0f} {r['peak_rss_mb']:>7.0f}MB")  # fmt: skip
+        faulty = backfill(3_000_000, 1, Path(tmp) / "faulty", "--faults", FAULTS)
         arrow_rate = pyarrow_alone(Path(tmp) / "10000000-1")
         engines = {}
         for engine in ("process", "spark"):
@@ -149,6 +151,11 @@ def main() -> None:
         f"peak RSS at 10M, one worker: {results[(10_000_000, 1)]['peak_rss_mb']:.0f} MB (target < 600)"
     )
     print(f"two workers / one worker at 10M: {two / one:.2f}x (target >= 1.7)")
+    print(
+        f"one core, 3M events with --faults {FAULTS}: {faulty['events_per_second']:,.0f} "
+        f"events/s, {faulty['peak_rss_mb']:.0f} MB "
+        f"({faulty['events_per_second'] / three['events_per_second']:.0%} of the clean run)"
+    )
 
 
 if __name__ == "__main__":

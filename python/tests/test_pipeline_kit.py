@@ -229,3 +229,25 @@ def test_a_faulty_stream_through_the_local_pipeline_is_explained(local_aws: Loca
     )
     undeclared = _module(*check, "--incident", INCIDENT, env=env)
     assert undeclared.returncode == 1
+
+
+def test_validate_still_fails_on_an_undeclared_duplicate(faulty_lake: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "lake"
+    shutil.copytree(faulty_lake, copy)
+    original = sorted(copy.glob("telemetry/**/hour=20/backfill-2026011520-????????.parquet"))[0]
+    shutil.copy(original, original.with_name("copied-by-hand.parquet"))
+    result = _module("validate", "--lake", copy)
+    assert result.returncode == 1
+    assert "FAIL duplicates" in result.stdout and "PASS declared faults" in result.stdout
+
+
+def test_profile_marks_the_declared_incidents(faulty_lake: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = _module("profile", "--lake", faulty_lake, "--out", out)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text()
+    assert "Declared incidents" in page and "Comcast Xfinity" in page
+    chart = page[page.index('id="events_and_failed_starts_by_hour"') :]
+    assert "isp-outage: Comcast Xfinity" in chart[: chart.index("</section>")]

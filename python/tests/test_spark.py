@@ -181,3 +181,14 @@ def test_without_pyspark_one_line_names_the_extra(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr == "error: --engine spark needs pyspark: pip install 'acme-gen[spark]'\n"
     assert not out.exists()
+
+
+def test_spark_injects_the_same_faults_as_the_process_pool(tmp_path: Path) -> None:
+    from .test_pipeline_kit import ARGS, FAULTS, INCIDENT
+
+    scenario = ["--faults", FAULTS, "--incident", INCIDENT]
+    run_backfill(*ARGS, *scenario, "--workers", "2", "--output-dir", tmp_path / "pool")
+    run_backfill(*ARGS, *scenario, *SPARK, "--output-dir", tmp_path / "spark")
+    pool, spark = digest_tree(tmp_path / "pool"), digest_tree(tmp_path / "spark")
+    assert pool == spark
+    assert any("_truth" in name for name in pool) and any("-arrived-" in name for name in pool)

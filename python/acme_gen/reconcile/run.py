@@ -105,7 +105,8 @@ def _skew_report(
     for kind, n in Counter(np.array(FAULT_KINDS)[faulty].tolist()).items():
         report.explained[kind] = report.explained.get(kind, 0) + n
     report.explained["skew"] = report.explained.get("skew", 0) + len(outside.kind)
-    report.explained["skew_outside_window"] = len(outside.kind)
+    if len(outside.kind):
+        report.explained["skew_outside_window"] = len(outside.kind)
     return report
 
 
