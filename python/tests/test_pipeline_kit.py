@@ -206,19 +206,21 @@ def test_bad_stream_specs_get_one_line() -> None:
 def test_a_faulty_stream_through_the_local_pipeline_is_explained(local_aws: LocalAws) -> None:
     """stream --faults -> Kinesis (moto) -> local delivery (Firehose's stand-in) -> S3; then
     reconcile, told the same flags, explains every difference; without them it fails."""
-    local_aws.client("kinesis").create_stream(StreamName="faulty", ShardCount=1)
+    local_aws.client("kinesis").create_stream(StreamName="faulty-kit", ShardCount=1)
     local_aws.client("s3").create_bucket(
-        Bucket="lake", CreateBucketConfiguration={"LocationConstraint": REGION}
+        Bucket="faulty-kit", CreateBucketConfiguration={"LocationConstraint": REGION}
     )
-    result = _stream(local_aws.endpoint, "--stream-name", "faulty", *REPLAY, "--threads", "1",
+    result = _stream(local_aws.endpoint, "--stream-name", "faulty-kit", *REPLAY, "--threads", "1",
                      "--faults", STREAM_FAULTS, "--incident", INCIDENT)  # fmt: skip
     assert result.returncode == 0, result.stderr
     env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     where = ["--endpoint-url", local_aws.endpoint, "--region", REGION]
-    delivered = _module("delivery", "--stream-name", "faulty", "--bucket", "lake", *where, env=env)
+    delivered = _module(
+        "delivery", "--stream-name", "faulty-kit", "--bucket", "faulty-kit", *where, env=env
+    )
     assert delivered.returncode == 0, delivered.stderr
     assert "to the error prefix" in delivered.stdout
-    check = ["reconcile", "--lake", "s3://lake", "--endpoint-url", local_aws.endpoint,
+    check = ["reconcile", "--lake", "s3://faulty-kit", "--endpoint-url", local_aws.endpoint,
              "--region", REGION, "--events-per-day", str(20 * 86_400), *WORLD,
              "--start", "2026-01-15T20:00", "--end", "2026-01-15T20:02", "--json"]  # fmt: skip
     explained = _module(*check, "--faults", STREAM_FAULTS, "--incident", INCIDENT, env=env)

@@ -114,28 +114,6 @@ def recorded(batch: EventBatch, faults: EventFaults) -> EventBatch:
     return replace(batch, ts_ms=batch.ts_ms + faults.skew_ms)
 
 
-def describe(kind: int, delay_ms: int, skew_ms: int, variant: int) -> str:
-    """The truth's detail for one fault, in words."""
-    if kind == DUPLICATE:
-        return f"copy sent {_span(delay_ms)} after the original"
-    if kind == LATE:
-        return f"arrives {_span(delay_ms)} after its event time"
-    if kind == SKEW:
-        return f"device clock {_span(abs(skew_ms))} {'ahead' if skew_ms > 0 else 'behind'}"
-    if kind == MALFORMED:
-        return f"malformed JSON: {MALFORMED_VARIANTS[variant]}"
-    if kind == OUT_OF_ORDER:
-        return "sent after the next event of its session"
-    return "never sent"
-
-
-def _span(ms: int) -> str:
-    if ms < 60_000:
-        return f"{ms / 1000:.1f} s"
-    minutes = ms // 60_000
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
-
-
 def _clip(values: F64, bounds: tuple[int, int]) -> I64:
     return np.clip(values, *bounds).astype(np.int64)
 
