@@ -276,3 +276,18 @@ def test_the_producer_injects_the_faults_terraform_sets(
     assert not set(ids[kind == DROP]) & set(seen)
     assert all(seen.count(i) == 2 for i in ids[kind == DUPLICATE])
     assert any(r["title_id"] == "TITLE-00003" for r in good)  # the premiere's viewers
+
+
+def test_the_generator_carries_incidents_to_the_producer_and_refuses_an_unknown_scope(
+    local_aws: LocalAws, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _create_function(local_aws, "acme-data-producer")
+    tick = {"time": "2026-01-15T20:07:12Z", "detail-type": "Scheduled Event"}
+    monkeypatch.setenv("ACME_INCIDENTS", '["isp-outage:Comcast Xfinity@2026-01-15T20:00/60m"]')
+    lam = RecordingLambda(local_aws.client("lambda"))
+    generator_lambda.handler(tick, Context(), lambda_client=lam)
+    chunk = Chunk.model_validate_json(lam.invocations[0]["Payload"])
+    assert chunk.config.incidents[0].scope == "Comcast Xfinity"
+    monkeypatch.setenv("ACME_INCIDENTS", '["isp-outage:Nope Net@2026-01-15T20:00/60m"]')
+    with pytest.raises(ValueError, match="unknown ISP 'Nope Net'"):
+        generator_lambda.handler(tick, Context(), lambda_client=RecordingLambda(lam.client))

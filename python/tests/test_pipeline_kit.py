@@ -197,9 +197,18 @@ def test_stream_faults_are_the_same_with_any_number_of_workers() -> None:
     assert "faults injected: drop" in result.stdout
 
 
-def test_bad_stream_specs_get_one_line() -> None:
-    result = _stream("http://127.0.0.1:9", "--stream-name", "s", *REPLAY, "--faults", "late=2")
-    assert result.returncode == 2 and "give late=R" in result.stderr
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--faults", "late=2"], "give late=R"),
+        (["--incident", "premiere:TITLE-99999@2026-01-15T20:00/1h"], "unknown title_id"),
+        (["--incident", "premiere:TITLE-00001@2026-01-15/1h"], "expected TYPE:SCOPE@START"),
+    ],
+)
+def test_bad_stream_specs_get_one_line(args: list[str], message: str) -> None:
+    result = _stream("http://127.0.0.1:9", "--stream-name", "s", *REPLAY, *args)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.slow

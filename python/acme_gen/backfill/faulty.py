@@ -61,12 +61,7 @@ class FaultyHour:
         faults = event_faults(self.rates, self.seed, batch)
         shown = recorded(batch, faults)
         table = self.encoder.events_table(shown)
-        true_stamps = (
-            self.encoder.events_table(batch)["event_timestamp"]
-            if faults.skew_ms.any()
-            else table["event_timestamp"]
-        )
-        self.truth.append(fault_rows(table, true_stamps, faults))
+        self.truth.append(fault_rows(table, batch.ts_ms, faults))
 
         partition = shown.ts_ms // HOUR_MS * HOUR_MS
         arrival = (batch.ts_ms + np.where(faults.kind == LATE, faults.delay_ms, 0)) // HOUR_MS

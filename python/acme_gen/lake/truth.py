@@ -15,6 +15,8 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from acme_gen.core.faults import MALFORMED_VARIANTS, NO_FAULT, SKEW, EventFaults
+from acme_gen.core.text import iso_millis_text
+from acme_gen.lake.arrow import fixed_width_strings
 from acme_gen.lake.store import Lake
 from acme_gen.scenario import FAULT_KINDS, Incident, iso_minute
 
@@ -52,9 +54,9 @@ EFFECTS = {
 }
 
 
-def fault_rows(events: pa.Table, timestamps: pa.Array, faults: EventFaults) -> pa.Table:
-    """The truth rows of a batch's events (`timestamps`: as generated, before any skew): one
-    per per-event fault, one per event of a skewed device."""
+def fault_rows(events: pa.Table, true_ms: np.ndarray, faults: EventFaults) -> pa.Table:
+    """The truth rows of a batch's events (`true_ms`: event times as generated, before any
+    skew): one per per-event fault, one per event of a skewed device."""
     per_event = np.flatnonzero(faults.kind != NO_FAULT)
     skewed = np.flatnonzero(faults.skew_ms != 0)
     index = np.concatenate([per_event, skewed])
@@ -72,7 +74,7 @@ def fault_rows(events: pa.Table, timestamps: pa.Array, faults: EventFaults) -> p
             events["event_id"].take(take),
             events["session_id"].take(take),
             pa.array(names, pa.string()),
-            timestamps.take(take),
+            fixed_width_strings(iso_millis_text(true_ms[index])),
             pa.array(detail_ms, pa.int64(), mask=~has_ms),
             pa.array(details, pa.string()),
         ],
