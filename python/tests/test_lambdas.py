@@ -278,10 +278,12 @@ def test_the_producer_injects_the_faults_terraform_sets(
     assert any(r["title_id"] == "TITLE-00003" for r in good)  # the premiere's viewers
 
 
+@pytest.mark.filterwarnings("ignore:No application metrics")  # the refused tick adds none
 def test_the_generator_carries_incidents_to_the_producer_and_refuses_an_unknown_scope(
     local_aws: LocalAws, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _create_function(local_aws, "acme-data-producer")
+    _create_function(local_aws, "acme-incident-producer")
+    monkeypatch.setenv("ACME_PRODUCER_NAME", "acme-incident-producer")
     tick = {"time": "2026-01-15T20:07:12Z", "detail-type": "Scheduled Event"}
     monkeypatch.setenv("ACME_INCIDENTS", '["isp-outage:Comcast Xfinity@2026-01-15T20:00/60m"]')
     lam = RecordingLambda(local_aws.client("lambda"))

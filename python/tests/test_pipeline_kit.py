@@ -202,7 +202,7 @@ def test_stream_faults_are_the_same_with_any_number_of_workers() -> None:
     [
         (["--faults", "late=2"], "give late=R"),
         (["--incident", "premiere:TITLE-99999@2026-01-15T20:00/1h"], "unknown title_id"),
-        (["--incident", "premiere:TITLE-00001@2026-01-15/1h"], "expected TYPE:SCOPE@START"),
+        (["--incident", "premiere:TITLE-00001@tonight/1h"], "'tonight' is not a time"),
     ],
 )
 def test_bad_stream_specs_get_one_line(args: list[str], message: str) -> None:
@@ -262,3 +262,16 @@ def test_profile_marks_the_declared_incidents(faulty_lake: Path, tmp_path: Path)
     assert "Declared incidents" in page and "Comcast Xfinity" in page
     chart = page[page.index('id="events_and_failed_starts_by_hour"') :]
     assert "isp-outage: Comcast Xfinity" in chart[: chart.index("</section>")]
+
+
+def test_reconcile_checks_the_declared_truth(faulty_lake: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "lake"
+    shutil.copytree(faulty_lake, copy)
+    result = _module("reconcile", "--lake", copy, "--json")
+    assert json.loads(result.stdout)["truth"].startswith("agrees")
+    sorted(copy.glob("_truth/faults/*.parquet"))[5].unlink()  # the truth of one hour is lost
+    result = _module("reconcile", "--lake", copy)
+    assert result.returncode == 1
+    assert "FAIL: truth differs: _truth/faults declares" in result.stdout

@@ -37,7 +37,7 @@ from acme_gen.lake.landed import (
 from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import Lake
 from acme_gen.reconcile.compare import COUNTS, HourReport
-from acme_gen.reconcile.run import reconcile
+from acme_gen.reconcile.run import reconcile, truth_check
 
 
 class UsageError(Exception):
@@ -189,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         config, start_ms, end_ms = resolve(args, lake)
         reports = list(reconcile(lake, config, start_ms, end_ms))
+        truth = truth_check(lake, _explained(reports), start_ms, end_ms)
     except (UsageError, LandedError) as exc:
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
@@ -197,14 +198,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     totals = {c: sum(getattr(r, c) for r in reports) for c in COUNTS}
     totals["unexplained"] = sum(r.unexplained for r in reports)
+    ok = totals["unexplained"] == 0 and not (truth or "").startswith("differs")
     if args.json:
         hours: list[dict[str, Any]] = [{**asdict(r), "unexplained": r.unexplained} for r in reports]
-        verdict = {**totals, "explained": _explained(reports), "ok": totals["unexplained"] == 0}
+        verdict = {**totals, "explained": _explained(reports), "truth": truth, "ok": ok}
         print(json.dumps({**verdict, "hours": hours}))
     else:
         _print_text(reports, totals, args.brief)
-        print(_verdict(reports, totals))
-    return 0 if totals["unexplained"] == 0 else 1
+        if truth:
+            print(f"truth: {truth}")
+        print(_verdict(reports, totals) if ok or totals["unexplained"] else f"FAIL: truth {truth}")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.faults import MALFORMED, NO_FAULT
@@ -23,6 +24,7 @@ from acme_gen.lake.landed import (
     landed_by_hour,
 )
 from acme_gen.lake.store import Lake
+from acme_gen.lake.truth import read_faults
 from acme_gen.reconcile.compare import HourReport, compare, first_ids
 from acme_gen.reconcile.expect import Expected, FaultView, settle
 from acme_gen.scenario import FAULT_KINDS
@@ -112,3 +114,21 @@ def _skew_report(
 
 def _iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "Z"
+
+
+def truth_check(lake: Lake, explained: dict[str, int], start_ms: int, end_ms: int) -> str | None:
+    """Whether the faults the lake declares in _truth/faults (for events in the window) are
+    the ones the configuration implies; None when the lake declares none."""
+    truth = read_faults(lake)
+    if truth is None:
+        return None
+    stamps = truth["event_timestamp"]
+    inside = pc.and_(pc.greater_equal(stamps, _iso(start_ms)), pc.less(stamps, _iso(end_ms)))
+    declared = Counter(truth.filter(inside)["fault"].to_pylist())
+    implied = {k: n for k, n in explained.items() if k in FAULT_KINDS and n}
+    if dict(declared) == implied:
+        return f"agrees: _truth/faults declares the {declared.total():,} faults implied"
+    return (
+        f"differs: _truth/faults declares {dict(sorted(declared.items()))}, "
+        f"the configuration implies {dict(sorted(implied.items()))}"
+    )
