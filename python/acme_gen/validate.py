@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from acme_gen.cli import SETUP_ERRORS, Parser, one_line
+from acme_gen.lake.iceberg import ICEBERG_SCHEMA, is_iceberg
 from acme_gen.lake.landed import telemetry_files
 from acme_gen.lake.store import Lake
 from acme_gen.lake.truth import FAULT_SCHEMA, FAULTS_DIR, read_faults
@@ -71,8 +72,8 @@ class Verdict:
         return f"{word} {self.check}: {self.detail}"
 
 
-def _schema_problem(parquet_schema: pq.ParquetSchema) -> str | None:
-    expected = arrow_schema(StreamingEvent)
+def _schema_problem(parquet_schema: pq.ParquetSchema, table_format: str = "hive") -> str | None:
+    expected = arrow_schema(StreamingEvent) if table_format == "hive" else ICEBERG_SCHEMA
     names = [parquet_schema.column(i).name for i in range(len(parquet_schema))]
     if names != expected.names:
         return f"columns {names[:3]}... differ from the model's {expected.names[:3]}..."
@@ -90,6 +91,7 @@ def _schema_problem(parquet_schema: pq.ParquetSchema) -> str | None:
 def scan(lake: Lake) -> tuple[list[Verdict], pa.Table]:
     """Per-file checks (schema, partitions) and the columns the cross-file checks need."""
     files = telemetry_files(lake)
+    table_format = "iceberg" if is_iceberg(lake) else "hive"
     schema_bad: list[str] = []
     partition_bad: list[str] = []
     misplaced = 0
@@ -97,7 +99,7 @@ def scan(lake: Lake) -> tuple[list[Verdict], pa.Table]:
     for index, path in enumerate(files):
         with lake.fs.open_input_file(path) as f:
             parquet = pq.ParquetFile(f)
-            problem = _schema_problem(parquet.schema)
+            problem = _schema_problem(parquet.schema, table_format)
             if problem:
                 schema_bad.append(f"{path}: {problem}")
                 continue

@@ -27,6 +27,7 @@ from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
 from acme_gen.core.generator import events_per_day_for_total
 from acme_gen.core.incidents import check_scopes
 from acme_gen.core.world import build_world
+from acme_gen.lake.iceberg import IcebergUnavailable, require_pyiceberg
 
 DEFAULT_TELEMETRY = 1_000_000
 DEFAULT_DAYS = 7
@@ -88,6 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--spark-master",
         help="Spark master, e.g. 'local[2]' (default: spark-submit's, else local[--workers])",
+    )
+    parser.add_argument(
+        "--table-format",
+        choices=["hive", "iceberg"],
+        default="hive",
+        help="hive: Parquet in year=/month=/day=/hour= partitions; iceberg: an Apache Iceberg "
+        "table (v2) with those partitions, committed through pyiceberg (SQLite catalog inside a "
+        "local lake; Glue with s3:// and --glue-database)",
     )
     parser.add_argument(
         "--output-dir",
@@ -152,6 +161,17 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
         raise UsageError(f"{err['loc'][0]}: {err['msg']}") from None
     if args.glue_database and not str(args.output_dir).startswith("s3://"):
         raise UsageError("--glue-database needs an s3:// --output-dir")
+    if args.table_format == "iceberg":
+        try:
+            require_pyiceberg()
+        except IcebergUnavailable as exc:
+            raise UsageError(str(exc)) from None
+        if str(args.output_dir).startswith("s3://") and not args.glue_database:
+            raise UsageError("an Iceberg table on s3:// needs --glue-database (its catalog)")
+        if config.faults.any():
+            raise UsageError(
+                "--faults writes a Hive lake (Firehose's layout); drop --table-format iceberg"
+            )
     if args.spark_master and args.engine != "spark":
         raise UsageError("--spark-master goes with --engine spark")
     if args.engine == "spark":
@@ -175,6 +195,7 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
         args.glue_database,
         args.engine,
         _spark_master(args),
+        args.table_format,
     )
     check_output(plan)
     if plan.glue_database:

@@ -12,6 +12,7 @@ from typing import Any
 from acme_gen.cli import SETUP_ERRORS, one_line
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.traffic import HOUR_MS
+from acme_gen.lake.iceberg import DATA_DIR as ICEBERG_DATA_DIR
 from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import Lake, partition_path
 from acme_gen.schema import TABLE_DIRS
@@ -39,17 +40,21 @@ class BackfillPlan:
     glue_database: str | None = None
     engine: str = "process"
     spark_master: str | None = None
+    table_format: str = "hive"  # or "iceberg" (acme_gen.lake.iceberg)
 
     def lake(self) -> Lake:
         return Lake(self.output, self.endpoint_url, self.region)
 
     def manifest(self) -> dict[str, Any]:
-        return {
+        manifest = {
             "generator": self.config.model_dump(mode="json"),
             "start": iso(self.start_ms),
             "end": iso(self.end_ms),
             "telemetry": self.telemetry,
         }
+        if self.table_format != "hive":  # a Hive lake's manifest is as it always was
+            manifest["table_format"] = self.table_format
+        return manifest
 
     def hours(self) -> list[int]:
         first = self.start_ms // HOUR_MS * HOUR_MS
@@ -59,7 +64,10 @@ class BackfillPlan:
         """The hour's file, relative to the lake root."""
         stamp = datetime.fromtimestamp(hour_ms / 1000, tz=UTC)
         name = f"{BACKFILL_PREFIX}{stamp:%Y%m%d%H}-{self.config.fingerprint()[:8]}.parquet"
-        return f"{TABLE_DIRS['streaming_events']}/{partition_path(hour_ms)}/{name}"
+        table_dir = (
+            ICEBERG_DATA_DIR if self.table_format == "iceberg" else TABLE_DIRS["streaming_events"]
+        )
+        return f"{table_dir}/{partition_path(hour_ms)}/{name}"
 
 
 def iso(ms: int) -> str:

@@ -16,12 +16,15 @@ from acme_gen.backfill.plan import BACKFILL_PREFIX, DIMENSIONS, BackfillPlan
 from acme_gen.backfill.pool import run_pool
 from acme_gen.backfill.task import HourTask, write_dimensions
 from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.lake import iceberg
 from acme_gen.lake.catalog import register_partitions
 from acme_gen.lake.landed import ERRORS_DIR
 from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import STAGING_DIR, Lake
 from acme_gen.lake.truth import INCIDENTS_FILE, TRUTH_DIR, incidents_document
-from acme_gen.schema import TABLE_DIRS
+from acme_gen.schema import DATABASE, TABLE_DIRS
+
+COMMIT_HOURS = 24  # hour files per Iceberg commit: a day of partitions in one snapshot
 
 
 def run(plan: BackfillPlan) -> dict[str, Any]:
@@ -40,22 +43,32 @@ def run(plan: BackfillPlan) -> dict[str, Any]:
     generator = TelemetryGenerator(plan.config)
     dim_bytes = write_dimensions(lake, generator)
     hours = plan.hours()
-    todo = [h for h in hours if not lake.exists(plan.telemetry_file(h))]
+    commits = IcebergCommits(plan, lake) if plan.table_format == "iceberg" else None
+    if commits is not None:
+        todo = [h for h in hours if not commits.has(h)]
+    else:
+        todo = [h for h in hours if not lake.exists(plan.telemetry_file(h))]
     skipped = len(hours) - len(todo)
     events = size = partitions = 0
     progress = _progress(len(todo), plan.quiet)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        for rows, nbytes in _run_engine(plan, todo, generator):
+        for hour, (rows, nbytes) in zip(todo, _run_engine(plan, todo, generator), strict=False):
             events += rows
             size += nbytes
             partitions += rows > 0
+            if commits is not None and rows:
+                commits.add(hour)
             progress.update(1)
+        if commits is not None:
+            commits.flush()
     finally:
         signal.signal(signal.SIGTERM, previous)
         progress.close()
         lake.clear_staging()
-    registered = _register_partitions(plan, lake, hours) if plan.glue_database else 0
+    registered = 0
+    if plan.glue_database and commits is None:
+        registered = _register_partitions(plan, lake, hours)
     elapsed = time.perf_counter() - began
     return {
         "events": events,
@@ -67,6 +80,35 @@ def run(plan: BackfillPlan) -> dict[str, Any]:
         "events_per_second": events / elapsed if elapsed > 0 else 0.0,
         "workers": plan.workers,
     }
+
+
+class IcebergCommits:
+    """The Iceberg table's commits: the written hour files, added COMMIT_HOURS at a time (an
+    interrupted run loses at most the uncommitted batch, which a re-run writes again)."""
+
+    def __init__(self, plan: BackfillPlan, lake: Lake) -> None:
+        self.plan, self.lake = plan, lake
+        self.table = iceberg.events_table(iceberg.open_catalog(lake, plan.glue_database), lake,
+                                          plan.glue_database or DATABASE)  # fmt: skip
+        self.committed = iceberg.committed_files(self.table)
+        self.pending: list[str] = []
+
+    def has(self, hour_ms: int) -> bool:
+        return self._url(hour_ms) in self.committed
+
+    def add(self, hour_ms: int) -> None:
+        self.pending.append(self._url(hour_ms))
+        if len(self.pending) >= COMMIT_HOURS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.table.add_files(self.pending, snapshot_properties={"acme.writer": "backfill"})
+            self.committed.update(self.pending)
+            self.pending = []
+
+    def _url(self, hour_ms: int) -> str:
+        return iceberg.file_url(self.lake, self.plan.telemetry_file(hour_ms))
 
 
 def _run_engine(
@@ -97,7 +139,8 @@ def _register_partitions(plan: BackfillPlan, lake: Lake, hours: list[int]) -> in
 def remove_dataset(lake: Lake) -> None:
     """Remove only what a backfill writes: its manifest, the dimension tables and the
     backfill-* telemetry files. Events others delivered (Firehose) and files of your own stay."""
-    for d in [*(TABLE_DIRS[t] for t in DIMENSIONS), STAGING_DIR, MANIFEST, TRUTH_DIR]:
+    for d in [*(TABLE_DIRS[t] for t in DIMENSIONS), STAGING_DIR, MANIFEST, TRUTH_DIR,
+              iceberg.TABLE_DIR, iceberg.CATALOG_FILE]:  # fmt: skip
         lake.remove(d)
     lake.remove_files(TABLE_DIRS["streaming_events"], prefix=BACKFILL_PREFIX)
     lake.remove_files(ERRORS_DIR, prefix=BACKFILL_PREFIX)

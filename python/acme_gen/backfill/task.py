@@ -16,6 +16,7 @@ from acme_gen.core.generator import TelemetryGenerator, hour_steps
 from acme_gen.core.traffic import HOUR_MS
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lake.dimensions import dimension_tables
+from acme_gen.lake.iceberg import with_partition_columns
 from acme_gen.lake.store import Lake, encode_parquet
 from acme_gen.schema import TABLE_DIRS
 
@@ -37,6 +38,12 @@ class HourTask:
         lo, hi = max(hour_ms, plan.start_ms), min(hour_ms + HOUR_MS, plan.end_ms)
         steps = hour_steps(plan.config, hour_ms, lo, hi)
         path = plan.telemetry_file(hour_ms)
+        if plan.table_format == "iceberg":  # the same rows, with the partition columns
+            tables = (
+                with_partition_columns(self.encoder.events_table(gen.window(a, b)), hour_ms)
+                for a, b in steps
+            )
+            return self.lake.write_parquet(path, tables, "streaming_events_iceberg")
         if not plan.config.faults.any():
             tables = (self.encoder.events_table(gen.window(a, b)) for a, b in steps)
             return self.lake.write_parquet(path, tables, "streaming_events")

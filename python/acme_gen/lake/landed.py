@@ -22,6 +22,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from acme_gen.core.traffic import HOUR_MS
+from acme_gen.lake import iceberg
 from acme_gen.lake.store import Lake
 from acme_gen.models import StreamingEvent
 from acme_gen.schema import TABLE_DIRS, arrow_schema
@@ -44,7 +45,10 @@ def hour_label(hour_ms: int) -> str:
 
 def telemetry_files(lake: Lake) -> list[str]:
     """Every telemetry Parquet file, skipping hidden paths inside the table (staging); the
-    lake itself may lie under a hidden directory such as ~/.cache."""
+    lake itself may lie under a hidden directory such as ~/.cache. In an Iceberg lake, the
+    data files of the table's current snapshot."""
+    if iceberg.is_iceberg(lake):
+        return iceberg.data_files(lake)
     root = lake.path(TABLE_DIRS["streaming_events"]).rstrip("/") + "/"
     selector = pafs.FileSelector(root, allow_not_found=True, recursive=True)
     return sorted(

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from acme_gen.lake import iceberg
 from acme_gen.lake.store import Lake
 from acme_gen.models import PARTITION_KEYS, TABLES, StreamingEvent
 from acme_gen.schema import DATABASE, TABLE_DIRS, arrow_schema
@@ -83,6 +84,8 @@ def connect(
     s3://bucket[/prefix] (read through pyarrow's S3 filesystem, so no DuckDB extension)."""
     if str(lake).startswith("s3://"):
         return _connect_s3(Lake(str(lake), endpoint_url, region))
+    if iceberg.is_iceberg(Lake(str(lake))):
+        return _connect_s3(Lake(str(lake)))  # the same dataset path serves a local table
     lake = Path(lake)
     telemetry = lake / TABLE_DIRS["streaming_events"]
     if not any(telemetry.glob("year=*/month=*/day=*/hour=*/*.parquet")):
@@ -115,17 +118,19 @@ def _connect_s3(lake: Lake) -> duckdb.DuckDBPyConnection:
     partitioning = ds.partitioning(
         pa.schema([(k, pa.string()) for k in PARTITION_KEYS]), flavor="hive"
     )
-    events = ds.dataset(
-        lake.path(TABLE_DIRS["streaming_events"]),
-        filesystem=lake.fs,
-        format="parquet",
-        partitioning=partitioning,
-        exclude_invalid_files=False,
-    )
-    if not events.files:
-        raise LakeError(
-            f"no telemetry Parquet files under {lake.url(TABLE_DIRS['streaming_events'])}"
+    if iceberg.is_iceberg(lake):  # the current snapshot's files carry year/month/day/hour
+        events = ds.dataset(iceberg.data_files(lake), filesystem=lake.fs, format="parquet")
+    else:
+        events = ds.dataset(
+            lake.path(TABLE_DIRS["streaming_events"]),
+            filesystem=lake.fs,
+            format="parquet",
+            partitioning=partitioning,
+            exclude_invalid_files=False,
         )
+    if not events.files:
+        where = iceberg.TABLE_DIR if iceberg.is_iceberg(lake) else TABLE_DIRS["streaming_events"]
+        raise LakeError(f"no telemetry Parquet files under {lake.url(where)}")
     con = duckdb.connect()
     con.execute(f"CREATE SCHEMA {DATABASE}")
     con.register("_streaming_events", events)

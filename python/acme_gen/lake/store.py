@@ -47,6 +47,9 @@ STATISTICS_COLUMNS = ["event_timestamp", "event_type"]
 def parquet_options(table: str) -> dict[str, object]:
     # store_schema=False: no Arrow schema in the footer, so a dictionary-encoded input column
     # reads back as the plain string the models declare.
+    if table == "streaming_events_iceberg":
+        # Iceberg reads a file's partition values and pruning bounds from its statistics.
+        return {**parquet_options("streaming_events"), "write_statistics": True}
     if table == "streaming_events":
         return {
             "compression": "snappy",
@@ -100,6 +103,7 @@ class Lake:
 
     def __init__(self, uri: str | Path, endpoint_url: str | None = None, region: str | None = None):
         text = str(uri)
+        self.endpoint_url, self.region = endpoint_url, region
         self.is_s3 = text.startswith("s3://")
         if self.is_s3:
             self.fs = s3_filesystem(endpoint_url, region)

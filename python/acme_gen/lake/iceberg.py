@@ -1,0 +1,185 @@
+"""The telemetry as an Apache Iceberg table (format v2) through pyiceberg.
+
+Layout: `<lake>/iceberg/streaming_events/{data,metadata}/`, partitioned by identity on the
+year/month/day/hour string columns, which the data files carry as columns (so every seed
+query runs unchanged, and the filters prune). Locally the catalog is SQLite inside the lake
+(`<lake>/_iceberg/catalog.db`: no server); on s3:// with a Glue database it is Glue.
+
+Readers need no catalog: the current snapshot's data files are read from the newest
+metadata file (what Athena reads through Glue), or from the local catalog where there is one.
+A commit is one atomic swap of the metadata pointer, so a killed writer leaves files no
+snapshot names (harmless, rewritten identically on resume), never half a commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+
+from acme_gen.lake.store import Lake
+from acme_gen.models import PARTITION_KEYS, StreamingEvent
+from acme_gen.schema import DATABASE, arrow_schema
+
+TABLE = "streaming_events"
+TABLE_DIR = f"iceberg/{TABLE}"
+DATA_DIR = f"{TABLE_DIR}/data"
+CATALOG_FILE = "_iceberg/catalog.db"
+ICEBERG_SCHEMA = pa.schema(
+    [*arrow_schema(StreamingEvent), *(pa.field(k, pa.string()) for k in PARTITION_KEYS)]
+)
+TABLE_PROPERTIES = {
+    "format-version": "2",
+    "write.format.default": "parquet",
+    "write.parquet.compression-codec": "snappy",
+}
+_METADATA = re.compile(r"(\d+)-[0-9a-f-]+\.metadata\.json$")
+
+
+class IcebergUnavailable(Exception):
+    """pyiceberg is not installed (the extra 'iceberg')."""
+
+
+def require_pyiceberg() -> None:
+    try:
+        import pyiceberg  # noqa: F401
+    except ImportError:
+        raise IcebergUnavailable(
+            "--table-format iceberg needs pyiceberg: pip install 'acme-gen[iceberg]'"
+        ) from None
+
+
+def with_partition_columns(events: pa.Table, hour_ms: int) -> pa.Table:
+    """The rows of the hour starting at hour_ms with its year/month/day/hour as columns."""
+    from datetime import UTC, datetime
+
+    t = datetime.fromtimestamp(hour_ms / 1000, tz=UTC)
+    n = events.num_rows
+    for name, value in zip(
+        PARTITION_KEYS, (f"{t:%Y}", f"{t:%m}", f"{t:%d}", f"{t:%H}"), strict=True
+    ):
+        events = events.append_column(name, pa.array([value] * n, pa.string()))
+    return events
+
+
+def _file_io_properties(lake: Lake) -> dict[str, str]:
+    if not lake.is_s3:
+        return {}
+    import os
+
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    props = {"s3.endpoint": lake.endpoint_url or endpoint or ""}
+    region = lake.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if region:
+        props["s3.region"] = region
+    return {k: v for k, v in props.items() if v}
+
+
+def open_catalog(lake: Lake, glue_database: str | None = None) -> Any:
+    """The table's catalog: SQLite inside a local lake, Glue for s3:// (pyiceberg's own)."""
+    require_pyiceberg()
+    if lake.is_s3:
+        from pyiceberg.catalog.glue import GlueCatalog
+
+        props = _file_io_properties(lake)
+        if "s3.endpoint" in props:
+            props["glue.endpoint"] = props["s3.endpoint"]
+        if "s3.region" in props:
+            props["glue.region"] = props["s3.region"]
+        return GlueCatalog("glue", **props)
+    from pathlib import Path
+
+    from pyiceberg.catalog.sql import SqlCatalog
+
+    db = Path(lake.path(CATALOG_FILE))
+    db.parent.mkdir(parents=True, exist_ok=True)
+    return SqlCatalog("acme", uri=f"sqlite:///{db}", warehouse=f"file://{lake.root}")
+
+
+def events_table(catalog: Any, lake: Lake, database: str = DATABASE) -> Any:
+    """The streaming_events Iceberg table, created (v2, partitioned) if the catalog lacks it."""
+    from pyiceberg.exceptions import NamespaceAlreadyExistsError, NoSuchTableError
+    from pyiceberg.partitioning import PartitionField, PartitionSpec
+    from pyiceberg.transforms import IdentityTransform
+
+    identifier = f"{database}.{TABLE}"
+    try:
+        return catalog.load_table(identifier)
+    except NoSuchTableError:
+        pass
+    with contextlib.suppress(NamespaceAlreadyExistsError):
+        catalog.create_namespace(database)
+    schema = _iceberg_schema()
+    first_partition_id = len(ICEBERG_SCHEMA) - len(PARTITION_KEYS) + 1  # ids are 1-based
+    spec = PartitionSpec(
+        *(
+            PartitionField(first_partition_id + i, 1000 + i, IdentityTransform(), name)
+            for i, name in enumerate(PARTITION_KEYS)
+        )
+    )
+    return catalog.create_table(
+        identifier,
+        schema=schema,
+        partition_spec=spec,
+        location=file_url(lake, TABLE_DIR),
+        properties=TABLE_PROPERTIES,
+    )
+
+
+def _iceberg_schema() -> Any:
+    """ICEBERG_SCHEMA with field ids 1..n in column order (the partition spec names them)."""
+    from pyiceberg.schema import Schema
+    from pyiceberg.types import DoubleType, IntegerType, NestedField, StringType
+
+    types = {pa.string(): StringType(), pa.int32(): IntegerType(), pa.float64(): DoubleType()}
+    return Schema(
+        *(
+            NestedField(i, f.name, types[f.type], required=False)
+            for i, f in enumerate(ICEBERG_SCHEMA, start=1)
+        )
+    )
+
+
+def file_url(lake: Lake, relative: str) -> str:
+    """A path in the lake as Iceberg metadata names it (s3://... or file://...)."""
+    return lake.url(relative) if lake.is_s3 else f"file://{lake.path(relative)}"
+
+
+def committed_files(table: Any) -> set[str]:
+    """Data files the table's current snapshot holds."""
+    return {task.file.file_path for task in table.scan().plan_files()}
+
+
+def is_iceberg(lake: Lake) -> bool:
+    return lake.exists(CATALOG_FILE) or lake.exists(f"{TABLE_DIR}/metadata")
+
+
+def current_table(lake: Lake) -> Any:
+    """The table as its current metadata describes it (no catalog needed)."""
+    require_pyiceberg()
+    if lake.exists(CATALOG_FILE):
+        return events_table(open_catalog(lake), lake)
+    from pyiceberg.table import StaticTable
+
+    selector = pafs.FileSelector(lake.path(f"{TABLE_DIR}/metadata"), allow_not_found=True)
+    versions = [
+        (int(m.group(1)), info.path)
+        for info in lake.fs.get_file_info(selector)
+        if (m := _METADATA.search(info.path))
+    ]
+    if not versions:
+        return None
+    newest = max(versions)[1]
+    location = f"s3://{newest}" if lake.is_s3 else f"file://{newest}"
+    return StaticTable.from_metadata(location, properties=_file_io_properties(lake))
+
+
+def data_files(lake: Lake) -> list[str]:
+    """The current snapshot's data files as paths on the lake's filesystem."""
+    table = current_table(lake)
+    if table is None:
+        return []
+    return sorted(re.sub(r"^(s3|file)://", "", p) for p in committed_files(table))
