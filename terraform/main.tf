@@ -85,6 +85,8 @@ module "lake" {
   projection_start_year        = var.projection_start_year
   error_output_expiration_days = var.error_output_retention_days
   athena_bytes_scanned_cutoff  = var.athena_bytes_scanned_cutoff
+  table_format                 = var.table_format
+  iceberg_table_optimizers     = var.iceberg_table_optimizers
 }
 
 module "delivery" {
@@ -102,6 +104,8 @@ module "delivery" {
   buffering_size_mb          = var.firehose_buffering_size_mb
   buffering_interval_seconds = var.firehose_buffering_interval_seconds
   log_retention_days         = var.log_retention_days
+  table_format               = module.lake.table_format
+  iceberg_prefix             = module.lake.iceberg_prefix
 }
 
 module "generator" {
@@ -124,6 +128,7 @@ module "generator" {
   events_per_day       = var.events_per_day
   traffic_shape        = var.traffic_shape
   faults               = var.faults
+  table_format         = var.table_format
   incidents            = var.incidents
   seed                 = var.generation_seed
   customers            = var.customers

@@ -133,6 +133,23 @@ variable "traffic_shape" {
   default     = "diurnal"
 }
 
+variable "table_format" {
+  description = "How streaming_events is stored: \"hive\" (Parquet in event-time partitions, the default) or \"iceberg\" (an Apache Iceberg v2 table Firehose upserts into on event_id). See \"Iceberg\" in the README."
+  type        = string
+  default     = "hive"
+
+  validation {
+    condition     = contains(["hive", "iceberg"], var.table_format)
+    error_message = "table_format must be hive or iceberg."
+  }
+}
+
+variable "iceberg_table_optimizers" {
+  description = "With table_format = \"iceberg\": Glue compacts the table, expires old snapshots and deletes orphan files."
+  type        = bool
+  default     = true
+}
+
 variable "faults" {
   description = "Faults the live stream's Lambdas inject (\"KIND=R,...\": duplicate, drop, skew, malformed); \"\" for none. See \"Test your pipeline\" in the README."
   type        = string

@@ -18,12 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import numpy as np
 import orjson
 import pyarrow as pa
 from botocore.exceptions import ClientError
 
 from acme_gen.cli import SETUP_ERRORS, Parser, one_line
 from acme_gen.kinesis.producer import read_records
+from acme_gen.lake import iceberg
+from acme_gen.lake.iceberg import ICEBERG_SCHEMA
 from acme_gen.lake.store import Lake
 from acme_gen.models import StreamingEvent
 from acme_gen.schema import arrow_schema, arrow_type
@@ -101,13 +104,19 @@ def deliver(
     table: str,
     prefix: str = "telemetry/",
     error_prefix: str = "errors/",
+    table_format: str = "hive",
 ) -> DeliverySummary:
     records = list(read_records(kinesis, stream_name))
     summary = DeliverySummary()
     if not records:
         return summary
     first = records[0]["SequenceNumber"]
-    tables, failures = convert([r["Data"] for r in records], glue_schema(glue, database, table))
+    schema = glue_schema(glue, database, table) if table_format == "hive" else ICEBERG_SCHEMA
+    tables, failures = convert([r["Data"] for r in records], schema)
+    if table_format == "iceberg" and tables:
+        summary.delivered = upsert_iceberg(lake, database, pa.concat_tables(tables.values()))
+        summary.files.append(iceberg.TABLE_DIR)
+        tables = {}
     for hour, events in sorted(tables.items()):
         y, m, d, h = hour[0:4], hour[5:7], hour[8:10], hour[11:13]
         key = f"{prefix}year={y}/month={m}/day={d}/hour={h}/{stream_name}-delivery-{first}.parquet"
@@ -133,12 +142,27 @@ def deliver(
     return summary
 
 
+def upsert_iceberg(lake: Lake, database: str, rows: pa.Table) -> int:
+    """Upsert the rows into the Iceberg table on event_id, as Firehose's Iceberg destination
+    with unique_keys does: a record delivered again replaces its first copy."""
+    position = pa.array(range(rows.num_rows))
+    last = rows.select(["event_id"]).append_column("i", position).group_by("event_id")
+    keep = last.aggregate([("i", "max")])["i_max"]
+    rows = rows.take(np.sort(keep.to_numpy()))  # one row per event_id: the last delivered
+    table = iceberg.events_table(iceberg.open_catalog(lake, database), lake, database)
+    table.upsert(rows, join_cols=["event_id"])
+    return int(rows.num_rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m acme_gen.delivery", description=__doc__)
     parser.add_argument("--stream-name", required=True, help="the Kinesis stream to read")
     parser.add_argument("--bucket", required=True, help="bucket (or s3://bucket/prefix) to write")
     parser.add_argument("--database", default="acme_telemetry", help="Glue database of the table")
     parser.add_argument("--table", default="streaming_events", help="Glue table to convert with")
+    parser.add_argument("--table-format", choices=["hive", "iceberg"], default="hive",
+                        help="iceberg: upsert on event_id into the Iceberg table through the "
+                        "Glue catalog, as Firehose's Iceberg destination does")  # fmt: skip
     parser.add_argument("--endpoint-url", help="AWS endpoint, e.g. a local server")
     parser.add_argument("--region", default=None)
     args = parser.parse_args(argv)
@@ -157,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             args.stream_name,
             args.database,
             args.table,
+            table_format=args.table_format,
         )
     except SETUP_ERRORS as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)

@@ -179,3 +179,34 @@ run "emr_backfill_when_enabled" {
     error_message = "emr_backfill_enabled creates the application."
   }
 }
+
+run "iceberg_stack_wires_together" {
+  command = apply
+  variables {
+    table_format = "iceberg"
+  }
+  assert {
+    condition = (
+      module.delivery.destination.bucket_arn == module.lake.bucket_arn &&
+      module.delivery.destination.database_name == module.lake.database_name &&
+      module.delivery.destination.table_name == module.lake.events_table_name
+    )
+    error_message = "Firehose upserts into the lake's Iceberg table."
+  }
+  assert {
+    condition     = alltrue([for f in module.generator.function_environments : f["ACME_TABLE_FORMAT"] == "iceberg"])
+    error_message = "The producer adds the partition fields Firehose's Iceberg destination maps by name."
+  }
+  assert {
+    condition     = length(module.lake.named_query_ids) == 12
+    error_message = "The seed's named queries are deployed on the Iceberg table too."
+  }
+}
+
+run "rejects_an_unknown_table_format" {
+  command = plan
+  variables {
+    table_format = "orc"
+  }
+  expect_failures = [var.table_format]
+}

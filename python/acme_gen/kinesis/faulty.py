@@ -44,6 +44,7 @@ class FaultyRecords:
     world: World
     rates: FaultRates
     seed: int
+    table_format: str = "hive"
     injected: Counter[str] = field(default_factory=Counter)
     _due: list[tuple[int, int, bytes, str]] = field(default_factory=list)  # heap by due ms
     _next: dict[int, list[tuple[bytes, str]]] = field(default_factory=dict)  # by successor
@@ -60,7 +61,7 @@ class FaultyRecords:
 
     def _shape(self, batch: EventBatch) -> Records:
         faults = event_faults(self.rates, self.seed, batch)
-        data, keys = json_records(self.world, recorded(batch, faults))
+        data, keys = json_records(self.world, recorded(batch, faults), self.table_format)
         kind = faults.kind
         self.injected.update(np.array(FAULT_KINDS)[kind[kind != NO_FAULT]].tolist())
         self.injected["skew"] += int(np.count_nonzero(faults.skew_ms))

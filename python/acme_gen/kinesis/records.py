@@ -19,7 +19,7 @@ import orjson
 from acme_gen.core.columns import Codes, event_columns
 from acme_gen.core.events import EventBatch
 from acme_gen.core.world import World
-from acme_gen.models import StreamingEvent
+from acme_gen.models import PARTITION_KEYS, StreamingEvent
 
 FIELDS = tuple(StreamingEvent.model_fields)
 
@@ -53,14 +53,27 @@ def column_lists(world: World, batch: EventBatch) -> dict[str, list[object]]:
     return out
 
 
-def json_records(world: World, batch: EventBatch) -> tuple[list[bytes], list[str]]:
+def json_records(
+    world: World, batch: EventBatch, table_format: str = "hive"
+) -> tuple[list[bytes], list[str]]:
     """(JSON bytes per event, partition key per event); the key is the session id, which
-    spreads load over shards and keeps a session's events in order on one shard."""
+    spreads load over shards and keeps a session's events in order on one shard.
+
+    For an Iceberg destination the records also carry year/month/day/hour (Firehose maps a
+    record's first-level fields to the table's columns by name); Hive's records are as ever.
+    """
     dumps = orjson.dumps
+    fields = FIELDS if table_format == "hive" else (*FIELDS, *PARTITION_KEYS)
     with _gc_paused():
         columns = column_lists(world, batch)
-        values = [columns[name] for name in FIELDS]
-        data = [dumps(dict(zip(FIELDS, row, strict=True))) for row in zip(*values, strict=True)]
+        if table_format != "hive":
+            stamps: list[str] = columns["event_timestamp"]  # type: ignore[assignment]
+            for key, (a, b) in zip(
+                PARTITION_KEYS, ((0, 4), (5, 7), (8, 10), (11, 13)), strict=True
+            ):
+                columns[key] = [t[a:b] for t in stamps]
+        values = [columns[name] for name in fields]
+        data = [dumps(dict(zip(fields, row, strict=True))) for row in zip(*values, strict=True)]
         keys: list[str] = columns["session_id"]  # type: ignore[assignment]
         del columns, values
     return data, keys

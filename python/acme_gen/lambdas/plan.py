@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -32,6 +32,7 @@ class StreamSettings(BaseModel):
     titles: int = Field(gt=0, alias="ACME_TITLES")
     campaigns: int = Field(gt=0, alias="ACME_CAMPAIGNS")
     chunk_events: int = Field(25_000, ge=100, alias="ACME_CHUNK_EVENTS")
+    table_format: Literal["hive", "iceberg"] = Field("hive", alias="ACME_TABLE_FORMAT")
     stream_name: str = Field(alias="ACME_STREAM_NAME")
     producer_name: str = Field("acme-data-producer", alias="ACME_PRODUCER_NAME")
 

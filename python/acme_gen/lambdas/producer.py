@@ -43,12 +43,12 @@ def handler(
     if config.faults.any():
         # Late and out-of-order records cannot wait past an invocation (the settings refuse
         # them); a duplicate's copy goes out in the same call, after the chunk.
-        faulty = FaultyRecords(generator.world, config.faults, config.seed)
+        faulty = FaultyRecords(generator.world, config.faults, config.seed, settings.table_format)
         data, keys = faulty.records(batch, chunk.end_ms)
         copies = faulty.due(2**62)
         data, keys = data + copies[0], keys + copies[1]
     else:
-        data, keys = json_records(generator.world, batch)
+        data, keys = json_records(generator.world, batch, settings.table_format)
     deadline = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_S
     producer = KinesisProducer(
         kinesis_client or boto3.client("kinesis"), settings.stream_name, deadline=deadline

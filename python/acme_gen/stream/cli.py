@@ -105,6 +105,9 @@ def _parser() -> Parser:
                             "world (as the backfill's)")  # fmt: skip
     parser.add_argument("--seed", type=non_negative_int, default=42, help="world and traffic seed")
     add_scenario_flags(parser, stream=True)
+    parser.add_argument("--table-format", choices=["hive", "iceberg"], default="hive",
+                        help="iceberg: add year/month/day/hour to each record, for a Firehose "
+                        "Iceberg destination (it maps fields to columns by name)")  # fmt: skip
     return parser
 
 
@@ -150,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         duration=args.duration,
         count=args.count,
         threads=args.threads,
+        table_format=args.table_format,
         endpoint_url=args.endpoint_url,
         region=region,
     )

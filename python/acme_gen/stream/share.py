@@ -45,6 +45,7 @@ class StreamSettings:
     duration: float | None = None  # wall seconds of sending
     count: int | None = None  # events to send (this share's part of --count)
     threads: int = 4  # PutRecords calls in flight
+    table_format: str = "hive"  # iceberg: records carry year/month/day/hour too
     endpoint_url: str | None = None
     region: str | None = None
 
@@ -148,7 +149,7 @@ def stream_share(
     left = settings.count
     config = settings.config
     faulty = (
-        FaultyRecords(timeline.generator.world, config.faults, config.seed)
+        FaultyRecords(timeline.generator.world, config.faults, config.seed, settings.table_format)
         if config.faults.any()
         else None
     )
@@ -173,10 +174,10 @@ def stream_share(
             totals.generated += len(batch)
             if faulty is not None:
                 data, keys = faulty.records(batch, target)
+            elif len(batch):
+                data, keys = json_records(timeline.generator.world, batch, settings.table_format)
             else:
-                data, keys = (
-                    json_records(timeline.generator.world, batch) if len(batch) else ([], [])
-                )
+                data, keys = [], []
             if data and _send(producer, data, keys, totals):
                 break
             if left is not None:

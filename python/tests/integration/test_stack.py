@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,10 +69,17 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, lambda_zip_x86_64: Path) -> Iterator[Stack]:
+    with deployed(tmp_path_factory.mktemp("stack"), lambda_zip_x86_64) as applied:
+        yield applied
+
+
+@contextmanager
+def deployed(work: Path, package: Path, **variables: str) -> Iterator[Stack]:
+    """The root stack applied to a fresh local AWS server (TF_VAR_ overrides as keywords);
+    destroyed, and the server stopped, on the way out."""
     terraform = shutil.which("terraform")
     if terraform is None:
         skip_unless_required("no terraform CLI on PATH")
-    work = tmp_path_factory.mktemp("stack")
     root = stack_copy(work)
     aws = LocalAws()
     env = {
@@ -80,13 +88,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory, lambda_zip_x86_64: Path) -> 
         "AWS_DEFAULT_REGION": REGION,
         "AWS_ACCESS_KEY_ID": DUMMY_KEYS["aws_access_key_id"],
         "AWS_SECRET_ACCESS_KEY": DUMMY_KEYS["aws_secret_access_key"],
-        "TF_VAR_lambda_package_path": str(lambda_zip_x86_64),
+        "TF_VAR_lambda_package_path": str(package),
         "TF_VAR_lambda_architecture": "x86_64",
         "TF_VAR_force_destroy": "true",
         "TF_VAR_events_per_day": "150000",
         "TF_VAR_customers": "2000",
         "TF_VAR_titles": "200",
         "TF_VAR_campaigns": "10",
+        **{f"TF_VAR_{k}": v for k, v in variables.items()},
     }
     config = cli_config(work)
     if config is not None:

@@ -98,3 +98,25 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "table_format" {
+  description = "hive: extended S3 delivery, JSON converted to Parquet in event-time partitions; iceberg: the Apache Iceberg destination, upserting on event_id into the Glue Iceberg table."
+  type        = string
+  default     = "hive"
+
+  validation {
+    condition     = contains(["hive", "iceberg"], var.table_format)
+    error_message = "table_format must be hive or iceberg."
+  }
+}
+
+variable "iceberg_prefix" {
+  description = "Key prefix of the Iceberg table's files (its Glue location), with the trailing slash."
+  type        = string
+  default     = "iceberg/streaming_events/"
+
+  validation {
+    condition     = can(regex("^[^/].*/$", var.iceberg_prefix))
+    error_message = "iceberg_prefix must not start with / and must end with /."
+  }
+}

@@ -6,6 +6,7 @@ locals {
     ACME_EVENTS_PER_DAY = tostring(var.events_per_day)
     ACME_TRAFFIC_SHAPE  = var.traffic_shape
     ACME_FAULTS         = var.faults
+    ACME_TABLE_FORMAT   = var.table_format
     ACME_INCIDENTS      = jsonencode(var.incidents)
     ACME_SEED           = tostring(var.seed)
     ACME_CUSTOMERS      = tostring(var.customers)

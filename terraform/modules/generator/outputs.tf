@@ -37,3 +37,8 @@ output "schedule_description" {
   description = "Description of the schedule rule: names the stream and the delivery stream it waits for."
   value       = aws_cloudwatch_event_rule.schedule.description
 }
+
+output "function_environments" {
+  description = "The environment both functions run with (the generation settings), by function."
+  value       = { for k, f in aws_lambda_function.this : k => f.environment[0].variables }
+}

@@ -133,6 +133,17 @@ variable "traffic_shape" {
   }
 }
 
+variable "table_format" {
+  description = "hive or iceberg: in iceberg mode each record also carries year/month/day/hour (Firehose's Iceberg destination maps JSON fields to columns by name)."
+  type        = string
+  default     = "hive"
+
+  validation {
+    condition     = contains(["hive", "iceberg"], var.table_format)
+    error_message = "table_format must be hive or iceberg."
+  }
+}
+
 variable "faults" {
   description = "Faults the Lambdas inject, as the stream's --faults: \"KIND=R,...\" with KIND one of duplicate, drop, skew, malformed and R a share of events in [0, 1); \"\" for none. late and out_of_order need a sender that holds records (python -m acme_gen.stream): a Lambda invocation cannot."
   type        = string

@@ -1,10 +1,22 @@
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
+
 locals {
-  schema     = jsondecode(file(var.schema_json_path))
-  table_dirs = local.schema.table_dirs
-  events     = local.schema.tables.streaming_events
-  dimensions = { for name, table in local.schema.tables : name => table if name != "streaming_events" }
-  lake_url   = "s3://${aws_s3_bucket.this.bucket}"
-  events_url = "${local.lake_url}/${local.table_dirs.streaming_events}/"
+  schema      = jsondecode(file(var.schema_json_path))
+  table_dirs  = local.schema.table_dirs
+  events      = local.schema.tables.streaming_events
+  dimensions  = { for name, table in local.schema.tables : name => table if name != "streaming_events" }
+  lake_url    = "s3://${aws_s3_bucket.this.bucket}"
+  catalog_arn = "arn:${data.aws_partition.current.partition}:glue:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:catalog"
+  events_url  = "${local.lake_url}/${local.table_dirs.streaming_events}/"
+  iceberg     = var.table_format == "iceberg"
+  # An Iceberg table keeps year/month/day/hour as ordinary columns (every seed query runs
+  # unchanged); Glue's Iceberg CREATE takes no partition keys ("Cannot create partitions in
+  # an iceberg table" with this provider), so filters on them prune on column statistics.
+  iceberg_dir     = "iceberg/streaming_events"
+  iceberg_url     = "${local.lake_url}/${local.iceberg_dir}/"
+  iceberg_columns = concat(local.events.columns, local.events.partition_keys)
 
   # Partition projection: Athena computes partitions from these ranges, so new hours are
   # queryable at once without MSCK REPAIR TABLE (which still works on the Hive layout).
@@ -149,6 +161,8 @@ resource "aws_glue_catalog_database" "this" {
 }
 
 resource "aws_glue_catalog_table" "streaming_events" {
+  count = local.iceberg ? 0 : 1
+
   name          = "streaming_events"
   database_name = aws_glue_catalog_database.this.name
   description   = "Player events; columns generated from acme_gen.models.StreamingEvent."
@@ -187,6 +201,147 @@ resource "aws_glue_catalog_table" "streaming_events" {
       }
     }
   }
+}
+
+moved {
+  from = aws_glue_catalog_table.streaming_events
+  to   = aws_glue_catalog_table.streaming_events[0]
+}
+
+# Iceberg: Glue creates a format-v2 table (the only version Firehose writes to) and owns its
+# metadata from then on; writers (Firehose, Athena, the optimizers, pyiceberg) update its
+# parameters (metadata_location), which Terraform must leave alone.
+resource "aws_glue_catalog_table" "streaming_events_iceberg" {
+  count = local.iceberg ? 1 : 0
+
+  name          = "streaming_events"
+  database_name = aws_glue_catalog_database.this.name
+  description   = "Player events (Apache Iceberg); columns generated from acme_gen.models.StreamingEvent."
+  table_type    = "EXTERNAL_TABLE"
+
+  open_table_format_input {
+    iceberg_input {
+      metadata_operation = "CREATE"
+      version            = "2"
+    }
+  }
+
+  storage_descriptor {
+    location = local.iceberg_url
+
+    dynamic "columns" {
+      for_each = local.iceberg_columns
+      content {
+        name    = columns.value.name
+        type    = columns.value.type
+        comment = lookup(columns.value, "comment", "the event's hour, as a string: a column here, not a Hive partition")
+      }
+    }
+  }
+
+  lifecycle {
+    ignore_changes = [parameters, storage_descriptor]
+  }
+}
+
+locals {
+  events_table = one(concat(aws_glue_catalog_table.streaming_events, aws_glue_catalog_table.streaming_events_iceberg))
+}
+
+# --- Iceberg table maintenance (Glue table optimizers) --------------------------------------
+
+resource "aws_iam_role" "optimizer" {
+  count = local.iceberg && var.iceberg_table_optimizers ? 1 : 0
+  name  = "${var.database_name}-iceberg-optimizer"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "glue.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "optimizer" {
+  count = local.iceberg && var.iceberg_table_optimizers ? 1 : 0
+  name  = "iceberg-maintenance"
+  role  = aws_iam_role.optimizer[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "TableFiles"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Resource = ["${aws_s3_bucket.this.arn}/${local.iceberg_dir}/*"]
+      },
+      {
+        Sid       = "ListTable"
+        Effect    = "Allow"
+        Action    = ["s3:ListBucket"]
+        Resource  = [aws_s3_bucket.this.arn]
+        Condition = { StringLike = { "s3:prefix" = ["${local.iceberg_dir}/*"] } }
+      },
+      {
+        Sid      = "Catalog"
+        Effect   = "Allow"
+        Action   = ["glue:GetTable", "glue:UpdateTable"]
+        Resource = [local.catalog_arn, aws_glue_catalog_database.this.arn, local.events_table.arn]
+      },
+      {
+        Sid      = "UseKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = [var.kms_key_arn]
+      },
+      {
+        Sid      = "Log"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws-glue/iceberg-*"]
+      },
+    ]
+  })
+}
+
+resource "aws_glue_catalog_table_optimizer" "this" {
+  for_each = local.iceberg && var.iceberg_table_optimizers ? toset(["compaction", "retention", "orphan_file_deletion"]) : toset([])
+
+  catalog_id    = data.aws_caller_identity.current.account_id
+  database_name = aws_glue_catalog_database.this.name
+  table_name    = local.events_table.name
+  type          = each.key
+
+  configuration {
+    role_arn = aws_iam_role.optimizer[0].arn
+    enabled  = true
+
+    dynamic "retention_configuration" {
+      for_each = each.key == "retention" ? [1] : []
+      content {
+        iceberg_configuration {
+          snapshot_retention_period_in_days = var.iceberg_snapshot_retention_days
+          number_of_snapshots_to_retain     = 1
+          clean_expired_files               = true
+        }
+      }
+    }
+
+    dynamic "orphan_file_deletion_configuration" {
+      for_each = each.key == "orphan_file_deletion" ? [1] : []
+      content {
+        iceberg_configuration {
+          orphan_file_retention_period_in_days = var.iceberg_orphan_file_retention_days
+          location                             = local.iceberg_url
+        }
+      }
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.optimizer]
 }
 
 resource "aws_glue_catalog_table" "dimension" {

@@ -25,12 +25,12 @@ output "database_arn" {
 
 output "events_table_name" {
   description = "Glue table of the telemetry events."
-  value       = aws_glue_catalog_table.streaming_events.name
+  value       = local.events_table.name
 }
 
 output "events_table_arn" {
   description = "ARN of the Glue table of the telemetry events."
-  value       = aws_glue_catalog_table.streaming_events.arn
+  value       = local.events_table.arn
 }
 
 output "athena_workgroup_name" {
@@ -41,4 +41,14 @@ output "athena_workgroup_name" {
 output "named_query_ids" {
   description = "Athena named query ids by query name."
   value       = { for k, q in aws_athena_named_query.example : q.name => q.id }
+}
+
+output "table_format" {
+  description = "hive or iceberg: how streaming_events is stored."
+  value       = var.table_format
+}
+
+output "iceberg_prefix" {
+  description = "Key prefix of the Iceberg table (data/ and metadata/), when table_format is iceberg."
+  value       = "${local.iceberg_dir}/"
 }

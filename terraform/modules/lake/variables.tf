@@ -106,3 +106,42 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "table_format" {
+  description = "hive: Parquet in year=/month=/day=/hour= partitions with partition projection; iceberg: an Apache Iceberg (v2) table Glue creates and maintains (compaction, snapshot retention, orphan-file deletion)."
+  type        = string
+  default     = "hive"
+
+  validation {
+    condition     = contains(["hive", "iceberg"], var.table_format)
+    error_message = "table_format must be hive or iceberg."
+  }
+}
+
+variable "iceberg_snapshot_retention_days" {
+  description = "Iceberg: days an old snapshot stays for time travel before the retention optimizer expires it (and its unreferenced files)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.iceberg_snapshot_retention_days >= 1
+    error_message = "iceberg_snapshot_retention_days must be at least 1."
+  }
+}
+
+variable "iceberg_orphan_file_retention_days" {
+  description = "Iceberg: days a file no snapshot references stays before the orphan-file optimizer deletes it (it must outlive any write in flight)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.iceberg_orphan_file_retention_days >= 1
+    error_message = "iceberg_orphan_file_retention_days must be at least 1."
+  }
+}
+
+variable "iceberg_table_optimizers" {
+  description = "Iceberg: let Glue compact the table, expire old snapshots and delete orphan files (off only where another job maintains the table)."
+  type        = bool
+  default     = true
+}

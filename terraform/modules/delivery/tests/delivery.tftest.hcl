@@ -146,3 +146,60 @@ run "accepts_the_documented_range" {
     error_message = "60 s is the shortest interval dynamic partitioning takes."
   }
 }
+
+run "iceberg_destination_upserts_on_event_id" {
+  command = plan
+  variables {
+    table_format = "iceberg"
+  }
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.destination == "iceberg" && length(aws_kinesis_firehose_delivery_stream.this.extended_s3_configuration) == 0
+    error_message = "Iceberg mode delivers to the Iceberg destination only."
+  }
+  # Firehose guide: with unique keys, updates and deletes run on those columns, and the
+  # table must exist before the stream (the lake module's table name is the input here).
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.iceberg_configuration[0].destination_table_configuration[0].unique_keys == tolist(["event_id"])
+    error_message = "A retried chunk's duplicates collapse on event_id."
+  }
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.iceberg_configuration[0].catalog_arn == "arn:aws:glue:us-west-2:123456789012:catalog"
+    error_message = "Firehose commits through this account's Glue Data Catalog."
+  }
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.iceberg_configuration[0].s3_backup_mode == "FailedDataOnly" && aws_kinesis_firehose_delivery_stream.this.iceberg_configuration[0].s3_configuration[0].error_output_prefix == "errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+    error_message = "Records Firehose cannot write land under errors/, as in Hive mode."
+  }
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.iceberg_configuration[0].cloudwatch_logging_options[0].enabled
+    error_message = "Delivery errors are logged."
+  }
+  assert {
+    condition     = contains(jsondecode(aws_iam_role_policy.this.policy).Statement[3].Action, "glue:UpdateTable") && !contains(jsondecode(aws_iam_role_policy.this.policy).Statement[3].Action, "glue:GetTableVersions")
+    error_message = "The role may commit to the table (UpdateTable) and needs no table versions."
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.this.policy).Statement[2].Resource == ["arn:aws:s3:::acme-telemetry-data-123456789012-us-west-2/iceberg/streaming_events/*", "arn:aws:s3:::acme-telemetry-data-123456789012-us-west-2/errors/*"]
+    error_message = "The role writes only the table's files and the error prefix."
+  }
+}
+
+run "no_iceberg_destination_where_firehose_has_none" {
+  command = plan
+  variables {
+    table_format = "iceberg"
+  }
+  override_data {
+    target = data.aws_region.current
+    values = { name = "ap-southeast-5" }
+  }
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "hive_keeps_the_parquet_conversion" {
+  command = plan
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.destination == "extended_s3" && length(aws_kinesis_firehose_delivery_stream.this.iceberg_configuration) == 0
+    error_message = "Hive mode is the extended S3 destination, as before."
+  }
+}

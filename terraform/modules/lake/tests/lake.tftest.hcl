@@ -11,25 +11,25 @@ run "glue_tables_follow_the_generated_schema" {
   command = plan
 
   assert {
-    condition = [for c in aws_glue_catalog_table.streaming_events.storage_descriptor[0].columns : [c.name, c.type]] == [
+    condition = [for c in aws_glue_catalog_table.streaming_events[0].storage_descriptor[0].columns : [c.name, c.type]] == [
       for c in jsondecode(file("../../schema/tables.json")).tables.streaming_events.columns : [c.name, c.type]
     ]
     error_message = "streaming_events columns must equal terraform/schema/tables.json, in order."
   }
   assert {
-    condition     = length(aws_glue_catalog_table.streaming_events.storage_descriptor[0].columns) == 25
+    condition     = length(aws_glue_catalog_table.streaming_events[0].storage_descriptor[0].columns) == 25
     error_message = "streaming_events has 25 columns."
   }
   assert {
-    condition     = [for k in aws_glue_catalog_table.streaming_events.partition_keys : "${k.name}:${k.type}"] == ["year:string", "month:string", "day:string", "hour:string"]
+    condition     = [for k in aws_glue_catalog_table.streaming_events[0].partition_keys : "${k.name}:${k.type}"] == ["year:string", "month:string", "day:string", "hour:string"]
     error_message = "Partition keys are year/month/day/hour strings."
   }
   assert {
-    condition     = aws_glue_catalog_table.streaming_events.storage_descriptor[0].ser_de_info[0].serialization_library == "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+    condition     = aws_glue_catalog_table.streaming_events[0].storage_descriptor[0].ser_de_info[0].serialization_library == "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
     error_message = "streaming_events is Parquet."
   }
   assert {
-    condition     = aws_glue_catalog_table.streaming_events.storage_descriptor[0].location == "s3://acme-telemetry-data-123456789012-us-west-2/telemetry/"
+    condition     = aws_glue_catalog_table.streaming_events[0].storage_descriptor[0].location == "s3://acme-telemetry-data-123456789012-us-west-2/telemetry/"
     error_message = "streaming_events lives under telemetry/."
   }
   assert {
@@ -48,31 +48,31 @@ run "partition_projection" {
   command = plan
 
   assert {
-    condition     = aws_glue_catalog_table.streaming_events.parameters["projection.enabled"] == "true"
+    condition     = aws_glue_catalog_table.streaming_events[0].parameters["projection.enabled"] == "true"
     error_message = "Partition projection must be on."
   }
   assert {
     condition = alltrue([for k in ["month", "day", "hour"] :
-    aws_glue_catalog_table.streaming_events.parameters["projection.${k}.digits"] == "2"])
+    aws_glue_catalog_table.streaming_events[0].parameters["projection.${k}.digits"] == "2"])
     error_message = "Projected month/day/hour must be zero-padded like the data."
   }
   assert {
-    condition     = aws_glue_catalog_table.streaming_events.parameters["projection.hour.range"] == "0,23"
+    condition     = aws_glue_catalog_table.streaming_events[0].parameters["projection.hour.range"] == "0,23"
     error_message = "Hours are projected 0-23."
   }
   # Years follow the data: from the first year to NOW, so unfiltered queries enumerate only
   # years that can hold data, and a new year needs no change.
   assert {
     condition = (
-      aws_glue_catalog_table.streaming_events.parameters["projection.year.type"] == "date" &&
-      aws_glue_catalog_table.streaming_events.parameters["projection.year.format"] == "yyyy" &&
-      aws_glue_catalog_table.streaming_events.parameters["projection.year.range"] == "2024,NOW" &&
-      aws_glue_catalog_table.streaming_events.parameters["projection.year.interval.unit"] == "YEARS"
+      aws_glue_catalog_table.streaming_events[0].parameters["projection.year.type"] == "date" &&
+      aws_glue_catalog_table.streaming_events[0].parameters["projection.year.format"] == "yyyy" &&
+      aws_glue_catalog_table.streaming_events[0].parameters["projection.year.range"] == "2024,NOW" &&
+      aws_glue_catalog_table.streaming_events[0].parameters["projection.year.interval.unit"] == "YEARS"
     )
     error_message = "The year projection is a yyyy date range ending at NOW."
   }
   assert {
-    condition     = aws_glue_catalog_table.streaming_events.parameters["storage.location.template"] == "s3://acme-telemetry-data-123456789012-us-west-2/telemetry/year=$${year}/month=$${month}/day=$${day}/hour=$${hour}/"
+    condition     = aws_glue_catalog_table.streaming_events[0].parameters["storage.location.template"] == "s3://acme-telemetry-data-123456789012-us-west-2/telemetry/year=$${year}/month=$${month}/day=$${day}/hour=$${hour}/"
     error_message = "The location template must match the Hive layout."
   }
 }
@@ -217,4 +217,77 @@ run "rejects_tiny_scan_cutoff" {
     athena_bytes_scanned_cutoff = 1000
   }
   expect_failures = [var.athena_bytes_scanned_cutoff]
+}
+
+run "iceberg_table_is_a_glue_created_v2_table_with_the_same_columns" {
+  command = plan
+  variables {
+    table_format = "iceberg"
+  }
+  # Firehose writes only to format-version 2 tables (Firehose guide, "Prerequisites to use
+  # Apache Iceberg Tables as a destination").
+  assert {
+    condition     = aws_glue_catalog_table.streaming_events_iceberg[0].open_table_format_input[0].iceberg_input[0].version == "2"
+    error_message = "The Iceberg table is format version 2."
+  }
+  assert {
+    condition     = aws_glue_catalog_table.streaming_events_iceberg[0].open_table_format_input[0].iceberg_input[0].metadata_operation == "CREATE"
+    error_message = "Glue creates the Iceberg metadata."
+  }
+  # Glue refuses partition keys on an Iceberg CREATE; year/month/day/hour stay columns.
+  assert {
+    condition     = length(aws_glue_catalog_table.streaming_events_iceberg[0].partition_keys) == 0 && length(aws_glue_catalog_table.streaming_events) == 0
+    error_message = "No Hive partition keys, and no Hive table, with Iceberg."
+  }
+  assert {
+    condition = [for c in aws_glue_catalog_table.streaming_events_iceberg[0].storage_descriptor[0].columns : c.name] == concat(
+      [for c in jsondecode(file("../../schema/tables.json")).tables.streaming_events.columns : c.name],
+    ["year", "month", "day", "hour"])
+    error_message = "The 25 columns, then year/month/day/hour as columns."
+  }
+  assert {
+    condition     = aws_glue_catalog_table.streaming_events_iceberg[0].storage_descriptor[0].location == "s3://acme-telemetry-data-123456789012-us-west-2/iceberg/streaming_events/"
+    error_message = "The Iceberg table lives under iceberg/streaming_events/."
+  }
+  assert {
+    condition     = toset(keys(aws_glue_catalog_table_optimizer.this)) == toset(["compaction", "retention", "orphan_file_deletion"])
+    error_message = "Glue compacts, expires snapshots and deletes orphan files."
+  }
+  assert {
+    condition     = aws_glue_catalog_table_optimizer.this["retention"].configuration[0].retention_configuration[0].iceberg_configuration[0].snapshot_retention_period_in_days == 5
+    error_message = "Snapshots are kept 5 days by default."
+  }
+  assert {
+    condition     = aws_glue_catalog_table_optimizer.this["orphan_file_deletion"].configuration[0].orphan_file_deletion_configuration[0].iceberg_configuration[0].location == "s3://acme-telemetry-data-123456789012-us-west-2/iceberg/streaming_events/"
+    error_message = "Orphan-file deletion is confined to the table's location."
+  }
+  assert {
+    condition     = length(aws_glue_catalog_table_optimizer.this["compaction"].configuration[0].retention_configuration) == 0
+    error_message = "Compaction carries no retention settings."
+  }
+}
+
+run "hive_is_the_default_and_creates_no_iceberg_parts" {
+  command = plan
+  assert {
+    condition     = length(aws_glue_catalog_table.streaming_events_iceberg) == 0 && length(aws_glue_catalog_table_optimizer.this) == 0 && length(aws_iam_role.optimizer) == 0
+    error_message = "The Hive stack is unchanged: no Iceberg table, optimizers or their role."
+  }
+}
+
+run "rejects_an_unknown_table_format" {
+  command = plan
+  variables {
+    table_format = "delta"
+  }
+  expect_failures = [var.table_format]
+}
+
+run "rejects_a_snapshot_retention_under_a_day" {
+  command = plan
+  variables {
+    table_format                    = "iceberg"
+    iceberg_snapshot_retention_days = 0
+  }
+  expect_failures = [var.iceberg_snapshot_retention_days]
 }
