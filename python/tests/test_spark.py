@@ -192,3 +192,19 @@ def test_spark_injects_the_same_faults_as_the_process_pool(tmp_path: Path) -> No
     pool, spark = digest_tree(tmp_path / "pool"), digest_tree(tmp_path / "spark")
     assert pool == spark
     assert any("_truth" in name for name in pool) and any("-arrived-" in name for name in pool)
+
+
+def test_spark_writes_on_executors_and_commits_the_same_iceberg_table(tmp_path: Path) -> None:
+    from acme_gen.lake import iceberg
+    from acme_gen.lake.store import Lake
+
+    from .test_iceberg import ARGS
+
+    run_backfill(*ARGS, "--table-format", "iceberg", "--workers", "2",
+                 "--output-dir", tmp_path / "pool")  # fmt: skip
+    run_backfill(*ARGS, "--table-format", "iceberg", *SPARK, "--output-dir", tmp_path / "spark")
+    pool = digest_tree(tmp_path / "pool" / "iceberg" / "streaming_events" / "data")
+    spark = digest_tree(tmp_path / "spark" / "iceberg" / "streaming_events" / "data")
+    assert pool == spark and len(pool) == 36
+    committed = iceberg.data_files(Lake(tmp_path / "spark"))
+    assert sorted(Path(p).name for p in committed) == sorted(Path(p).name for p in spark)
