@@ -198,7 +198,7 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
         args.table_format,
     )
     check_output(plan)
-    if plan.glue_database:
+    if plan.glue_database and plan.table_format == "hive":  # Iceberg: pyiceberg creates it
         check_catalog(plan)
     return plan
 
