@@ -22,7 +22,8 @@ from botocore.exceptions import (
 from acme_gen.scenario import FaultRates, Incident, SpecError
 
 # What a command catches around its AWS and lake calls: reported in one line, exit code 2.
-SETUP_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, OSError)
+# ImportError: an optional extra the lake needs is missing (pyiceberg for an Iceberg lake).
+SETUP_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, OSError, ImportError)
 
 
 def one_line(exc: BaseException) -> str:

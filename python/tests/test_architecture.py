@@ -69,5 +69,6 @@ def test_a_plain_install_has_what_the_main_job_imports() -> None:
         dist.lower() for name in _external_imports(graph, main_job) for dist in providers[name]
     }
     assert {"pyarrow", "duckdb", "numpy", "matplotlib"} <= needed
-    # pyspark is the extra `spark`: imported only for --engine spark, which says so when absent.
-    assert needed - _required_distributions() == {"pyspark"}
+    # pyspark is the extra `spark` (--engine spark), pyiceberg the extra `iceberg` (an Iceberg
+    # table): each imported only when asked for, with a one-line error naming the extra.
+    assert needed - _required_distributions() == {"pyspark", "pyiceberg"}

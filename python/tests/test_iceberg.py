@@ -224,3 +224,17 @@ def test_a_backfill_to_s3_commits_through_glue(local_aws: LocalAws) -> None:
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert check.returncode == 0 and "OK: all" in check.stdout, check.stdout + check.stderr
+
+
+def test_without_pyiceberg_an_iceberg_lake_gets_one_line_naming_the_extra(
+    lakes: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from acme_gen import validate
+
+    monkeypatch.setitem(sys.modules, "pyiceberg", None)  # import pyiceberg now fails
+    assert validate.main(["--lake", str(lakes[1])]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.strip()
+        == "error: --table-format iceberg needs pyiceberg: pip install 'acme-gen[iceberg]'"
+    )

@@ -39,8 +39,8 @@ TABLE_PROPERTIES = {
 _METADATA = re.compile(r"(\d+)-[0-9a-f-]+\.metadata\.json$")
 
 
-class IcebergUnavailable(Exception):
-    """pyiceberg is not installed (the extra 'iceberg')."""
+class IcebergUnavailable(ImportError):
+    """pyiceberg is not installed (the extra 'iceberg'): a setup error, one line."""
 
 
 def require_pyiceberg() -> None:
@@ -48,7 +48,7 @@ def require_pyiceberg() -> None:
         import pyiceberg  # noqa: F401
     except ImportError:
         raise IcebergUnavailable(
-            "--table-format iceberg needs pyiceberg: pip install 'acme-gen[iceberg]'"
+            "an Iceberg table needs pyiceberg: pip install 'acme-gen[iceberg]'"
         ) from None
 
 
