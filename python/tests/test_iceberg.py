@@ -234,7 +234,4 @@ def test_without_pyiceberg_an_iceberg_lake_gets_one_line_naming_the_extra(
     monkeypatch.setitem(sys.modules, "pyiceberg", None)  # import pyiceberg now fails
     assert validate.main(["--lake", str(lakes[1])]) == 2
     err = capsys.readouterr().err
-    assert (
-        err.strip()
-        == "error: --table-format iceberg needs pyiceberg: pip install 'acme-gen[iceberg]'"
-    )
+    assert err.strip() == "error: an Iceberg table needs pyiceberg: pip install 'acme-gen[iceberg]'"
