@@ -112,6 +112,7 @@ def main() -> None:
                   f"{r['seconds']:>8.1f} {r['events_per_second']:>11,.0f} "
                   f"{r['events_per_second'] / workers:>11,.0f} {r['peak_rss_mb']:>7.0f}MB")  # fmt: skip
         faulty = backfill(3_000_000, 1, Path(tmp) / "faulty", "--faults", FAULTS)
+        ice = backfill(3_000_000, 1, Path(tmp) / "iceberg", "--table-format", "iceberg")
         arrow_rate = pyarrow_alone(Path(tmp) / "10000000-1")
         engines = {}
         for engine in ("process", "spark"):
@@ -155,6 +156,11 @@ def main() -> None:
         f"one core, 3M events with --faults {FAULTS}: {faulty['events_per_second']:,.0f} "
         f"events/s, {faulty['peak_rss_mb']:.0f} MB "
         f"({faulty['events_per_second'] / three['events_per_second']:.0%} of the clean run)"
+    )
+    print(
+        f"one core, 3M events as an Iceberg table (pyiceberg commits): "
+        f"{ice['events_per_second']:,.0f} events/s, {ice['peak_rss_mb']:.0f} MB "
+        f"({ice['events_per_second'] / three['events_per_second']:.0%} of the Hive run)"
     )
 
 
