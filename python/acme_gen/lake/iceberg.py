@@ -14,7 +14,10 @@ snapshot names (harmless, rewritten identically on resume), never half a commit.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -54,8 +57,6 @@ def require_pyiceberg() -> None:
 
 def with_partition_columns(events: pa.Table, hour_ms: int) -> pa.Table:
     """The rows of the hour starting at hour_ms with its year/month/day/hour as columns."""
-    from datetime import UTC, datetime
-
     t = datetime.fromtimestamp(hour_ms / 1000, tz=UTC)
     n = events.num_rows
     for name, value in zip(
@@ -68,8 +69,6 @@ def with_partition_columns(events: pa.Table, hour_ms: int) -> pa.Table:
 def _file_io_properties(lake: Lake) -> dict[str, str]:
     if not lake.is_s3:
         return {}
-    import os
-
     endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
     props = {"s3.endpoint": lake.endpoint_url or endpoint or ""}
     region = lake.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
@@ -90,8 +89,6 @@ def open_catalog(lake: Lake, glue_database: str | None = None) -> Any:
         if "s3.region" in props:
             props["glue.region"] = props["s3.region"]
         return GlueCatalog("glue", **props)
-    from pathlib import Path
-
     from pyiceberg.catalog.sql import SqlCatalog
 
     db = Path(lake.path(CATALOG_FILE))

@@ -44,10 +44,6 @@ class UsageError(Exception):
     """Bad input: one line on stderr, exit code 2."""
 
 
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "Z"
-
-
 def _instant(text: str) -> int:
     try:
         value = datetime.fromisoformat(text)
