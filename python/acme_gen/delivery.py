@@ -30,6 +30,7 @@ from acme_gen.lake.iceberg import ICEBERG_SCHEMA
 from acme_gen.lake.store import Lake
 from acme_gen.models import StreamingEvent
 from acme_gen.schema import arrow_schema, arrow_type
+from acme_gen.time_labels import hour_ms_from_label, partition_path
 
 _CONVERSION_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, TypeError, OverflowError)
 
@@ -118,8 +119,8 @@ def deliver(
         summary.files.append(iceberg.TABLE_DIR)
         tables = {}
     for hour, events in sorted(tables.items()):
-        y, m, d, h = hour[0:4], hour[5:7], hour[8:10], hour[11:13]
-        key = f"{prefix}year={y}/month={m}/day={d}/hour={h}/{stream_name}-delivery-{first}.parquet"
+        where = partition_path(hour_ms_from_label(hour))
+        key = f"{prefix}{where}/{stream_name}-delivery-{first}.parquet"
         lake.write_parquet(key, [events], "streaming_events")
         summary.delivered += events.num_rows
         summary.files.append(key)

@@ -121,7 +121,6 @@ class Campaign(_Row):
     budget_usd: float = Field(ge=0, description="Budget in US dollars")
 
 
-PARTITION_KEYS: tuple[str, ...] = ("year", "month", "day", "hour")
 TABLES: dict[str, type[BaseModel]] = {
     "streaming_events": StreamingEvent,
     "customers": Customer,

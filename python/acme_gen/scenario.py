@@ -18,6 +18,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from acme_gen.time_labels import iso_minute
+
 FaultKind = Literal["duplicate", "drop", "late", "skew", "malformed", "out_of_order"]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 IncidentKind = Literal["isp-outage", "cdn-degradation", "bad-release", "premiere"]
@@ -146,10 +148,6 @@ def _parse_incident(text: str) -> dict[str, Any]:
     length = int(duration[1]) * _DURATION_UNITS[duration[2]]
     return {"kind": kind, "scope": match["scope"].strip(), "start_ms": start_ms,
             "end_ms": start_ms + length}  # fmt: skip
-
-
-def iso_minute(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 def _first_error(exc: ValueError) -> str:

@@ -19,7 +19,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from acme_gen.cli import Parser
-from acme_gen.models import PARTITION_KEYS, TABLES, GlueType
+from acme_gen.models import TABLES, GlueType
+from acme_gen.time_labels import PARTITION_KEYS
 
 if TYPE_CHECKING:
     import pyarrow as pa

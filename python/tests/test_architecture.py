@@ -72,3 +72,20 @@ def test_a_plain_install_has_what_the_main_job_imports() -> None:
     # pyspark is the extra `spark` (--engine spark), pyiceberg the extra `iceberg` (an Iceberg
     # table): each imported only when asked for, with a one-line error naming the extra.
     assert needed - _required_distributions() == {"pyspark", "pyiceberg"}
+
+
+# Writing a time as text: strftime-style codes, or a partition path built by hand.
+_TIME_FORMATTING = re.compile(r"%Y|%m|%H:%M|strftime|year=\{|[\"']year=[\"']")
+
+
+def test_only_time_labels_formats_times_and_partitions() -> None:
+    """One module writes hours, partitions and ISO times as text (acme_gen/time_labels.py):
+    a second formatter is where file names and partitions drift apart."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{n}"
+        for path in PACKAGE.rglob("*.py")
+        if path.name != "time_labels.py"
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if _TIME_FORMATTING.search(line)
+    ]
+    assert offenders == []

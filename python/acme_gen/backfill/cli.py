@@ -28,6 +28,7 @@ from acme_gen.core.generator import events_per_day_for_total
 from acme_gen.core.incidents import check_scopes
 from acme_gen.core.world import build_world
 from acme_gen.lake.iceberg import IcebergUnavailable, require_pyiceberg
+from acme_gen.time_labels import iso_second
 
 DEFAULT_TELEMETRY = 1_000_000
 DEFAULT_DAYS = 7
@@ -127,7 +128,7 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
     start = args.start or end - timedelta(days=DEFAULT_DAYS)
     if end <= start:
         raise UsageError(
-            f"--end ({end:%Y-%m-%dT%H:%M:%SZ}) must be after --start ({start:%Y-%m-%dT%H:%M:%SZ})"
+            f"--end ({iso_second(_ms(end))}) must be after --start ({iso_second(_ms(start))})"
         )
     if start.year < 1971 or end.year > 9999:
         raise UsageError("--start/--end must lie between 1971 and 9999")

@@ -16,7 +16,6 @@ import base64
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import numpy as np
 import orjson
@@ -24,15 +23,15 @@ import pyarrow as pa
 
 from acme_gen.core.events import EventBatch
 from acme_gen.core.faults import DROP, DUPLICATE, LATE, MALFORMED, event_faults, recorded
-from acme_gen.core.traffic import HOUR_MS
 from acme_gen.core.world import World
 from acme_gen.kinesis.records import json_records, malformed_record
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lake.landed import ERRORS_DIR
-from acme_gen.lake.store import Lake, encode_parquet, partition_path
+from acme_gen.lake.store import Lake, encode_parquet
 from acme_gen.lake.truth import FAULT_SCHEMA, FAULTS_DIR, fault_rows
 from acme_gen.scenario import FaultRates
 from acme_gen.schema import TABLE_DIRS
+from acme_gen.time_labels import HOUR_MS, day_path, hour_stamp, partition_path
 
 CONVERSION_ERROR = "DataFormatConversion.Failed"
 
@@ -95,18 +94,15 @@ class FaultyHour:
         file's stem. Returns (rows, bytes) of the telemetry written."""
         rows = size = 0
         for (p, a), tables in sorted(self.elsewhere.items()):
-            stamp = f"{datetime.fromtimestamp(a / 1000, tz=UTC):%Y%m%d%H}"
-            path = f"{TABLE_DIRS['streaming_events']}/{partition_path(p)}/{name}-arrived-{stamp}"
+            where = f"{TABLE_DIRS['streaming_events']}/{partition_path(p)}"
+            path = f"{where}/{name}-arrived-{hour_stamp(a)}"
             n, data = encode_parquet(tables, "streaming_events")
             if data is not None:
                 lake.write_bytes(f"{path}.parquet", data)
                 rows, size = rows + n, size + data.size
         if self.errors:
-            day = datetime.fromtimestamp(self.hour_ms / 1000, tz=UTC)
-            where = f"year={day:%Y}/month={day:%m}/day={day:%d}"
-            lake.write_bytes(
-                f"{ERRORS_DIR}/format-conversion-failed/{where}/{name}.json", b"".join(self.errors)
-            )
+            where = f"{ERRORS_DIR}/format-conversion-failed/{day_path(self.hour_ms)}"
+            lake.write_bytes(f"{where}/{name}.json", b"".join(self.errors))
         truth = pa.concat_tables(self.truth) if self.truth else FAULT_SCHEMA.empty_table()
         if truth.num_rows:
             lake.write_parquet(f"{FAULTS_DIR}/{name}.parquet", [truth], "truth")

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from acme_gen.cli import SETUP_ERRORS, one_line
 from acme_gen.config import GeneratorConfig
-from acme_gen.core.traffic import HOUR_MS
 from acme_gen.lake.iceberg import DATA_DIR as ICEBERG_DATA_DIR
 from acme_gen.lake.manifest import MANIFEST, read_manifest
-from acme_gen.lake.store import Lake, partition_path
+from acme_gen.lake.store import Lake
 from acme_gen.schema import TABLE_DIRS
+from acme_gen.time_labels import HOUR_MS, hour_stamp, iso_second, partition_path
 
 BACKFILL_PREFIX = "backfill-"  # telemetry file names; Firehose's never start so
 DIMENSIONS = ("customers", "titles", "campaigns")
@@ -48,8 +47,8 @@ class BackfillPlan:
     def manifest(self) -> dict[str, Any]:
         manifest = {
             "generator": self.config.model_dump(mode="json"),
-            "start": iso(self.start_ms),
-            "end": iso(self.end_ms),
+            "start": iso_second(self.start_ms),
+            "end": iso_second(self.end_ms),
             "telemetry": self.telemetry,
         }
         if self.table_format != "hive":  # a Hive lake's manifest is as it always was
@@ -62,16 +61,11 @@ class BackfillPlan:
 
     def telemetry_file(self, hour_ms: int) -> str:
         """The hour's file, relative to the lake root."""
-        stamp = datetime.fromtimestamp(hour_ms / 1000, tz=UTC)
-        name = f"{BACKFILL_PREFIX}{stamp:%Y%m%d%H}-{self.config.fingerprint()[:8]}.parquet"
+        name = f"{BACKFILL_PREFIX}{hour_stamp(hour_ms)}-{self.config.fingerprint()[:8]}.parquet"
         table_dir = (
             ICEBERG_DATA_DIR if self.table_format == "iceberg" else TABLE_DIRS["streaming_events"]
         )
         return f"{table_dir}/{partition_path(hour_ms)}/{name}"
-
-
-def iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat().replace("+00:00", "Z")
 
 
 def check_output(plan: BackfillPlan) -> None:

@@ -30,6 +30,7 @@ from acme_gen.core import rand
 from acme_gen.core.arrays import F64, I8, I32, I64
 from acme_gen.core.events import COMPLETE, STOP, EventBatch
 from acme_gen.scenario import FAULT_KINDS, FaultRates
+from acme_gen.time_labels import HOUR_MS
 
 NO_FAULT = -1
 DUPLICATE, DROP, LATE, SKEW, MALFORMED, OUT_OF_ORDER = (FAULT_KINDS.index(k) for k in FAULT_KINDS)
@@ -39,7 +40,7 @@ MALFORMED_VARIANTS = ("wrong type", "truncated", "missing event_timestamp")
 # Hash streams of the fault draws (the event streams of acme_gen.core.events are 1-8).
 _KIND, _DELAY, _VARIANT, _SKEW_PICK, _SKEW_SIZE, _SKEW_HOURS = 101, 102, 103, 104, 105, 106
 
-MINUTE_MS, HOUR_MS = 60_000, 3_600_000
+MINUTE_MS = 60_000
 DUPLICATE_DELAY_MS = (100, 15 * MINUTE_MS)
 LATE_DELAY_MS = (5 * MINUTE_MS, 6 * HOUR_MS)
 MAX_SKEW_MS = 5 * HOUR_MS + 30 * MINUTE_MS

@@ -20,8 +20,9 @@ from acme_gen.config import GeneratorConfig
 from acme_gen.core.events import EventBatch, expand
 from acme_gen.core.incidents import apply_incidents
 from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions, events_per_session
-from acme_gen.core.traffic import DAY_MS, HOUR_MS, SLOT_MS, congestion_factor, local_curve
+from acme_gen.core.traffic import DAY_MS, SLOT_MS, congestion_factor, local_curve
 from acme_gen.core.world import World, build_world
+from acme_gen.time_labels import HOUR_MS
 
 _SLOT_STREAM = 0x510751
 _CALIBRATION_STREAM = 0xCA1

@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
+from acme_gen.time_labels import HOUR_MS
+
 SLOT_MS = 300_000  # sessions are seeded by 5-minute start slot
 DAY_MS = 86_400_000
-HOUR_MS = 3_600_000
 
 # Relative session starts by local hour 0..23 (normalised to mean 1 below).
 _DIURNAL = np.array([

@@ -19,7 +19,8 @@ import orjson
 from acme_gen.core.columns import Codes, event_columns
 from acme_gen.core.events import EventBatch
 from acme_gen.core.world import World
-from acme_gen.models import PARTITION_KEYS, StreamingEvent
+from acme_gen.models import StreamingEvent
+from acme_gen.time_labels import PARTITION_KEYS, TIMESTAMP_SLICES
 
 FIELDS = tuple(StreamingEvent.model_fields)
 
@@ -68,9 +69,7 @@ def json_records(
         columns = column_lists(world, batch)
         if table_format != "hive":
             stamps: list[str] = columns["event_timestamp"]  # type: ignore[assignment]
-            for key, (a, b) in zip(
-                PARTITION_KEYS, ((0, 4), (5, 7), (8, 10), (11, 13)), strict=True
-            ):
+            for key, (a, b) in zip(PARTITION_KEYS, TIMESTAMP_SLICES, strict=True):
                 columns[key] = [t[a:b] for t in stamps]
         values = [columns[name] for name in fields]
         data = [dumps(dict(zip(fields, row, strict=True))) for row in zip(*values, strict=True)]

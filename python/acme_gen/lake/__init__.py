@@ -10,6 +10,6 @@ and DuckDB views over a lake under the Athena names.
     sql.py         DuckDB connection with the lake's tables as views; the example queries
 """
 
-from acme_gen.lake.store import Lake, partition_path
+from acme_gen.lake.store import Lake
 
-__all__ = ["Lake", "partition_path"]
+__all__ = ["Lake"]

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
+from acme_gen.time_labels import partition_path, partition_values
+
 BATCH = 100  # BatchCreatePartition takes at most 100 partitions
-
-
-def partition_values(hour_ms: int) -> list[str]:
-    t = datetime.fromtimestamp(hour_ms / 1000, tz=UTC)
-    return [f"{t:%Y}", f"{t:%m}", f"{t:%d}", f"{t:%H}"]
 
 
 def register_partitions(
@@ -24,16 +20,9 @@ def register_partitions(
     descriptor = glue.get_table(DatabaseName=database, Name=table)["Table"]["StorageDescriptor"]
     inputs = []
     for hour in hours:
-        values = partition_values(hour)
         sd = copy.deepcopy(descriptor)
-        keys = ("year", "month", "day", "hour")
-        sd["Location"] = (
-            location.rstrip("/")
-            + "/"
-            + "/".join(f"{k}={v}" for k, v in zip(keys, values, strict=True))
-            + "/"
-        )
-        inputs.append({"Values": values, "StorageDescriptor": sd})
+        sd["Location"] = f"{location.rstrip('/')}/{partition_path(hour)}/"
+        inputs.append({"Values": list(partition_values(hour)), "StorageDescriptor": sd})
     for i in range(0, len(inputs), BATCH):
         response = glue.batch_create_partition(
             DatabaseName=database, TableName=table, PartitionInputList=inputs[i : i + BATCH]

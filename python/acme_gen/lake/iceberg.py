@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,9 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 
 from acme_gen.lake.store import Lake
-from acme_gen.models import PARTITION_KEYS, StreamingEvent
+from acme_gen.models import StreamingEvent
 from acme_gen.schema import DATABASE, arrow_schema
+from acme_gen.time_labels import PARTITION_KEYS, partition_values
 
 TABLE = "streaming_events"
 TABLE_DIR = f"iceberg/{TABLE}"
@@ -57,11 +57,8 @@ def require_pyiceberg() -> None:
 
 def with_partition_columns(events: pa.Table, hour_ms: int) -> pa.Table:
     """The rows of the hour starting at hour_ms with its year/month/day/hour as columns."""
-    t = datetime.fromtimestamp(hour_ms / 1000, tz=UTC)
     n = events.num_rows
-    for name, value in zip(
-        PARTITION_KEYS, (f"{t:%Y}", f"{t:%m}", f"{t:%d}", f"{t:%H}"), strict=True
-    ):
+    for name, value in zip(PARTITION_KEYS, partition_values(hour_ms), strict=True):
         events = events.append_column(name, pa.array([value] * n, pa.string()))
     return events
 

@@ -13,7 +13,6 @@ import base64
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import orjson
 import pyarrow as pa
@@ -21,26 +20,21 @@ import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from acme_gen.core.traffic import HOUR_MS
 from acme_gen.lake import iceberg
 from acme_gen.lake.store import Lake
 from acme_gen.models import StreamingEvent
 from acme_gen.schema import TABLE_DIRS, arrow_schema
+from acme_gen.time_labels import HOUR_MS, PARTITION_PATTERN, hour_label, partition_hour_ms
 
 ERRORS_DIR = "errors"
 EVENT_SCHEMA = arrow_schema(StreamingEvent)
-_PARTITION = re.compile(r"year=(\d{4})/month=(\d{2})/day=(\d{2})/hour=(\d{2})/[^/]+\.parquet$")
+_HOUR_FILE = re.compile(PARTITION_PATTERN.pattern + r"[^/]+\.parquet$")  # directly in the hour
 _EVENT_ID = re.compile(rb'"event_id"\s*:\s*"([^"]+)"')
 _EVENT_HOUR = re.compile(rb'"event_timestamp"\s*:\s*"(\d{4}-\d{2}-\d{2}T\d{2})')
 
 
 class LandedError(Exception):
     """A file in the lake cannot be read as telemetry."""
-
-
-def hour_label(hour_ms: int) -> str:
-    """The first 13 characters of the event_timestamps of an hour: 2026-01-15T07."""
-    return datetime.fromtimestamp(hour_ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H")
 
 
 def telemetry_files(lake: Lake) -> list[str]:
@@ -65,10 +59,9 @@ def files_by_hour(lake: Lake) -> dict[int, list[str]]:
     left out)."""
     out: dict[int, list[str]] = defaultdict(list)
     for path in telemetry_files(lake):
-        match = _PARTITION.search(path)
-        if match:
-            y, m, d, h = map(int, match.groups())
-            out[int(datetime(y, m, d, h, tzinfo=UTC).timestamp() * 1000)].append(path)
+        hour = partition_hour_ms(path, _HOUR_FILE)
+        if hour is not None:
+            out[hour].append(path)
     return out
 
 

@@ -15,8 +15,9 @@ import pyarrow as pa
 
 from acme_gen.lake import iceberg
 from acme_gen.lake.store import Lake
-from acme_gen.models import PARTITION_KEYS, TABLES, StreamingEvent
+from acme_gen.models import TABLES, StreamingEvent
 from acme_gen.schema import DATABASE, TABLE_DIRS, arrow_schema
+from acme_gen.time_labels import PARTITION_KEYS
 
 DIMENSIONS = ("customers", "titles", "campaigns")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -77,11 +76,6 @@ def encode_parquet(tables: Iterable[pa.Table], table_name: str) -> tuple[int, pa
         return 0, None
     writer.close()
     return rows, sink.getvalue()  # an Arrow buffer: written without another copy
-
-
-def partition_path(hour_start_ms: int) -> str:
-    t = datetime.fromtimestamp(hour_start_ms / 1000, tz=UTC)
-    return f"year={t:%Y}/month={t:%m}/day={t:%d}/hour={t:%H}"
 
 
 def s3_filesystem(endpoint_url: str | None = None, region: str | None = None) -> pafs.FileSystem:

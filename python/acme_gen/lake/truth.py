@@ -18,7 +18,8 @@ from acme_gen.core.faults import MALFORMED_VARIANTS, NO_FAULT, SKEW, EventFaults
 from acme_gen.core.text import iso_millis_text
 from acme_gen.lake.arrow import fixed_width_strings
 from acme_gen.lake.store import Lake
-from acme_gen.scenario import FAULT_KINDS, Incident, iso_minute
+from acme_gen.scenario import FAULT_KINDS, Incident
+from acme_gen.time_labels import iso_minute
 
 TRUTH_DIR = "_truth"
 FAULTS_DIR = f"{TRUTH_DIR}/faults"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
@@ -14,13 +13,11 @@ import pyarrow.compute as pc
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.faults import MALFORMED, NO_FAULT
 from acme_gen.core.generator import TelemetryGenerator, hour_steps
-from acme_gen.core.traffic import HOUR_MS
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lake.landed import (
     EVENT_SCHEMA,
     error_ids_by_hour,
     files_by_hour,
-    hour_label,
     landed_by_hour,
 )
 from acme_gen.lake.store import Lake
@@ -28,6 +25,7 @@ from acme_gen.lake.truth import read_faults
 from acme_gen.reconcile.compare import HourReport, compare, first_ids
 from acme_gen.reconcile.expect import Expected, FaultView, settle
 from acme_gen.scenario import FAULT_KINDS
+from acme_gen.time_labels import HOUR_MS, hour_label, iso_millis, iso_minute
 
 
 def reconcile(
@@ -48,9 +46,9 @@ def reconcile(
         batches = [generator.window(a, b) for a, b in hour_steps(config, hour, lo, hi)]
         if lo != hour or hi != hour + HOUR_MS:  # the window cuts this hour
             stamps = landed["event_timestamp"].to_numpy(zero_copy_only=False)
-            keep = (stamps >= _iso(lo)) & (stamps < _iso(hi))
+            keep = (stamps >= iso_millis(lo)) & (stamps < iso_millis(hi))
             landed = landed.filter(pa.array(keep))
-        label, failed = _iso(hour)[:16] + "Z", errors.get(hour_label(hour), set())
+        label, failed = iso_minute(hour), errors.get(hour_label(hour), set())
         if view is None:
             expected = pa.concat_tables([encoder.events_table(b) for b in batches])
             yield compare(expected.cast(EVENT_SCHEMA), landed, failed, label)
@@ -112,10 +110,6 @@ def _skew_report(
     return report
 
 
-def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "Z"
-
-
 def truth_check(lake: Lake, explained: dict[str, int], start_ms: int, end_ms: int) -> str | None:
     """Whether the faults the lake declares in _truth/faults (for events in the window) are
     the ones the configuration implies; None when the lake declares none."""
@@ -123,7 +117,9 @@ def truth_check(lake: Lake, explained: dict[str, int], start_ms: int, end_ms: in
     if truth is None:
         return None
     stamps = truth["event_timestamp"]
-    inside = pc.and_(pc.greater_equal(stamps, _iso(start_ms)), pc.less(stamps, _iso(end_ms)))
+    inside = pc.and_(
+        pc.greater_equal(stamps, iso_millis(start_ms)), pc.less(stamps, iso_millis(end_ms))
+    )
     declared = Counter(truth.filter(inside)["fault"].to_pylist())
     implied = {k: n for k, n in explained.items() if k in FAULT_KINDS and n}
     if dict(declared) == implied:

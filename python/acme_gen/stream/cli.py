@@ -38,6 +38,7 @@ from acme_gen.core.world import build_world
 from acme_gen.kinesis.producer import KinesisProducer
 from acme_gen.stream.share import StreamSettings, StreamTotals, kinesis_client, stream_share
 from acme_gen.stream.workers import run_workers
+from acme_gen.time_labels import iso_second
 
 LAG_WARNING_S = 5.0  # behind the clock by more than this: say once that we cannot keep up
 
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     what = (
-        f"replaying from {args.start:%Y-%m-%dT%H:%M:%SZ} at {args.speed:g}x"
+        f"replaying from {iso_second(int(args.start.timestamp() * 1000))} at {args.speed:g}x"
         if args.start
         else "streaming"
     )
