@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -26,8 +27,7 @@ PLATFORMS = {
     "arm64": ["manylinux2014_aarch64", "manylinux_2_28_aarch64"],
     "x86_64": ["manylinux2014_x86_64", "manylinux_2_28_x86_64"],
 }
-# What the handlers import, pinned to the versions this checkout was tested with.
-REQUIREMENTS = ["numpy", "pydantic", "orjson", "tzdata", "aws-lambda-powertools", "boto3"]
+PYPROJECT = REPO / "python" / "pyproject.toml"
 # What the handlers' import graph reaches: the contract, the simulation core, the Kinesis
 # adapters and the handlers (import-linter's lean-lambda contract keeps the lake out).
 LAMBDA_PARTS = {
@@ -36,6 +36,8 @@ LAMBDA_PARTS = {
     "models.py",
     "config.py",
     "scenario.py",
+    "time_labels.py",
+    "invariants.py",
     "core",
     "kinesis",
     "lambdas",
@@ -53,6 +55,12 @@ def find_cpython(version: str) -> str | None:
         return candidates[-1]
     found = shutil.which(f"python{version}")
     return found if found and "/shims/" not in found else None
+
+
+def runtime_requirements(runtime: str) -> list[str]:
+    """A packaged runtime's dependency names, from pyproject.toml's [tool.acme-gen.runtimes]."""
+    runtimes = tomllib.loads(PYPROJECT.read_text())["tool"]["acme-gen"]["runtimes"]
+    return list(runtimes[runtime])
 
 
 def pin(names: list[str]) -> list[str]:
@@ -88,7 +96,8 @@ def install_for_platform(
 
 
 def stage(arch: str, target: Path) -> None:
-    install_for_platform(pin(REQUIREMENTS), target, PLATFORMS[arch], PYTHON_VERSION)
+    requirements = pin(runtime_requirements("lambda"))
+    install_for_platform(requirements, target, PLATFORMS[arch], PYTHON_VERSION)
     shutil.copytree(
         PACKAGE,
         target / "acme_gen",

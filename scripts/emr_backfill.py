@@ -29,13 +29,13 @@ import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_lambda_zip import PLATFORMS as LAMBDA_PLATFORMS
-from build_lambda_zip import install_for_platform, pin
+from build_lambda_zip import install_for_platform, pin, runtime_requirements
 
 REPO = Path(__file__).resolve().parents[1]
 # EMR Serverless architecture names -> the wheel platforms of make lambda-zip's.
 PLATFORMS = {"ARM64": LAMBDA_PLATFORMS["arm64"], "X86_64": LAMBDA_PLATFORMS["x86_64"]}
-# What the Spark tasks import (pyspark itself comes with EMR).
-REQUIREMENTS = ["numpy", "pydantic", "mimesis", "tzdata", "pyarrow", "orjson", "boto3"]
+# What the Spark tasks import (pyspark itself comes with EMR): pyproject.toml's runtime list.
+REQUIREMENTS = runtime_requirements("emr")
 ENTRY_POINT = '''"""EMR Serverless entry point: the acme_gen backfill on Spark."""
 import sys
 

@@ -13,35 +13,11 @@ if ! command -v terraform >/dev/null; then
   exit 2
 fi
 
-# Find a filesystem mirror holding hashicorp/aws: TF_PROVIDER_MIRROR, Terraform's implied
-# local mirror directories, then a shallow search of the usual install roots.
-find_mirror() {
-  local dir
-  for dir in "${TF_PROVIDER_MIRROR:-}" "$HOME/.terraform.d/plugins" \
-             "${XDG_DATA_HOME:-$HOME/.local/share}/terraform/plugins" \
-             /usr/local/share/terraform/plugins /usr/share/terraform/plugins; do
-    if [[ -n $dir && -d $dir/registry.terraform.io/hashicorp/aws ]]; then
-      echo "$dir"
-      return
-    fi
-  done
-  dir=$(find /opt /srv /usr/local "$HOME" -maxdepth 4 -type d \
-          -path '*/registry.terraform.io/hashicorp/aws' -not -path '*/.terraform/*' \
-          -print -quit 2>/dev/null || true)
-  [[ -n $dir ]] && dirname "$(dirname "$(dirname "$dir")")"
-}
-mirror=$(find_mirror || true)
+# A filesystem mirror holding hashicorp/aws, found as the Terraform tests find it.
+config=$(mktemp)
+trap 'rm -f "$config"' EXIT
+mirror=$(python3 "$repo/scripts/tf_mirror.py" --config "$config")
 if [[ -n $mirror ]]; then
-  config=$(mktemp)
-  trap 'rm -f "$config"' EXIT
-  cat >"$config" <<HCL
-provider_installation {
-  filesystem_mirror {
-    path    = "$mirror"
-    include = ["registry.terraform.io/hashicorp/aws"]
-  }
-}
-HCL
   export TF_CLI_CONFIG_FILE=$config
   echo "tf-check: provider from the local mirror $mirror"
 fi

@@ -1,15 +1,17 @@
-"""What every command shares: one line for the errors a user meets on the way in (no region,
-no credentials, a server that does not answer, a missing stream, bucket or table) instead of
-a traceback, and --help that keeps the usage examples' layout and shows the defaults."""
+"""What every command shares: one line for the errors a user meets on the way in (bad flags,
+no region, no credentials, a server that does not answer, a missing stream, bucket or table)
+instead of a traceback; --help that keeps the usage examples' layout and shows the defaults;
+and the generation flags, turned into a GeneratorConfig in one place."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, NoReturn
+from typing import Any, NoReturn, ParamSpec
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -19,11 +21,40 @@ from botocore.exceptions import (
     NoRegionError,
 )
 
+from acme_gen.config import TRAFFIC_SHAPES, ConfigError, GeneratorConfig
 from acme_gen.scenario import FaultRates, Incident, SpecError
 
+_P = ParamSpec("_P")
+
+
+class UsageError(Exception):
+    """Bad input: one `error: ...` line on stderr and exit code 2, before anything is written."""
+
+
+class SetupError(Exception):
+    """The machine lacks something the command needs (an optional extra, say): one line."""
+
+
 # What a command catches around its AWS and lake calls: reported in one line, exit code 2.
-# ImportError: an optional extra the lake needs is missing (pyiceberg for an Iceberg lake).
-SETUP_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, OSError, ImportError)
+SETUP_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, OSError, SetupError)
+
+
+def command(main: Callable[_P, int]) -> Callable[_P, int]:
+    """A command's main: a UsageError raised anywhere in it (argparse's included), and a
+    setup error it does not handle itself, is one `error: ...` line and exit code 2."""
+
+    @functools.wraps(main)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> int:
+        try:
+            return main(*args, **kwargs)
+        except UsageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except SETUP_ERRORS as exc:
+            print(f"error: {one_line(exc)}", file=sys.stderr)
+            return 2
+
+    return run
 
 
 def one_line(exc: BaseException) -> str:
@@ -54,16 +85,15 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one `error: ...` line and exit code 2, and whose
-    --help keeps the description's layout and shows defaults."""
+    """An argument parser whose errors raise UsageError (a @command's one line, exit code 2),
+    and whose --help keeps the description's layout and shows defaults."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(**kwargs)
 
     def error(self, message: str) -> NoReturn:
-        print(f"error: {message}", file=sys.stderr)
-        sys.exit(2)
+        raise UsageError(message)
 
 
 # Flag values: a bad one is argparse's one-line error (exit code 2).
@@ -118,6 +148,14 @@ def parse_instant(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def instant_ms(text: str, name: str) -> int:
+    """parse_instant for a value that did not come through argparse (a manifest's, say)."""
+    try:
+        return int(parse_instant(text).timestamp() * 1000)
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(f"{name}: {exc}") from None
+
+
 def fault_rates(text: str) -> FaultRates:
     try:
         return FaultRates.parse(text)
@@ -132,7 +170,39 @@ def incident(text: str) -> Incident:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def add_scenario_flags(parser: argparse.ArgumentParser, *, stream: bool) -> None:
+def add_generator_flags(parser: argparse.ArgumentParser, *, stream: bool) -> None:
+    """The flags every generating command shares, with GeneratorConfig's own defaults: the
+    world (--customers, --titles, --campaigns, --seed), --shape, --faults and --incident.
+    generator_config() turns them into the configuration."""
+    fields = GeneratorConfig.model_fields
+    for name in ("customers", "titles", "campaigns"):
+        parser.add_argument(f"--{name}", type=positive_int, default=fields[name].default,
+                            help=f"{fields[name].description}")  # fmt: skip
+    parser.add_argument("--seed", type=non_negative_int, default=fields["seed"].default,
+                        help=fields["seed"].description)  # fmt: skip
+    parser.add_argument(
+        "--shape",
+        dest="traffic_shape",
+        choices=TRAFFIC_SHAPES,
+        default=fields["traffic_shape"].default,
+        help="traffic over the day: diurnal, the local-time curve; flat, a constant rate",
+    )
+    _add_scenario_flags(parser, stream=stream)
+
+
+def generator_config(args: argparse.Namespace, **fields: Any) -> GeneratorConfig:
+    """The configuration add_generator_flags' flags describe, with `fields` (events_per_day,
+    say) on top; a value the model refuses is a UsageError."""
+    flags = {
+        name: getattr(args, name) for name in GeneratorConfig.model_fields if hasattr(args, name)
+    }
+    try:
+        return GeneratorConfig.from_values({**flags, **fields})
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _add_scenario_flags(parser: argparse.ArgumentParser, *, stream: bool) -> None:
     """--faults and --incident, as the backfill and the stream take them."""
     kinds = "duplicate, drop, late, skew, malformed" + (", out_of_order" if stream else "")
     parser.add_argument(

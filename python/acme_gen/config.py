@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any, Literal, get_args
 
 from pydantic import (
@@ -15,14 +16,19 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    ValidationError,
     field_validator,
     model_serializer,
 )
 
-from acme_gen.scenario import FaultRates, Incident
+from acme_gen.scenario import FaultRates, Incident, first_error
 
 TrafficShape = Literal["diurnal", "flat"]
 TRAFFIC_SHAPES: tuple[str, ...] = get_args(TrafficShape)  # the --shape choices
+
+
+class ConfigError(ValueError):
+    """A generation setting the model refuses; the message names it in one line."""
 
 
 class GeneratorConfig(BaseModel):
@@ -72,15 +78,22 @@ class GeneratorConfig(BaseModel):
         return data
 
     @classmethod
-    def from_env(cls, environ: dict[str, str]) -> GeneratorConfig:
+    def from_values(cls, values: Mapping[str, Any]) -> GeneratorConfig:
+        """The one way in from outside (flags, the Lambdas' environment, a manifest): fields
+        by name, None or absent for the default; ConfigError names the first bad value."""
+        try:
+            return cls.model_validate({k: v for k, v in values.items() if v is not None})
+        except ValidationError as exc:
+            raise ConfigError(first_error(exc)) from None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> GeneratorConfig:
         """From the ACME_<FIELD> variables Terraform sets on the Lambdas (ACME_SEED, ...)."""
-        return cls.model_validate(
-            {
-                f: environ[f"ACME_{f.upper()}"]
-                for f in cls.model_fields
-                if f"ACME_{f.upper()}" in environ
-            }
-        )
+        return cls.from_values({f: environ.get(f"ACME_{f.upper()}") for f in cls.model_fields})
+
+    def replaced(self, **fields: Any) -> GeneratorConfig:
+        """This configuration with some fields changed, validated like any other."""
+        return self.from_values({**self.model_dump(), **fields})
 
     def fingerprint(self) -> str:
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]

@@ -11,7 +11,6 @@ record that does not fit the schema goes to the error prefix, with its raw data.
 
 from __future__ import annotations
 
-import base64
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,9 +22,10 @@ import orjson
 import pyarrow as pa
 from botocore.exceptions import ClientError
 
-from acme_gen.cli import SETUP_ERRORS, Parser, one_line
+from acme_gen.cli import Parser, command
 from acme_gen.kinesis.producer import read_records
 from acme_gen.lake import iceberg
+from acme_gen.lake.firehose_errors import CatalogTable, conversion_error_record
 from acme_gen.lake.iceberg import ICEBERG_SCHEMA
 from acme_gen.lake.store import Lake
 from acme_gen.models import StreamingEvent
@@ -67,33 +67,34 @@ def _hour_key(row: Any) -> str:
 
 def convert(
     records: list[bytes], schema: pa.Schema
-) -> tuple[dict[str, pa.Table], list[tuple[bytes, str]]]:
-    """Records grouped by event hour as tables of `schema`, and the (raw, reason) failures."""
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    failures: list[tuple[bytes, str]] = []
-    for raw in records:
+) -> tuple[dict[str, pa.Table], list[tuple[int, str]]]:
+    """Records grouped by event hour as tables of `schema`, and the failures as (index into
+    `records`, reason)."""
+    groups: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    failures: list[tuple[int, str]] = []
+    for i, raw in enumerate(records):
         try:
             row = orjson.loads(raw)
-            groups[_hour_key(row)].append(row)
+            groups[_hour_key(row)].append((i, row))
         except (orjson.JSONDecodeError, ValueError) as exc:
-            failures.append((raw, str(exc)))
+            failures.append((i, str(exc)))
     tables = {}
     for hour, rows in groups.items():
         try:
-            tables[hour] = pa.Table.from_pylist(rows, schema=schema)
+            tables[hour] = pa.Table.from_pylist([row for _, row in rows], schema=schema)
             continue
         except _CONVERSION_ERRORS:
             pass
         good = []  # slow path: find the rows that do not fit
-        for row in rows:
+        for i, row in rows:
             try:
                 pa.Table.from_pylist([row], schema=schema)
                 good.append(row)
             except _CONVERSION_ERRORS as exc:
-                failures.append((orjson.dumps(row), str(exc).splitlines()[0]))
+                failures.append((i, str(exc).splitlines()[0]))
         if good:
             tables[hour] = pa.Table.from_pylist(good, schema=schema)
-    return tables, failures
+    return tables, sorted(failures)
 
 
 def deliver(
@@ -125,22 +126,28 @@ def deliver(
         summary.delivered += events.num_rows
         summary.files.append(key)
     if failures:
+        catalog = CatalogTable(database, table, kinesis.meta.region_name)
         body = b"".join(
-            orjson.dumps(
-                {
-                    "rawData": base64.b64encode(raw).decode(),
-                    "errorCode": "DataFormatConversion.Failed",
-                    "errorMessage": reason,
-                }
+            conversion_error_record(
+                records[i]["Data"],
+                _arrival_ms(records[i]),
+                reason,
+                sequence_number=records[i]["SequenceNumber"],
+                table=catalog,
             )
-            + b"\n"
-            for raw, reason in failures
+            for i, reason in failures
         )
         key = f"{error_prefix}format-conversion-failed/{stream_name}-errors-{first}.json"
         lake.write_bytes(key, body)
         summary.failed = len(failures)
         summary.files.append(key)
     return summary
+
+
+def _arrival_ms(record: dict[str, Any]) -> int:
+    """When Kinesis took the record (ApproximateArrivalTimestamp), as Firehose reports it."""
+    stamp = record.get("ApproximateArrivalTimestamp")
+    return int(stamp.timestamp() * 1000) if stamp is not None else 0
 
 
 def upsert_iceberg(lake: Lake, database: str, rows: pa.Table) -> int:
@@ -155,6 +162,7 @@ def upsert_iceberg(lake: Lake, database: str, rows: pa.Table) -> int:
     return int(rows.num_rows)
 
 
+@command
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m acme_gen.delivery", description=__doc__)
     parser.add_argument("--stream-name", required=True, help="the Kinesis stream to read")
@@ -168,25 +176,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region", default=None)
     args = parser.parse_args(argv)
     root = args.bucket if args.bucket.startswith("s3://") else f"s3://{args.bucket}"
-    try:
-        session = boto3.session.Session(region_name=args.region)
-        lake = Lake(root, args.endpoint_url, session.region_name)
-        missing = lake.missing_bucket()
-        if missing:
-            print(f"error: bucket {missing} does not exist", file=sys.stderr)
-            return 2
-        summary = deliver(
-            session.client("kinesis", endpoint_url=args.endpoint_url),
-            session.client("glue", endpoint_url=args.endpoint_url),
-            lake,
-            args.stream_name,
-            args.database,
-            args.table,
-            table_format=args.table_format,
-        )
-    except SETUP_ERRORS as exc:
-        print(f"error: {one_line(exc)}", file=sys.stderr)
+    session = boto3.session.Session(region_name=args.region)
+    lake = Lake(root, args.endpoint_url, session.region_name)
+    missing = lake.missing_bucket()
+    if missing:
+        print(f"error: bucket {missing} does not exist", file=sys.stderr)
         return 2
+    summary = deliver(
+        session.client("kinesis", endpoint_url=args.endpoint_url),
+        session.client("glue", endpoint_url=args.endpoint_url),
+        lake,
+        args.stream_name,
+        args.database,
+        args.table,
+        table_format=args.table_format,
+    )
     print(
         f"delivered {summary.delivered:,} records in {len(summary.files)} files; "
         f"{summary.failed:,} to the error prefix"

@@ -121,6 +121,7 @@ class Campaign(_Row):
     budget_usd: float = Field(ge=0, description="Budget in US dollars")
 
 
+DIMENSIONS = ("customers", "titles", "campaigns")  # the tables beside streaming_events
 TABLES: dict[str, type[BaseModel]] = {
     "streaming_events": StreamingEvent,
     "customers": Customer,

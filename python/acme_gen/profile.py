@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from acme_gen.cli import SETUP_ERRORS, Parser, one_line
+from acme_gen.cli import Parser, command, one_line
 from acme_gen.lake.sql import LakeError, connect, missing_dimensions
 from acme_gen.lake.store import Lake
 from acme_gen.lake.truth import read_incidents
@@ -259,6 +259,7 @@ def render(
     )
 
 
+@command
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m acme_gen.profile", description=__doc__)
     parser.add_argument("--lake", default="output", help="lake root: directory or s3://bucket")
@@ -277,9 +278,6 @@ def main(argv: list[str] | None = None) -> int:
         page = render(args.lake, run_queries(con), incidents)
         missing = missing_dimensions(con)
     except (LakeError, duckdb.Error) as exc:
-        print(f"error: {one_line(exc)}", file=sys.stderr)
-        return 2
-    except SETUP_ERRORS as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     if missing:

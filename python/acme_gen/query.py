@@ -15,10 +15,11 @@ from pathlib import Path
 
 import duckdb
 
-from acme_gen.cli import SETUP_ERRORS, Parser, one_line
+from acme_gen.cli import Parser, command
 from acme_gen.lake.sql import LakeError, connect, example_queries
 
 
+@command
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m acme_gen.query", description=__doc__)
     parser.add_argument("--lake", default="output", help="lake root: directory or s3://bucket")
@@ -46,9 +47,6 @@ def main(argv: list[str] | None = None) -> int:
                 relation.show(max_rows=args.max_rows, max_width=160)
     except LakeError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except SETUP_ERRORS as exc:
-        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     except duckdb.Error as exc:
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)

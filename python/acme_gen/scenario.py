@@ -87,7 +87,7 @@ class FaultRates(BaseModel):
         try:
             return cls(**rates)
         except ValueError as exc:
-            raise SpecError(_first_error(exc)) from None
+            raise SpecError(first_error(exc)) from None
 
 
 class Incident(BaseModel):
@@ -120,7 +120,7 @@ class Incident(BaseModel):
         try:
             return cls.model_validate(text)
         except ValueError as exc:
-            raise SpecError(_first_error(exc)) from None
+            raise SpecError(first_error(exc)) from None
 
 
 _INCIDENT = re.compile(r"^(?P<kind>[a-z-]+):(?P<scope>.+)@(?P<start>[^@/]+)/(?P<duration>[^/]+)$")
@@ -150,7 +150,8 @@ def _parse_incident(text: str) -> dict[str, Any]:
             "end_ms": start_ms + length}  # fmt: skip
 
 
-def _first_error(exc: ValueError) -> str:
+def first_error(exc: ValueError) -> str:
+    """A pydantic error's first complaint as one line: `field: message`."""
     errors = getattr(exc, "errors", None)
     if callable(errors):
         first = errors()[0]

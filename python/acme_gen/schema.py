@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from acme_gen.cli import Parser
+from acme_gen.cli import Parser, command
 from acme_gen.models import TABLES, GlueType
 from acme_gen.time_labels import PARTITION_KEYS
 
@@ -136,6 +136,7 @@ def athena_ddl(table: str, location: str) -> str:
     )
 
 
+@command
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m acme_gen.schema", description=__doc__)
     group = parser.add_mutually_exclusive_group()

@@ -15,24 +15,24 @@ Works on a local lake or s3:// (with --endpoint-url for a local server).
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from acme_gen.cli import SETUP_ERRORS, Parser, one_line
+from acme_gen.cli import Parser, command
 from acme_gen.lake.iceberg import ICEBERG_SCHEMA, is_iceberg
 from acme_gen.lake.landed import telemetry_files
 from acme_gen.lake.store import Lake
 from acme_gen.lake.truth import FAULT_SCHEMA, FAULTS_DIR, read_faults
-from acme_gen.models import StreamingEvent
+from acme_gen.models import TABLES, StreamingEvent
 from acme_gen.schema import TABLE_DIRS, arrow_schema
+from acme_gen.time_labels import hour_label, partition_hour_ms
 
-_PARTITION = re.compile(r"year=(\d{4})/month=(\d{2})/day=(\d{2})/hour=(\d{2})/")
 _PHYSICAL = {
     pa.string(): ("BYTE_ARRAY", "String"),
     pa.int32(): ("INT32", "None"),
@@ -58,6 +58,7 @@ ALLOWED_TRANSITIONS = [
     ("resume", "complete"),
 ]
 EXAMPLES = 3
+CHECKS_DIR = Path(__file__).resolve().parent / "queries" / "checks"
 
 
 @dataclass
@@ -104,19 +105,18 @@ def scan(lake: Lake) -> tuple[list[Verdict], pa.Table]:
                 schema_bad.append(f"{path}: {problem}")
                 continue
             table = parquet.read(columns=SESSION_COLUMNS)
-        match = _PARTITION.search(path)
-        if match is None:
+        partition_hour = partition_hour_ms(path)
+        if partition_hour is None:
             partition_bad.append(f"{path}: not under year=/month=/day=/hour=")
             continue
-        y, m, d, h = match.groups()
-        hour = pc.utf8_slice_codeunits(table["event_timestamp"], 0, 13)
-        wrong = pc.not_equal(hour, f"{y}-{m}-{d}T{h}")
+        label = hour_label(partition_hour)
+        wrong = pc.not_equal(pc.utf8_slice_codeunits(table["event_timestamp"], 0, 13), label)
         n_wrong = pc.sum(wrong).as_py() or 0
         if n_wrong:
             misplaced += n_wrong
             ids = table.filter(wrong)["event_id"].to_pylist()[:EXAMPLES]
             partition_bad.append(
-                f"{path}: {n_wrong} events outside hour {y}-{m}-{d}T{h} ({', '.join(ids)})"
+                f"{path}: {n_wrong} events outside hour {label} ({', '.join(ids)})"
             )
         tables.append(table.append_column("file", pa.array([index] * table.num_rows, pa.int32())))
     verdicts = [
@@ -146,124 +146,81 @@ def _first(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, list[tuple[ob
     return count, con.execute(f"{sql} LIMIT {EXAMPLES}").fetchall()
 
 
+def _check_sql(name: str) -> str:
+    return (CHECKS_DIR / f"{name}.sql").read_text()
+
+
 def cross_checks(lake: Lake, events: pa.Table) -> list[Verdict]:
-    files = (events.schema.metadata or {}).get(b"files", b"").decode().split("\n")
+    """The checks across files, each one SQL file under queries/checks/ over the events, the
+    dimension tables and the declared faults."""
     con = duckdb.connect()
     con.register("events", events)
-    names = pa.table({"file": pa.array(range(len(files)), pa.int32()), "name": files})
-    con.register("file_names", names)
+    files = (events.schema.metadata or {}).get(b"files", b"").decode().split("\n")
+    con.register("file_names", pa.table({"file": pa.array(range(len(files)), pa.int32()),
+                                         "name": files}))  # fmt: skip
+    prev, now = zip(*ALLOWED_TRANSITIONS, strict=True)
+    con.register("allowed_transitions", pa.table({"prev_type": prev, "event_type": now}))
     truth = read_faults(lake)
     con.register("declared", truth if truth is not None else FAULT_SCHEMA.empty_table())
-    verdicts = []
-    if truth is not None:
-        counts = con.execute(
-            "SELECT fault, COUNT(*) FROM declared GROUP BY 1 ORDER BY 1"
-        ).fetchall()
-        listed = ", ".join(f"{fault} {n:,}" for fault, n in counts)
-        verdicts.append(
-            Verdict(
-                "declared faults",
-                True,
-                f"{listed} (from {FAULTS_DIR}/; their effects below are expected, not violations)",
-            )
-        )
+    dims = _register_dimensions(con, lake)
+    verdicts = [] if truth is None else [_declared_faults(con)]
+    verdicts.append(_duplicates(con, events.num_rows, truth is not None))
+    verdicts.append(_references(con, dims))
+    verdicts.append(_sessions(con))
+    return verdicts
 
-    count, rows = _first(
-        con,
-        """
-        SELECT event_id, COUNT(*) AS copies, MIN(n.name) AS first_file FROM events
-        JOIN file_names n USING (file)
-        WHERE event_id NOT IN (SELECT event_id FROM declared WHERE fault = 'duplicate')
-        GROUP BY event_id HAVING COUNT(*) > 1 ORDER BY event_id""",
-    )
-    declared_copies = con.execute(
-        "SELECT COUNT(*) FROM (SELECT event_id FROM events WHERE event_id IN (SELECT event_id "
-        "FROM declared WHERE fault = 'duplicate') GROUP BY 1 HAVING COUNT(*) > 1)"
-    ).fetchall()[0][0]
-    expected = f"; {declared_copies:,} declared duplicates landed twice" if truth else ""
-    verdicts.append(
-        Verdict(
-            "duplicates",
-            count == 0,
-            f"{events.num_rows} events, all ids unique{expected}"
-            if count == 0
-            else f"{count} event_ids repeated; first: {rows}",
-        )
-    )
 
-    dims = {}
+def _register_dimensions(con: duckdb.DuckDBPyConnection, lake: Lake) -> set[str]:
+    """customers and titles as the lake has them (empty where it has none); which it has."""
+    found = set()
     for name in ("customers", "titles"):
         path = f"{TABLE_DIRS[name]}/{name}.parquet"
         if lake.exists(path):
             with lake.fs.open_input_file(lake.path(path)) as f:
-                dims[name] = pq.read_table(f)
-            con.register(name, dims[name])
-    if len(dims) < 2:
-        missing = " and ".join(sorted({"customers", "titles"} - set(dims)))
-        verdicts.append(Verdict("references", True, f"no {missing} table in the lake (only the "
-                                "backfill writes them; a lake the stream filled has none)",
-                                skipped=True))  # fmt: skip
-    else:
-        count, rows = _first(
-            con,
-            """
-            SELECT n.name, e.event_id, e.customer_id, e.title_id
-            FROM events e JOIN file_names n USING (file)
-            WHERE e.customer_id NOT IN (SELECT customer_id FROM customers)
-               OR e.title_id NOT IN (SELECT title_id FROM titles) ORDER BY 1, 2""",
-        )
-        verdicts.append(
-            Verdict(
-                "references",
-                count == 0,
-                "every customer_id and title_id resolves"
-                if count == 0
-                else f"{count} orphan events; first: {rows}",
-            )
-        )
+                con.register(name, pq.read_table(f))
+            found.add(name)
+        else:
+            con.register(name, arrow_schema(TABLES[name]).empty_table())
+    return found
 
-    allowed = ", ".join(f"('{a}', '{b}')" for a, b in ALLOWED_TRANSITIONS)
-    runtime_check = (
-        "OR (event_type = 'complete' AND position_seconds != "
-        "(SELECT runtime_seconds FROM titles t WHERE t.title_id = s.title_id))"
-        if "titles" in dims
-        else ""
-    )
-    count, rows = _first(
-        con,
-        f"""
-        WITH unique_events AS (
-            SELECT * FROM events
-            WHERE session_id NOT IN (SELECT session_id FROM declared
-                                     WHERE fault IN ('drop', 'malformed'))
-            QUALIFY ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY file) = 1),
-        s AS (
-            SELECT *, LAG(event_type) OVER w AS prev_type,
-                   LAG(watch_duration_seconds) OVER w AS prev_watch,
-                   LAG(position_seconds) OVER w AS prev_position
-            FROM unique_events
-            WINDOW w AS (PARTITION BY session_id ORDER BY event_timestamp, event_id))
-        SELECT n.name, session_id, event_id, prev_type, event_type
-        FROM s JOIN file_names n USING (file)
-        WHERE (prev_type IS NOT NULL AND (prev_type, event_type) NOT IN ({allowed}))
-           OR watch_duration_seconds < prev_watch OR position_seconds < prev_position
-           {runtime_check}
-        ORDER BY 1, 2, 3""",
-    )
+
+def _declared_faults(con: duckdb.DuckDBPyConnection) -> Verdict:
+    counts = con.execute("SELECT fault, COUNT(*) FROM declared GROUP BY 1 ORDER BY 1").fetchall()
+    listed = ", ".join(f"{fault} {n:,}" for fault, n in counts)
+    return Verdict("declared faults", True,
+                   f"{listed} (from {FAULTS_DIR}/; their effects below are expected, not "
+                   "violations)")  # fmt: skip
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection, events: int, declared: bool) -> Verdict:
+    count, rows = _first(con, _check_sql("repeated_ids"))
+    if count:
+        return Verdict("duplicates", False, f"{count} event_ids repeated; first: {rows}")
+    landed = con.execute(_check_sql("declared_duplicates_landed")).fetchall()[0][0]
+    expected = f"; {landed:,} declared duplicates landed twice" if declared else ""
+    return Verdict("duplicates", True, f"{events} events, all ids unique{expected}")
+
+
+def _references(con: duckdb.DuckDBPyConnection, dims: set[str]) -> Verdict:
+    if len(dims) < 2:
+        missing = " and ".join(sorted({"customers", "titles"} - dims))
+        return Verdict("references", True, f"no {missing} table in the lake (only the backfill "
+                       "writes them; a lake the stream filled has none)", skipped=True)  # fmt: skip
+    count, rows = _first(con, _check_sql("orphans"))
+    if count:
+        return Verdict("references", False, f"{count} orphan events; first: {rows}")
+    return Verdict("references", True, "every customer_id and title_id resolves")
+
+
+def _sessions(con: duckdb.DuckDBPyConnection) -> Verdict:
+    count, rows = _first(con, _check_sql("broken_sessions"))
+    if count:
+        return Verdict("sessions", False, f"{count} broken events; first: {rows}")
     n_sessions = con.execute("SELECT COUNT(DISTINCT session_id) FROM events").fetchall()[0][0]
     gaps = con.execute("SELECT COUNT(DISTINCT session_id) FROM declared "
                        "WHERE fault IN ('drop', 'malformed')").fetchall()[0][0]  # fmt: skip
     excused = f" ({gaps:,} with a declared drop or malformed event not checked)" if gaps else ""
-    verdicts.append(
-        Verdict(
-            "sessions",
-            count == 0,
-            f"{n_sessions} sessions well-formed{excused}"
-            if count == 0
-            else f"{count} broken events; first: {rows}",
-        )
-    )
-    return verdicts
+    return Verdict("sessions", True, f"{n_sessions} sessions well-formed{excused}")
 
 
 def validate(lake: Lake) -> list[Verdict]:
@@ -271,23 +228,18 @@ def validate(lake: Lake) -> list[Verdict]:
     return verdicts + cross_checks(lake, events)
 
 
+@command
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m acme_gen.validate", description=__doc__)
     parser.add_argument("--lake", default="output", help="lake root: directory or s3://bucket")
     parser.add_argument("--endpoint-url", help="S3 endpoint, e.g. a local AWS server")
     parser.add_argument("--region", default=None)
     args = parser.parse_args(argv)
-    try:
-        lake = Lake(args.lake, args.endpoint_url, args.region)
-        if not telemetry_files(lake):
-            print(
-                f"error: no telemetry Parquet files under {lake.url('telemetry')}", file=sys.stderr
-            )
-            return 2
-        verdicts = validate(lake)
-    except SETUP_ERRORS as exc:
-        print(f"error: {one_line(exc)}", file=sys.stderr)
+    lake = Lake(args.lake, args.endpoint_url, args.region)
+    if not telemetry_files(lake):
+        print(f"error: no telemetry Parquet files under {lake.url('telemetry')}", file=sys.stderr)
         return 2
+    verdicts = validate(lake)
     for v in verdicts:
         print(v.line())
     return 0 if all(v.ok for v in verdicts) else 1

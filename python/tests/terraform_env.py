@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import shutil
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-_IMPLIED_MIRRORS = (
-    "~/.terraform.d/plugins",
-    "~/.local/share/terraform/plugins",
-    "/usr/local/share/terraform/plugins",
-    "/usr/share/terraform/plugins",
-)
-_SEARCH_ROOTS = ("/opt", "/srv", "/usr/local", "~")
-
-
-def provider_mirror() -> Path | None:
-    """A filesystem mirror holding hashicorp/aws, as scripts/tf-check.sh finds it."""
-    candidates = [os.environ.get("TF_PROVIDER_MIRROR", ""), *_IMPLIED_MIRRORS]
-    for c in candidates:
-        if c and (Path(c).expanduser() / "registry.terraform.io/hashicorp/aws").is_dir():
-            return Path(c).expanduser()
-    for root in _SEARCH_ROOTS:
-        for depth in range(1, 4):
-            pattern = "/".join(["*"] * depth) + "/registry.terraform.io/hashicorp/aws"
-            for hit in Path(root).expanduser().glob(pattern):
-                if ".terraform" not in hit.parts:
-                    return hit.parents[2]
-    return None
+sys.path.insert(0, str(REPO / "scripts"))
+from tf_mirror import cli_config_text, provider_mirror  # noqa: E402  (scripts/ is no package)
 
 
 def cli_config(directory: Path) -> Path | None:
+    """A Terraform CLI config in `directory` using the local provider mirror, if any."""
     mirror = provider_mirror()
     if mirror is None:
         return None
     path = directory / "terraformrc"
-    path.write_text(
-        "provider_installation {\n  filesystem_mirror {\n"
-        f'    path    = "{mirror}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n'
-        "  }\n}\n"
-    )
+    path.write_text(cli_config_text(mirror))
     return path
 
 

@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 
 import grimp
+import pytest
 
 import acme_gen
 
@@ -89,3 +90,35 @@ def test_only_time_labels_formats_times_and_partitions() -> None:
         if _TIME_FORMATTING.search(line)
     ]
     assert offenders == []
+
+
+def _runtimes() -> dict[str, list[str]]:
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())
+    return dict(pyproject["tool"]["acme-gen"]["runtimes"])
+
+
+@pytest.mark.parametrize(
+    ("runtime", "entry_points"),
+    [("lambda", ("acme_gen.lambdas",)), ("emr", ("acme_gen.backfill.spark", "acme_gen.backfill"))],
+)
+def test_each_packaged_runtime_installs_what_its_code_imports(
+    runtime: str, entry_points: tuple[str, ...]
+) -> None:
+    """The Lambda zip and the EMR archive install pyproject's [tool.acme-gen.runtimes] lists:
+    each is a part of the dependencies and has every package its entry points import."""
+    listed = {_normal(name) for name in _runtimes()[runtime]}
+    assert listed <= {_normal(name) for name in _required_distributions()}
+    graph = grimp.build_graph("acme_gen", include_external_packages=True)
+    modules = [m for m in graph.modules if m.startswith(entry_points)]
+    providers = importlib.metadata.packages_distributions()
+    needed = {_normal(d) for name in _external_imports(graph, modules) for d in providers[name]}
+    # botocore comes with boto3 and pydantic-core with pydantic; on EMR, pyspark comes with
+    # the image, tqdm is imported only on a terminal, pyiceberg only for --table-format iceberg
+    given = {"botocore", "pydantic-core"} | (
+        {"pyspark", "tqdm", "pyiceberg"} if runtime == "emr" else set()
+    )
+    assert needed - given <= listed
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()

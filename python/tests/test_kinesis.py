@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from acme_gen.kinesis import producer as kinesis
-from acme_gen.kinesis.producer import DeliveryError, KinesisProducer, read_records
+from acme_gen.kinesis.producer import KinesisProducer, PutRecordsError, read_records
 from acme_gen.kinesis.records import json_records
 
 from .aws import LocalAws
@@ -104,14 +104,14 @@ def test_throttled_records_are_retried_not_lost(
 def test_records_still_refused_fail_loudly(local_aws: LocalAws, stream: str, records: Any) -> None:
     data, keys = records
     proxy = ThrottlingKinesis(local_aws.client("kinesis"), share=1.0)
-    with pytest.raises(DeliveryError, match=f"{len(data)} of {len(data)} records") as info:
+    with pytest.raises(PutRecordsError, match=f"{len(data)} of {len(data)} records") as info:
         KinesisProducer(proxy, stream, max_attempts=3, sleep=lambda s: None).put(data, keys)
     assert info.value.report.error_codes["ProvisionedThroughputExceededException"] == len(data)
 
 
 def test_missing_stream_fails_with_the_undelivered_count(local_aws: LocalAws, records: Any) -> None:
     data, keys = records
-    with pytest.raises(DeliveryError) as info:
+    with pytest.raises(PutRecordsError) as info:
         KinesisProducer(local_aws.client("kinesis"), "no-such-stream").put(data, keys)
     report = info.value.report
     assert report.failed == len(data) and report.put == 0
@@ -164,7 +164,7 @@ def test_backoff_grows_exponentially_up_to_max_delay() -> None:
     slept: list[float] = []
     producer = KinesisProducer(_AlwaysThrottled(), "s", max_attempts=8, base_delay=0.05,
                                max_delay=1.0, sleep=slept.append, jitter=_Ceiling())  # fmt: skip
-    with pytest.raises(DeliveryError) as failure:
+    with pytest.raises(PutRecordsError) as failure:
         producer.put(*_records(3))
     assert slept == pytest.approx([0.1, 0.2, 0.4, 0.8, 1.0, 1.0, 1.0])  # capped at max_delay
     assert failure.value.report.failed == 3 and failure.value.report.calls == 8
@@ -176,7 +176,7 @@ def test_jitter_stays_within_zero_and_the_bound() -> None:
     producer = KinesisProducer(_AlwaysThrottled(), "s", max_attempts=40, base_delay=0.05,
                                max_delay=2.0, sleep=slept.append,
                                jitter=random.Random(7))  # fmt: skip
-    with pytest.raises(DeliveryError):
+    with pytest.raises(PutRecordsError):
         producer.put(*_records(1))
     bounds = [min(2.0, 0.05 * 2**a) for a in range(1, 40)]
     assert all(0 <= s <= b for s, b in zip(slept, bounds, strict=True))
@@ -195,7 +195,7 @@ def test_no_retry_starts_past_the_deadline() -> None:
     producer = KinesisProducer(client, "s", max_attempts=50, base_delay=0.5, max_delay=4.0,
                                deadline=106.0, sleep=sleep, clock=lambda: now[0],
                                jitter=_Ceiling())  # fmt: skip
-    with pytest.raises(DeliveryError):
+    with pytest.raises(PutRecordsError):
         producer.put(*_records(2))
     assert now[0] <= 106.0 and slept == [1.0, 2.0]  # the next wait (4 s) would pass 106
     assert client.calls == 3

@@ -21,7 +21,7 @@ from acme_gen.kinesis.producer import read_records
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lambdas import generator as generator_lambda
 from acme_gen.lambdas import producer as producer_lambda
-from acme_gen.lambdas.plan import Chunk, StreamSettings, closed_window, plan_window
+from acme_gen.lambdas.plan import Chunk, LambdaSettings, closed_window, plan_window
 
 from .aws import LocalAws
 from .conftest import SMALL, T0, run_backfill
@@ -156,11 +156,11 @@ def test_generator_fans_out_small_async_invocations(
 def test_streamed_window_equals_backfilled_window(
     local_aws: LocalAws, env: dict[str, str], tmp_path: Path
 ) -> None:
-    settings = StreamSettings.from_env(env)
+    settings = LambdaSettings.from_env(env)
     start, end = T0 + 1200 * MIN, T0 + 1205 * MIN
     from acme_gen.lambdas.runtime import generator_for
 
-    for chunk in plan_window(generator_for(settings.generator_config()), start, end, 200):
+    for chunk in plan_window(generator_for(settings.config), start, end, 200):
         producer_lambda.handler(
             chunk.payload(), Context(), kinesis_client=local_aws.client("kinesis")
         )
@@ -200,7 +200,7 @@ def test_a_failed_chunk_reraises_with_metrics_and_a_deadline_from_the_context(
     chunk = Chunk(config=SMALL, window_start_ms=T0 + 20 * 60 * MIN,
                   window_end_ms=T0 + 20 * 60 * MIN + 5 * MIN, chunk=0, chunks=3)  # fmt: skip
     started = time.monotonic()
-    with pytest.raises(producer_lambda.DeliveryError) as failure:
+    with pytest.raises(producer_lambda.PutRecordsError) as failure:
         producer_lambda.handler(chunk.payload(), Context(),
                                 kinesis_client=local_aws.client("kinesis"))  # fmt: skip
     remaining = Context().get_remaining_time_in_millis() / 1000
@@ -217,13 +217,15 @@ def test_a_failed_chunk_reraises_with_metrics_and_a_deadline_from_the_context(
 def test_a_flat_traffic_shape_reaches_the_producer_through_the_chunk() -> None:
     environ = {"ACME_EVENTS_PER_DAY": "86400", "ACME_SEED": "1", "ACME_CUSTOMERS": "100",
                "ACME_TITLES": "10", "ACME_CAMPAIGNS": "2", "ACME_STREAM_NAME": "s"}  # fmt: skip
-    assert StreamSettings.from_env(environ).generator_config().traffic_shape == "diurnal"
-    config = StreamSettings.from_env({**environ, "ACME_TRAFFIC_SHAPE": "flat"}).generator_config()
+    assert LambdaSettings.from_env(environ).config.traffic_shape == "diurnal"
+    config = LambdaSettings.from_env({**environ, "ACME_TRAFFIC_SHAPE": "flat"}).config
     assert config.traffic_shape == "flat"
     chunk = plan_window(TelemetryGenerator(config), T0, T0 + 300_000, 100)[0]
     assert Chunk.model_validate(chunk.payload()).config.traffic_shape == "flat"
-    with pytest.raises(ValidationError):
-        StreamSettings.from_env({**environ, "ACME_TRAFFIC_SHAPE": "square"})
+    with pytest.raises(ValueError, match="traffic_shape"):
+        LambdaSettings.from_env({**environ, "ACME_TRAFFIC_SHAPE": "square"})
+    with pytest.raises(ValueError, match="lacks ACME_SEED"):
+        LambdaSettings.from_env({k: v for k, v in environ.items() if k != "ACME_SEED"})
 
 
 def test_the_lambdas_refuse_faults_they_cannot_hold() -> None:
@@ -231,9 +233,9 @@ def test_the_lambdas_refuse_faults_they_cannot_hold() -> None:
                "ACME_TITLES": "10", "ACME_CAMPAIGNS": "2", "ACME_STREAM_NAME": "s"}  # fmt: skip
     for spec in ("late=0.01", "out_of_order=0.01"):
         with pytest.raises(ValidationError, match="late and out_of_order need a sender"):
-            StreamSettings.from_env({**environ, "ACME_FAULTS": spec})
-    with pytest.raises(ValidationError, match="unknown fault 'dupe'"):
-        StreamSettings.from_env({**environ, "ACME_FAULTS": "dupe=0.1"})
+            LambdaSettings.from_env({**environ, "ACME_FAULTS": spec})
+    with pytest.raises(ValueError, match="unknown fault 'dupe'"):
+        LambdaSettings.from_env({**environ, "ACME_FAULTS": "dupe=0.1"})
 
 
 def test_the_producer_injects_the_faults_terraform_sets(
@@ -247,7 +249,7 @@ def test_the_producer_injects_the_faults_terraform_sets(
     monkeypatch.setenv("ACME_INCIDENTS", '["premiere:TITLE-00003@2026-01-15T20:00/2h"]')
     import os
 
-    config = StreamSettings.from_env(dict(os.environ)).generator_config()
+    config = LambdaSettings.from_env(dict(os.environ)).config
     assert config.incidents[0].scope == "TITLE-00003"
     start = T0 + 20 * 60 * MIN
     chunk = Chunk(config=config, window_start_ms=start, window_end_ms=start + 5 * MIN, chunk=0,

@@ -21,7 +21,7 @@ import pytest
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
-from acme_gen.kinesis.producer import DeliveryReport, KinesisProducer, read_records
+from acme_gen.kinesis.producer import KinesisProducer, PutRecordsReport, read_records
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lake.manifest import MANIFEST
 from acme_gen.stream import StreamSettings, StreamTotals, stream_share
@@ -297,7 +297,7 @@ def test_a_fast_replay_that_reaches_the_present_goes_on_in_real_time() -> None:
         def put(self, data: list[bytes], keys: list[str]) -> Any:
             latest = max(orjson.loads(d)["event_timestamp"] for d in data)
             sent_at.append((now[0], int(datetime.fromisoformat(latest).timestamp() * 1000)))
-            return DeliveryReport(records=len(data), put=len(data))
+            return PutRecordsReport(records=len(data), put=len(data))
 
     def sleep(seconds: float) -> None:
         now[0] += seconds

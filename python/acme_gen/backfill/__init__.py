@@ -9,8 +9,9 @@ spark.py  engine: Apache Spark executors (extra 'spark')
 """
 
 from acme_gen.backfill.cli import build_parser, main, resolve
-from acme_gen.backfill.plan import BackfillPlan, UsageError
+from acme_gen.backfill.plan import BackfillPlan
 from acme_gen.backfill.run import run
+from acme_gen.cli import UsageError
 from acme_gen.lake.manifest import MANIFEST
 
 __all__ = ["MANIFEST", "BackfillPlan", "UsageError", "build_parser", "main", "resolve", "run"]

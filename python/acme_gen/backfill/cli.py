@@ -7,23 +7,21 @@ import argparse
 import os
 import sys
 from datetime import UTC, datetime, timedelta
-from typing import NoReturn
 
-from pydantic import ValidationError
-
-from acme_gen.backfill.plan import BackfillPlan, UsageError, check_catalog, check_output
+from acme_gen.backfill.plan import BackfillPlan, check_catalog, check_output
 from acme_gen.backfill.run import run
 from acme_gen.cli import (
     SETUP_ERRORS,
     Parser,
-    add_scenario_flags,
-    non_negative_int,
+    UsageError,
+    add_generator_flags,
+    command,
+    generator_config,
     one_line,
     parse_instant,
     positive_int,
     positive_number,
 )
-from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
 from acme_gen.core.generator import events_per_day_for_total
 from acme_gen.core.incidents import check_scopes
 from acme_gen.core.world import build_world
@@ -34,22 +32,13 @@ DEFAULT_TELEMETRY = 1_000_000
 DEFAULT_DAYS = 7
 
 
-class _Parser(Parser):
-    """Errors become UsageError, reported once the caller knows nothing was written."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="python -m acme_gen.backfill",
         description="Generate customers, titles, campaigns and streaming telemetry into a "
         "Hive-partitioned Parquet lake (telemetry/year=/month=/day=/hour=/).",
     )
-    parser.add_argument("--customers", type=positive_int, default=10_000, help="default 10000")
-    parser.add_argument("--titles", type=positive_int, default=500, help="default 500")
-    parser.add_argument("--campaigns", type=positive_int, default=50, help="default 50")
+    add_generator_flags(parser, stream=False)
     volume = parser.add_mutually_exclusive_group()
     volume.add_argument(
         "--telemetry",
@@ -67,14 +56,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--end", type=parse_instant, help="history end, exclusive (default: today 00:00 UTC)"
     )
-    parser.add_argument("--seed", type=non_negative_int, default=42, help="default 42")
-    parser.add_argument(
-        "--shape",
-        choices=TRAFFIC_SHAPES,
-        default="diurnal",
-        help="traffic over the day: the local-time curve, or constant (as the stream's --shape)",
-    )
-    add_scenario_flags(parser, stream=False)
     parser.add_argument(
         "--workers",
         type=positive_int,
@@ -133,15 +114,7 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
     if start.year < 1971 or end.year > 9999:
         raise UsageError("--start/--end must lie between 1971 and 9999")
     start_ms, end_ms = _ms(start), _ms(end)
-    base = GeneratorConfig(
-        customers=args.customers,
-        titles=args.titles,
-        campaigns=args.campaigns,
-        seed=args.seed,
-        traffic_shape=args.shape,
-        faults=args.faults,
-        incidents=tuple(args.incidents),
-    )
+    base = generator_config(args)
     if args.faults.out_of_order:
         raise UsageError("out_of_order is a fault of the stream only: a lake keeps no send order")
     world = build_world(base)
@@ -155,11 +128,7 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
     else:
         telemetry = args.telemetry or DEFAULT_TELEMETRY
         events_per_day = events_per_day_for_total(base, world, telemetry, start_ms, end_ms)
-    try:
-        config = GeneratorConfig(**{**base.model_dump(), "events_per_day": events_per_day})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise UsageError(f"{err['loc'][0]}: {err['msg']}") from None
+    config = generator_config(args, events_per_day=events_per_day)
     if args.glue_database and not str(args.output_dir).startswith("s3://"):
         raise UsageError("--glue-database needs an s3:// --output-dir")
     if args.table_format == "iceberg":
@@ -211,12 +180,9 @@ def _spark_master(args: argparse.Namespace) -> str | None:
     return None if "SPARK_ENV_LOADED" in os.environ else f"local[{args.workers}]"
 
 
+@command
 def main(argv: list[str] | None = None) -> int:
-    try:
-        plan = resolve(argv)
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    plan = resolve(argv)  # a UsageError here: nothing is written yet
     try:
         summary = run(plan)
     except SETUP_ERRORS as exc:  # the lake or Glue failed mid-run: finished hours are kept

@@ -12,13 +12,11 @@ File names all start with the source hour's, so a re-run writes the same files a
 
 from __future__ import annotations
 
-import base64
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-import orjson
 import pyarrow as pa
 
 from acme_gen.core.events import EventBatch
@@ -26,14 +24,14 @@ from acme_gen.core.faults import DROP, DUPLICATE, LATE, MALFORMED, event_faults,
 from acme_gen.core.world import World
 from acme_gen.kinesis.records import json_records, malformed_record
 from acme_gen.lake.arrow import ArrowEncoder
-from acme_gen.lake.landed import ERRORS_DIR
+from acme_gen.lake.firehose_errors import CONVERSION_FAILED_DIR, conversion_error_record
 from acme_gen.lake.store import Lake, encode_parquet
 from acme_gen.lake.truth import FAULT_SCHEMA, FAULTS_DIR, fault_rows
 from acme_gen.scenario import FaultRates
 from acme_gen.schema import TABLE_DIRS
 from acme_gen.time_labels import HOUR_MS, day_path, hour_stamp, partition_path
 
-CONVERSION_ERROR = "DataFormatConversion.Failed"
+REJECTED = "The record could not be converted with the table's schema"
 
 
 @dataclass
@@ -84,7 +82,7 @@ class FaultyHour:
         if len(bad):
             raw, _ = json_records(self.world, shown.take(bad))
             self.errors += [
-                _error_record(malformed_record(r, int(v)), int(t))
+                conversion_error_record(malformed_record(r, int(v)), int(t), REJECTED)
                 for r, v, t in zip(raw, faults.variant[bad], batch.ts_ms[bad], strict=True)
             ]
         return table.take(pa.array(rows[home]))
@@ -101,26 +99,9 @@ class FaultyHour:
                 lake.write_bytes(f"{path}.parquet", data)
                 rows, size = rows + n, size + data.size
         if self.errors:
-            where = f"{ERRORS_DIR}/format-conversion-failed/{day_path(self.hour_ms)}"
+            where = f"{CONVERSION_FAILED_DIR}/{day_path(self.hour_ms)}"
             lake.write_bytes(f"{where}/{name}.json", b"".join(self.errors))
         truth = pa.concat_tables(self.truth) if self.truth else FAULT_SCHEMA.empty_table()
         if truth.num_rows:
             lake.write_parquet(f"{FAULTS_DIR}/{name}.parquet", [truth], "truth")
         return rows, size
-
-
-def _error_record(raw: bytes, arrival_ms: int) -> bytes:
-    """One line of Firehose's error output for a record its format conversion rejected."""
-    return (
-        orjson.dumps(
-            {
-                "attemptsMade": 1,
-                "arrivalTimestamp": arrival_ms,
-                "ErrorCode": CONVERSION_ERROR,
-                "ErrorMessage": "The record could not be converted with the table's schema",
-                "attemptEndingTimestamp": arrival_ms,
-                "rawData": base64.b64encode(raw).decode(),
-            }
-        )
-        + b"\n"
-    )

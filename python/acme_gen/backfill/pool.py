@@ -8,6 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from acme_gen.backfill.plan import BackfillPlan
 from acme_gen.backfill.task import HourTask
+from acme_gen.invariants import InvariantError
 
 # The worker process's task, built once by the pool's initializer (a pool calls a plain
 # function in each worker, so the state it reuses across hours lives here).
@@ -22,7 +23,8 @@ def _start_worker(plan: BackfillPlan) -> None:
 
 
 def _run_hour(hour_ms: int) -> tuple[int, int]:
-    assert _task is not None, "the pool initializer builds the task"
+    if _task is None:
+        raise InvariantError("the pool initializer builds the task")
     return _task(hour_ms)
 
 

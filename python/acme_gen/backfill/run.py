@@ -12,16 +12,18 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from acme_gen.backfill.plan import BACKFILL_PREFIX, DIMENSIONS, BackfillPlan
+from acme_gen.backfill.plan import BACKFILL_PREFIX, BackfillPlan
 from acme_gen.backfill.pool import run_pool
 from acme_gen.backfill.task import HourTask, write_dimensions
 from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.invariants import InvariantError
 from acme_gen.lake import iceberg
 from acme_gen.lake.catalog import register_partitions
 from acme_gen.lake.landed import ERRORS_DIR
 from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import STAGING_DIR, Lake
 from acme_gen.lake.truth import INCIDENTS_FILE, TRUTH_DIR, incidents_document
+from acme_gen.models import DIMENSIONS
 from acme_gen.schema import DATABASE, TABLE_DIRS
 
 COMMIT_HOURS = 24  # hour files per Iceberg commit: a day of partitions in one snapshot
@@ -53,7 +55,7 @@ def run(plan: BackfillPlan) -> dict[str, Any]:
     progress = _progress(len(todo), plan.quiet)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        for hour, (rows, nbytes) in zip(todo, _run_engine(plan, todo, generator), strict=False):
+        for hour, (rows, nbytes) in _per_hour(todo, _run_engine(plan, todo, generator)):
             events += rows
             size += nbytes
             partitions += rows > 0
@@ -121,6 +123,20 @@ def _run_engine(
     return run_pool(plan, hours, HourTask(plan, generator))
 
 
+def _per_hour(
+    hours: list[int], results: Iterator[tuple[int, int]]
+) -> Iterator[tuple[int, tuple[int, int]]]:
+    """Each hour with its (events, bytes): an engine yields one result per hour, in order; a
+    result short or over is a bug, never a silently shorter run."""
+    for done, hour in enumerate(hours):
+        result = next(results, None)
+        if result is None:
+            raise InvariantError(f"the {len(hours)}-hour run's engine stopped after {done} hours")
+        yield hour, result
+    if next(results, None) is not None:
+        raise InvariantError(f"the engine returned more than {len(hours)} results")
+
+
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -129,7 +145,8 @@ def _register_partitions(plan: BackfillPlan, lake: Lake, hours: list[int]) -> in
     """Add every hour that has a file to the Glue table (idempotent: existing ones stay)."""
     import boto3
 
-    assert plan.glue_database is not None
+    if plan.glue_database is None:
+        raise InvariantError("partitions are registered only with --glue-database")
     glue = boto3.client("glue", endpoint_url=plan.endpoint_url, region_name=plan.region)
     written = [h for h in hours if lake.exists(plan.telemetry_file(h))]
     location = lake.url(TABLE_DIRS["streaming_events"])

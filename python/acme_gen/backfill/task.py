@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from acme_gen.backfill.faulty import FaultyHour
-from acme_gen.backfill.plan import DIMENSIONS, BackfillPlan
+from acme_gen.backfill.plan import BackfillPlan
 from acme_gen.core.generator import TelemetryGenerator, hour_steps
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lake.dimensions import dimension_tables
 from acme_gen.lake.iceberg import with_partition_columns
 from acme_gen.lake.store import Lake, encode_parquet
+from acme_gen.models import DIMENSIONS
 from acme_gen.schema import TABLE_DIRS
 from acme_gen.time_labels import HOUR_MS
 

@@ -16,6 +16,7 @@ from acme_gen.core import geo, rand
 from acme_gen.core.events import EVENT_ID_HI, EVENT_ID_LO, EventBatch
 from acme_gen.core.text import iso_millis_text, uuid4_text
 from acme_gen.core.world import CONNECTION_TYPES, World
+from acme_gen.invariants import check
 from acme_gen.models import DEVICE_TYPES, EVENT_TYPES, QUALITIES, TITLE_TYPES, StreamingEvent
 
 _SESSION_ID_LO = 0x5E55
@@ -73,5 +74,5 @@ def event_columns(world: World, batch: EventBatch) -> dict[str, Column]:
         "state": Codes(city, _CITY_STATE),
         "city": Codes(city, _CITY_NAME),
     }
-    assert list(columns) == list(StreamingEvent.model_fields)
+    check(list(columns) == list(StreamingEvent.model_fields), "columns out of the models' order")
     return columns

@@ -28,6 +28,7 @@ from acme_gen.core.events import EventBatch, expand
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, SessionRefs, draw_sessions
 from acme_gen.core.traffic import SLOT_MS
+from acme_gen.invariants import check
 
 _NO_END = 2**62
 _EXPAND_SESSIONS = 100_000  # sessions expanded at once: bounds the temporaries' memory
@@ -85,7 +86,8 @@ def _narrow(name: str, column: np.ndarray) -> np.ndarray:
     narrow = _QUEUED_AS.get(name)
     if narrow is None:
         return column
-    assert len(column) == 0 or int(column.max()) <= np.iinfo(narrow).max, name
+    check(len(column) == 0 or int(column.max()) <= np.iinfo(narrow).max,
+          f"{name} does not fit the queue's {np.dtype(narrow)}")  # fmt: skip
     return column.astype(narrow)
 
 

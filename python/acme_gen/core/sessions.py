@@ -36,6 +36,7 @@ from acme_gen.core.world import (
     DEVICE_QUALITY_CAP,
     World,
 )
+from acme_gen.invariants import check
 from acme_gen.models import DEVICE_TYPES, TITLE_TYPES
 
 PLAYED, START_FAILURE, EXIT_BEFORE_START = 0, 1, 2
@@ -218,7 +219,10 @@ def draw_sessions(
     key = rng.integers(0, 2**64, n, dtype=np.uint64)
 
     latest_end_ms = latest_end(start_ms, startup_ms, watch_total, pauses, pause_total_ms)
-    assert n == 0 or int((latest_end_ms - start_ms).max()) <= MAX_SESSION_MS
+    check(
+        n == 0 or int((latest_end_ms - start_ms).max()) <= MAX_SESSION_MS,
+        "a session outlasts MAX_SESSION_MS, so the look-back would miss its events",
+    )
     return SessionPlan(
         key=key,
         start_ms=start_ms,

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
+from acme_gen.invariants import InvariantError
 from acme_gen.time_labels import HOUR_MS
 
 SLOT_MS = 300_000  # sessions are seeded by 5-minute start slot
@@ -35,7 +36,8 @@ def utc_offset_ms(timezone: str, utc_hour: int) -> int:
     """Offset of `timezone` from UTC at the start of the UTC hour (DST changes on the hour)."""
     moment = datetime.fromtimestamp(utc_hour * 3600, tz=UTC).astimezone(ZoneInfo(timezone))
     offset = moment.utcoffset()
-    assert offset is not None
+    if offset is None:
+        raise InvariantError(f"{timezone} has no UTC offset")
     return int(offset.total_seconds() * 1000)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core import geo
@@ -143,20 +144,75 @@ class World:
 
 
 def build_world(config: GeneratorConfig) -> World:
-    """The world of (config.customers, titles, seed); the same config gives the same world."""
+    """The world of (config.customers, titles, seed); the same config gives the same world.
+    The parts draw from one generator in a fixed order, so each part's draws stay put."""
     rng = np.random.default_rng([config.seed, 0x3091D, config.customers, config.titles])
     n = config.customers
+    customer_city, customer_country = _home_cities(rng, n)
+    networks = _networks(rng, customer_country)
+    customer_plan = _choice(rng, PLAN_WEIGHTS, n).astype(np.int8)
+    # Heavy-tailed engagement: a minority of households watches most hours.
+    customer_activity = rng.gamma(0.8, 1 / 0.8, size=n)
+    devices = _devices(rng, n)
+    titles = _titles(rng, config.titles)
+    home_ips, carrier_ips, carrier_share_5g = _addresses(rng, networks.customer_isp)
+    zones = _timezone_groups(customer_city, customer_activity)
+    return World(
+        config=config,
+        customer_city=customer_city,
+        customer_isp=networks.customer_isp,
+        customer_connection=networks.customer_connection,
+        customer_carrier=networks.customer_carrier,
+        customer_plan=customer_plan,
+        customer_activity=customer_activity,
+        customer_bandwidth=networks.customer_bandwidth,
+        customer_device_start=devices.start,
+        customer_device_count=devices.count,
+        device_customer=devices.customer,
+        device_type=devices.type.astype(np.int8),
+        device_os=devices.os,
+        device_app=devices.app,
+        device_hi=devices.bits[0],
+        device_lo=devices.bits[1],
+        title_type=titles.type,
+        title_runtime=titles.runtime,
+        title_rank=titles.rank,
+        title_cumulative=titles.cumulative,
+        network_names=networks.names,
+        carrier_share_5g=carrier_share_5g,
+        ip_addresses=tuple(home_ips) + tuple(carrier_ips),
+        timezones=zones.timezones,
+        timezone_activity=zones.total / zones.total.sum(),
+        customers_by_timezone=zones.order,
+        timezone_cumulative=zones.cumulative,
+        os_names=devices.os_names,
+        app_versions=devices.app_versions,
+    )
 
-    # Geography: city by weight; time zone from the city.
+
+def _home_cities(rng: np.random.Generator, n: int) -> tuple[I32, npt.NDArray[np.str_]]:
+    """Each customer's city, by city weight within the country's weight, and its country."""
     city_w = np.array([c.weight * geo.COUNTRY_WEIGHTS[c.country] /
                        sum(x.weight for x in geo.CITIES if x.country == c.country)
                        for c in geo.CITIES])  # fmt: skip
     customer_city = _choice(rng, city_w, n)
     city_country = np.array([c.country for c in geo.CITIES])
-    customer_country = city_country[customer_city]
+    return customer_city, city_country[customer_city]
 
-    # Networks: a home ISP from the country's market, a mobile carrier likewise.
-    network_names = tuple(i.name for i in geo.ISPS) + tuple(c.name for c in geo.CARRIERS)
+
+@dataclass(frozen=True)
+class _Networks:
+    names: tuple[str, ...]
+    customer_isp: I32
+    customer_carrier: I32
+    customer_connection: I8
+    customer_bandwidth: F64
+
+
+def _networks(rng: np.random.Generator, customer_country: npt.NDArray[np.str_]) -> _Networks:
+    """A home ISP from the country's market, a mobile carrier likewise, and the line's
+    bandwidth from its connection type and country."""
+    n = len(customer_country)
     n_isps = len(geo.ISPS)
     customer_isp = np.empty(n, dtype=np.int32)
     customer_carrier = np.empty(n, dtype=np.int32)
@@ -173,13 +229,26 @@ def build_world(config: GeneratorConfig) -> World:
     median = np.array([BANDWIDTH_MEDIAN[c] for c in CONNECTION_TYPES])[customer_connection]
     sigma = np.array([BANDWIDTH_SIGMA[c] for c in CONNECTION_TYPES])[customer_connection]
     country_factor = np.array([COUNTRY_BANDWIDTH_FACTOR.get(c, 1.0) for c in customer_country])
-    customer_bandwidth = median * country_factor * np.exp(sigma * rng.standard_normal(n))
+    bandwidth = median * country_factor * np.exp(sigma * rng.standard_normal(n))
+    names = tuple(i.name for i in geo.ISPS) + tuple(c.name for c in geo.CARRIERS)
+    return _Networks(names, customer_isp, customer_carrier, customer_connection, bandwidth)
 
-    customer_plan = _choice(rng, PLAN_WEIGHTS, n).astype(np.int8)
-    # Heavy-tailed engagement: a minority of households watches most hours.
-    customer_activity = rng.gamma(0.8, 1 / 0.8, size=n)
 
-    # Devices: 1-4 per customer, each with a stable type, OS and app version.
+@dataclass(frozen=True)
+class _Devices:
+    count: I32
+    start: I32
+    customer: I32
+    type: I32
+    os: I32
+    app: I32
+    bits: U64  # two rows: the id's high and low 64 bits
+    os_names: tuple[str, ...]
+    app_versions: tuple[str, ...]
+
+
+def _devices(rng: np.random.Generator, n: int) -> _Devices:
+    """1-4 devices per customer, each with a stable type, OS and app version."""
     device_count = (_choice(rng, DEVICE_COUNT_WEIGHTS, n) + 1).astype(np.int32)
     device_start = (np.cumsum(device_count) - device_count).astype(np.int32)
     n_dev = int(device_count.sum())
@@ -193,23 +262,32 @@ def build_world(config: GeneratorConfig) -> World:
         members = np.flatnonzero(device_type == t)
         choices = DEVICE_OS[dtype_name]
         os_pick = _choice(rng, tuple(w for _, w in choices), len(members))
-        os_index = []
-        for os_name, _ in choices:
-            if os_name not in os_names:
-                os_names.append(os_name)
-            os_index.append(os_names.index(os_name))
-        device_os[members] = np.asarray(os_index)[os_pick]
-        versions = APP_VERSIONS[dtype_name]
-        app_index = []
-        for v in versions:
-            if v not in app_versions:
-                app_versions.append(v)
-            app_index.append(app_versions.index(v))
+        device_os[members] = np.asarray(_indices(os_names, [o for o, _ in choices]))[os_pick]
+        app_index = _indices(app_versions, list(APP_VERSIONS[dtype_name]))
         device_app[members] = np.asarray(app_index)[_choice(rng, APP_VERSION_WEIGHTS, len(members))]
-    device_bits = rng.integers(0, 2**64, size=(2, n_dev), dtype=np.uint64)
+    bits = rng.integers(0, 2**64, size=(2, n_dev), dtype=np.uint64)
+    return _Devices(device_count, device_start, device_customer, device_type, device_os,
+                    device_app, bits, tuple(os_names), tuple(app_versions))  # fmt: skip
 
-    # Titles: type, runtime, Zipf popularity over a shuffled rank.
-    n_titles = config.titles
+
+def _indices(names: list[str], wanted: list[str]) -> list[int]:
+    """Positions of `wanted` in `names`, appending those not there yet."""
+    for name in wanted:
+        if name not in names:
+            names.append(name)
+    return [names.index(name) for name in wanted]
+
+
+@dataclass(frozen=True)
+class _Titles:
+    type: I8
+    runtime: I32
+    rank: I32
+    cumulative: F64
+
+
+def _titles(rng: np.random.Generator, n_titles: int) -> _Titles:
+    """Type, runtime, and Zipf popularity over a shuffled rank."""
     title_type = _choice(rng, TITLE_TYPE_WEIGHTS, n_titles).astype(np.int8)
     movie = np.clip(rng.normal(112, 22, n_titles), 75, 200)
     episode = rng.choice([22.0, 30.0, 45.0, 55.0, 60.0], n_titles) + rng.normal(0, 2, n_titles)
@@ -219,66 +297,48 @@ def build_world(config: GeneratorConfig) -> World:
         [movie, episode],
         documentary,
     )
-    title_runtime = np.round(minutes * 60).astype(np.int32)
     title_rank = (rng.permutation(n_titles) + 1).astype(np.int32)
     popularity = 1.0 / title_rank.astype(np.float64) ** ZIPF_EXPONENT
-    title_cumulative = np.cumsum(popularity) / popularity.sum()
+    return _Titles(title_type, np.round(minutes * 60).astype(np.int32), title_rank,
+                   np.cumsum(popularity) / popularity.sum())  # fmt: skip
 
-    # IP addresses: a home address per customer inside its ISP's prefix; a small shared pool
-    # per carrier.
-    n_carriers = len(geo.CARRIERS)
+
+def _addresses(rng: np.random.Generator, customer_isp: I32) -> tuple[list[str], list[str], F64]:
+    """A home address per customer inside its ISP's prefix; a small shared pool per carrier;
+    and each network's share of 5G (carriers only)."""
+    n_isps, n_carriers = len(geo.ISPS), len(geo.CARRIERS)
     prefixes = _public_ipv4_prefixes(rng, n_isps + n_carriers)
-    home_ips = _ipv4_text(prefixes[customer_isp], rng.integers(1, 65535, size=n))
+    home_ips = _ipv4_text(prefixes[customer_isp], rng.integers(1, 65535, size=len(customer_isp)))
     pool_prefix = np.repeat(prefixes[n_isps:], CARRIER_IP_POOL)
     carrier_ips = _ipv4_text(pool_prefix, rng.integers(1, 65535, size=len(pool_prefix)))
-    carrier_share_5g = np.array([0.0] * n_isps + [c.share_5g for c in geo.CARRIERS])
+    share_5g = np.array([0.0] * n_isps + [c.share_5g for c in geo.CARRIERS])
+    return home_ips, carrier_ips, share_5g
 
-    # Time-zone groups for the local-time traffic curve.
+
+@dataclass(frozen=True)
+class _TimezoneGroups:
+    timezones: tuple[str, ...]
+    order: I32  # customers sorted by time zone
+    total: F64  # each zone's activity
+    cumulative: F64  # zone g's customers span [g, g + 1), by activity
+
+
+def _timezone_groups(customer_city: I32, activity: F64) -> _TimezoneGroups:
+    """Customers grouped by time zone for the local-time traffic curve."""
     city_tz = [c.timezone for c in geo.CITIES]
     timezones = tuple(sorted({city_tz[i] for i in np.unique(customer_city).tolist()}))
     customer_tz = np.array([timezones.index(city_tz[i]) if city_tz[i] in timezones else -1
                             for i in range(len(geo.CITIES))])[customer_city]  # fmt: skip
     order = np.argsort(customer_tz, kind="stable").astype(np.int32)
     group_of_sorted = customer_tz[order]
-    act_sorted = customer_activity[order]
+    act_sorted = activity[order]
     group_total = np.bincount(group_of_sorted, weights=act_sorted, minlength=len(timezones))
     within = np.cumsum(act_sorted) - np.repeat(
         np.concatenate([[0.0], np.cumsum(group_total)[:-1]]),
         np.bincount(group_of_sorted, minlength=len(timezones)),
     )
-    timezone_cumulative = group_of_sorted + within / group_total[group_of_sorted]
+    cumulative = group_of_sorted + within / group_total[group_of_sorted]
     # Close each group at exactly g + 1 so rounding can never spill a draw into the next zone.
     group_last = np.flatnonzero(np.diff(np.append(group_of_sorted, -1)) != 0)
-    timezone_cumulative[group_last] = group_of_sorted[group_last] + 1.0
-
-    return World(
-        config=config,
-        customer_city=customer_city,
-        customer_isp=customer_isp,
-        customer_connection=customer_connection,
-        customer_carrier=customer_carrier,
-        customer_plan=customer_plan,
-        customer_activity=customer_activity,
-        customer_bandwidth=customer_bandwidth,
-        customer_device_start=device_start,
-        customer_device_count=device_count,
-        device_customer=device_customer,
-        device_type=device_type.astype(np.int8),
-        device_os=device_os,
-        device_app=device_app,
-        device_hi=device_bits[0],
-        device_lo=device_bits[1],
-        title_type=title_type,
-        title_runtime=title_runtime,
-        title_rank=title_rank,
-        title_cumulative=title_cumulative,
-        network_names=network_names,
-        carrier_share_5g=carrier_share_5g,
-        ip_addresses=tuple(home_ips) + tuple(carrier_ips),
-        timezones=timezones,
-        timezone_activity=group_total / group_total.sum(),
-        customers_by_timezone=order,
-        timezone_cumulative=timezone_cumulative,
-        os_names=tuple(os_names),
-        app_versions=tuple(app_versions),
-    )
+    cumulative[group_last] = group_of_sorted[group_last] + 1.0
+    return _TimezoneGroups(timezones, order, np.asarray(group_total, np.float64), cumulative)

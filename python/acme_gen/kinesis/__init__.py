@@ -5,7 +5,12 @@ producer and reader. No pyarrow: this is what the Lambda zip carries.
     producer.py  KinesisProducer (batched, retried PutRecords), read_records
 """
 
-from acme_gen.kinesis.producer import DeliveryError, DeliveryReport, KinesisProducer, read_records
+from acme_gen.kinesis.producer import (
+    KinesisProducer,
+    PutRecordsError,
+    PutRecordsReport,
+    read_records,
+)
 from acme_gen.kinesis.records import json_records
 
-__all__ = ["DeliveryError", "DeliveryReport", "KinesisProducer", "json_records", "read_records"]
+__all__ = ["KinesisProducer", "PutRecordsError", "PutRecordsReport", "json_records", "read_records"]

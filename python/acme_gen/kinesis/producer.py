@@ -2,10 +2,10 @@
 the records that failed, and never dropping one silently.
 
     producer = KinesisProducer(boto3.client("kinesis"), "acme-telemetry-stream")
-    report = producer.put(data, partition_keys)   # raises DeliveryError if any record is lost
+    report = producer.put(data, partition_keys)   # raises PutRecordsError if any record is lost
 
 The Kinesis Data Generator's best-known flaw is ignoring FailedRecordCount; here every
-record ends either acknowledged or counted in a DeliveryError with its error codes.
+record ends either acknowledged or counted in a PutRecordsError with its error codes.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ RETRYABLE_CALL_ERRORS = frozenset({
 
 
 @dataclass
-class DeliveryReport:
+class PutRecordsReport:
+    """What became of records sent with PutRecords (Kinesis' puts, not Firehose's delivery)."""
+
     records: int = 0
     put: int = 0
     retried: int = 0  # record attempts beyond the first
@@ -42,7 +44,7 @@ class DeliveryReport:
     calls: int = 0
     error_codes: Counter[str] = field(default_factory=Counter)
 
-    def add(self, other: DeliveryReport) -> None:
+    def add(self, other: PutRecordsReport) -> None:
         """Fold in the report of part of the same records (records are counted by put())."""
         self.put += other.put
         self.retried += other.retried
@@ -51,10 +53,10 @@ class DeliveryReport:
         self.error_codes.update(other.error_codes)
 
 
-class DeliveryError(RuntimeError):
-    """Some records were not accepted by Kinesis after every allowed retry."""
+class PutRecordsError(RuntimeError):
+    """Some records were not accepted by Kinesis' PutRecords after every allowed retry."""
 
-    def __init__(self, report: DeliveryReport) -> None:
+    def __init__(self, report: PutRecordsReport) -> None:
         codes = ", ".join(f"{code} x{n}" for code, n in report.error_codes.most_common())
         super().__init__(
             f"{report.failed} of {report.records} records were not delivered ({codes})"
@@ -112,12 +114,12 @@ class KinesisProducer:
         self.threads = threads
         self._pool: ThreadPoolExecutor | None = None
 
-    def put(self, data: Sequence[bytes], keys: Sequence[str]) -> DeliveryReport:
-        """Send every record; raise DeliveryError (with the report) if any is lost.
+    def put(self, data: Sequence[bytes], keys: Sequence[str]) -> PutRecordsReport:
+        """Send every record; raise PutRecordsError (with the report) if any is lost.
 
         With `threads` > 1, that many PutRecords calls are in flight at once (a real Kinesis
         round trip takes tens of ms); boto3 clients are thread-safe."""
-        report = DeliveryReport(records=len(data))
+        report = PutRecordsReport(records=len(data))
         if self.threads == 1:
             for batch in batches(data, keys):
                 self._put_batch(batch, report)
@@ -128,11 +130,11 @@ class KinesisProducer:
             for part in parts:
                 report.add(part)
         if report.failed:
-            raise DeliveryError(report)
+            raise PutRecordsError(report)
         return report
 
-    def _put_alone(self, batch: list[tuple[bytes, str]]) -> DeliveryReport:
-        report = DeliveryReport()
+    def _put_alone(self, batch: list[tuple[bytes, str]]) -> PutRecordsReport:
+        report = PutRecordsReport()
         self._put_batch(batch, report)
         return report
 
@@ -146,7 +148,7 @@ class KinesisProducer:
         self.sleep(delay)
         return True
 
-    def _put_batch(self, batch: list[tuple[bytes, str]], report: DeliveryReport) -> None:
+    def _put_batch(self, batch: list[tuple[bytes, str]], report: PutRecordsReport) -> None:
         pending = batch
         attempt = 0
         while pending:

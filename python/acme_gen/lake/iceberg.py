@@ -22,6 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.fs as pafs
 
+from acme_gen.cli import SetupError
 from acme_gen.lake.store import Lake
 from acme_gen.models import StreamingEvent
 from acme_gen.schema import DATABASE, arrow_schema
@@ -42,7 +43,7 @@ TABLE_PROPERTIES = {
 _METADATA = re.compile(r"(\d+)-[0-9a-f-]+\.metadata\.json$")
 
 
-class IcebergUnavailable(ImportError):
+class IcebergUnavailable(SetupError):
     """pyiceberg is not installed (the extra 'iceberg'): a setup error, one line."""
 
 

@@ -15,11 +15,9 @@ import pyarrow as pa
 
 from acme_gen.lake import iceberg
 from acme_gen.lake.store import Lake
-from acme_gen.models import TABLES, StreamingEvent
+from acme_gen.models import DIMENSIONS, TABLES, StreamingEvent
 from acme_gen.schema import DATABASE, TABLE_DIRS, arrow_schema
 from acme_gen.time_labels import PARTITION_KEYS
-
-DIMENSIONS = ("customers", "titles", "campaigns")
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 
@@ -84,9 +82,9 @@ def connect(
     """An in-memory DuckDB with the lake's tables as views; `lake` is a directory or
     s3://bucket[/prefix] (read through pyarrow's S3 filesystem, so no DuckDB extension)."""
     if str(lake).startswith("s3://"):
-        return _connect_s3(Lake(str(lake), endpoint_url, region))
+        return _connect_arrow_dataset(Lake(str(lake), endpoint_url, region))
     if iceberg.is_iceberg(Lake(str(lake))):
-        return _connect_s3(Lake(str(lake)))  # the same dataset path serves a local table
+        return _connect_arrow_dataset(Lake(str(lake)))  # the same dataset path serves a local table
     lake = Path(lake)
     telemetry = lake / TABLE_DIRS["streaming_events"]
     if not any(telemetry.glob("year=*/month=*/day=*/hour=*/*.parquet")):
@@ -110,7 +108,8 @@ def connect(
     return con
 
 
-def _connect_s3(lake: Lake) -> duckdb.DuckDBPyConnection:
+def _connect_arrow_dataset(lake: Lake) -> duckdb.DuckDBPyConnection:
+    """Views over pyarrow datasets: a lake on S3, or an Iceberg table's current files."""
     import pyarrow.dataset as ds
 
     missing = lake.missing_bucket()

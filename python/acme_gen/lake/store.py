@@ -129,11 +129,12 @@ class Lake:
         return bool(self.fs.get_file_info(self.path(relative)).type != pafs.FileType.NotFound)
 
     def read_text(self, relative: str) -> str | None:
-        try:
-            with self.fs.open_input_stream(self.path(relative)) as f:
-                return bytes(f.read()).decode()
-        except (FileNotFoundError, OSError):
+        """The file's text, or None when there is no such file. Any other failure (no
+        permission, no endpoint) raises: it is not the same as absent."""
+        if not self.exists(relative):
             return None
+        with self.fs.open_input_stream(self.path(relative)) as f:
+            return bytes(f.read()).decode()
 
     def write_bytes(self, relative: str, data: bytes | pa.Buffer) -> None:
         if self.is_s3:

@@ -14,7 +14,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from acme_gen.core.incidents import check_scopes
-from acme_gen.lambdas.plan import StreamSettings, closed_window, plan_window
+from acme_gen.lambdas.plan import LambdaSettings, closed_window, plan_window
 from acme_gen.lambdas.runtime import generator_for, logger, metrics
 
 
@@ -31,9 +31,9 @@ def tick_ms(event: dict[str, Any]) -> int:
 def handler(
     event: dict[str, Any], context: LambdaContext, lambda_client: Any = None
 ) -> dict[str, Any]:
-    settings = StreamSettings.from_env(dict(os.environ))
-    generator = generator_for(settings.generator_config())
-    check_scopes(generator.world, settings.incidents)  # a bad scope fails the tick, loudly
+    settings = LambdaSettings.from_env(dict(os.environ))
+    generator = generator_for(settings.config)
+    check_scopes(generator.world, settings.config.incidents)  # a bad scope fails the tick, loudly
     start, end = closed_window(tick_ms(event))
     chunks = plan_window(generator, start, end, settings.chunk_events)
     client = lambda_client or boto3.client("lambda")

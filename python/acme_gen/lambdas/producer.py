@@ -15,15 +15,15 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from acme_gen.kinesis.faulty import FaultyRecords
-from acme_gen.kinesis.producer import DeliveryError, DeliveryReport, KinesisProducer
+from acme_gen.kinesis.producer import KinesisProducer, PutRecordsError, PutRecordsReport
 from acme_gen.kinesis.records import json_records
-from acme_gen.lambdas.plan import Chunk, StreamSettings
+from acme_gen.lambdas.plan import Chunk, LambdaSettings
 from acme_gen.lambdas.runtime import generator_for, logger, metrics
 
 SAFETY_MARGIN_S = 5.0  # stop retrying this long before the function's timeout
 
 
-def _record_metrics(report: DeliveryReport, generated: int) -> None:
+def _record_metrics(report: PutRecordsReport, generated: int) -> None:
     metrics.add_metric(name="RecordsGenerated", unit=MetricUnit.Count, value=generated)
     metrics.add_metric(name="RecordsPut", unit=MetricUnit.Count, value=report.put)
     metrics.add_metric(name="RecordsRetried", unit=MetricUnit.Count, value=report.retried)
@@ -35,7 +35,7 @@ def _record_metrics(report: DeliveryReport, generated: int) -> None:
 def handler(
     event: dict[str, Any], context: LambdaContext, kinesis_client: Any = None
 ) -> dict[str, Any]:
-    settings = StreamSettings.from_env(dict(os.environ))
+    settings = LambdaSettings.from_env(dict(os.environ))
     chunk = Chunk.model_validate(event)
     generator = generator_for(chunk.config)
     batch = generator.window(chunk.start_ms, chunk.end_ms)
@@ -62,7 +62,7 @@ def handler(
     }
     try:
         report = producer.put(data, keys)
-    except DeliveryError as exc:
+    except PutRecordsError as exc:
         _record_metrics(exc.report, len(batch))
         logger.error(
             "records not delivered",

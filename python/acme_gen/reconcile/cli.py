@@ -23,44 +23,28 @@ import json
 import sys
 from collections import Counter
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from pydantic import ValidationError
-
-from acme_gen.cli import SETUP_ERRORS, Parser, add_scenario_flags, one_line
-from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
-from acme_gen.lake.landed import (
-    LandedError,
+from acme_gen.cli import (
+    Parser,
+    UsageError,
+    add_generator_flags,
+    command,
+    generator_config,
+    instant_ms,
+    positive_number,
 )
+from acme_gen.config import ConfigError, GeneratorConfig
+from acme_gen.lake.landed import LandedError
 from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import Lake
 from acme_gen.reconcile.compare import COUNTS, HourReport
 from acme_gen.reconcile.run import reconcile, truth_check
 
 
-class UsageError(Exception):
-    """Bad input: one line on stderr, exit code 2."""
-
-
-def _instant(text: str) -> int:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
-    return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp() * 1000)
-
-
-class _Parser(Parser):
-    """Errors become UsageError, reported once the caller knows nothing was written."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="python -m acme_gen.reconcile",
         description=__doc__,
     )
@@ -72,12 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--from-lambda", metavar="NAME", help="read the configuration from the "
                         "deployed generator or producer Lambda's environment")  # fmt: skip
-    source.add_argument("--events-per-day", type=float, help="the stream's mean daily volume")
-    for name, default in (("seed", 42), ("customers", 10_000), ("titles", 500), ("campaigns", 50)):
-        parser.add_argument(f"--{name}", type=int, default=default, help=f"default {default}")
-    parser.add_argument("--shape", choices=TRAFFIC_SHAPES, default="diurnal",
-                        help="with --events-per-day: the stream's --shape")  # fmt: skip
-    add_scenario_flags(parser, stream=True)
+    source.add_argument("--events-per-day", type=positive_number(),
+                        help="the stream's mean daily volume")  # fmt: skip
+    add_generator_flags(parser, stream=True)  # with --events-per-day: as the stream had them
     parser.add_argument("--endpoint-url", help="S3/Lambda endpoint, e.g. a local AWS server")
     parser.add_argument("--region", default=None)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -92,26 +73,21 @@ def resolve(args: argparse.Namespace, lake: Lake) -> tuple[GeneratorConfig, int,
         if args.from_lambda:
             config = GeneratorConfig.from_env(_lambda_environment(args))
         elif args.events_per_day is not None:
-            config = GeneratorConfig(
-                events_per_day=args.events_per_day, seed=args.seed, customers=args.customers,
-                titles=args.titles, campaigns=args.campaigns, traffic_shape=args.shape,
-                faults=args.faults, incidents=tuple(args.incidents),
-            )  # fmt: skip
+            config = generator_config(args)
         elif isinstance(manifest, dict):
-            config = GeneratorConfig(**manifest["generator"])
+            config = GeneratorConfig.from_values(manifest["generator"])
         else:
             raise UsageError(
                 f"{lake} has no {MANIFEST}: say what was generated with --events-per-day "
                 "(and --seed ...) or --from-lambda NAME"
             )
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise UsageError(f"{'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
     start = args.start or (manifest or {}).get("start")
     end = args.end or (manifest or {}).get("end")
     if not start or not end:
         raise UsageError("--start and --end are needed when the lake has no backfill manifest")
-    start_ms, end_ms = _instant(start), _instant(end)
+    start_ms, end_ms = instant_ms(start, "--start"), instant_ms(end, "--end")
     if end_ms <= start_ms:
         raise UsageError(f"--end ({end}) must be after --start ({start})")
     return config, start_ms, end_ms
@@ -173,6 +149,7 @@ def _verdict(reports: list[HourReport], totals: dict[str, int]) -> str:
     return "FAIL: " + "; ".join(parts)
 
 
+@command
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -186,11 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         config, start_ms, end_ms = resolve(args, lake)
         reports = list(reconcile(lake, config, start_ms, end_ms))
         truth = truth_check(lake, _explained(reports), start_ms, end_ms)
-    except (UsageError, LandedError) as exc:
+    except LandedError as exc:
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 2
-    except SETUP_ERRORS as exc:
-        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
     totals = {c: sum(getattr(r, c) for r in reports) for c in COUNTS}
     totals["unexplained"] = sum(r.unexplained for r in reports)

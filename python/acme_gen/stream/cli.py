@@ -25,14 +25,15 @@ from types import FrameType
 from acme_gen.cli import (
     SETUP_ERRORS,
     Parser,
-    add_scenario_flags,
-    non_negative_int,
+    UsageError,
+    add_generator_flags,
+    command,
+    generator_config,
     one_line,
     parse_instant,
     positive_int,
     positive_number,
 )
-from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
 from acme_gen.core.incidents import check_scopes
 from acme_gen.core.world import build_world
 from acme_gen.kinesis.producer import KinesisProducer
@@ -62,12 +63,6 @@ def _parser() -> Parser:
         type=positive_number("/s", "100/s"),
         default=100.0,
         help="mean events per second (100/s)",
-    )
-    parser.add_argument(
-        "--shape",
-        choices=TRAFFIC_SHAPES,
-        default="diurnal",
-        help="diurnal: the local-time daily curve around --rate; flat: constant",
     )
     parser.add_argument(
         "--duration",
@@ -100,18 +95,14 @@ def _parser() -> Parser:
     )
     parser.add_argument("--endpoint-url", help="Kinesis endpoint, e.g. a local AWS server")
     parser.add_argument("--region", default=None, help="AWS region (default: the environment's)")
-    world = (("customers", 10_000), ("titles", 500), ("campaigns", 50))
-    for name, default in world:
-        parser.add_argument(f"--{name}", type=positive_int, default=default, help=f"{name} in the "
-                            "world (as the backfill's)")  # fmt: skip
-    parser.add_argument("--seed", type=non_negative_int, default=42, help="world and traffic seed")
-    add_scenario_flags(parser, stream=True)
+    add_generator_flags(parser, stream=True)
     parser.add_argument("--table-format", choices=["hive", "iceberg"], default="hive",
                         help="iceberg: add year/month/day/hour to each record, for a Firehose "
                         "Iceberg destination (it maps fields to columns by name)")  # fmt: skip
     return parser
 
 
+@command
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(_values_may_start_with_minus(sys.argv[1:] if argv is None else argv))
@@ -122,21 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("workers", "threads"):
         if getattr(args, name) > 64:
             parser.error(f"--{name} must be 1-64, got {getattr(args, name)}")
+    config = generator_config(args, events_per_day=args.rate * 86_400)
     try:
-        config = GeneratorConfig(
-            customers=args.customers,
-            titles=args.titles,
-            campaigns=args.campaigns,
-            events_per_day=args.rate * 86_400,
-            seed=args.seed,
-            traffic_shape=args.shape,
-            faults=args.faults,
-            incidents=tuple(args.incidents),
-        )
         check_scopes(build_world(config), config.incidents)
     except ValueError as exc:
-        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 2
+        raise UsageError(f"--incident: {exc}") from None
     try:  # the stream must exist before the first tick, and we must be able to reach it
         client = kinesis_client(args.endpoint_url, args.region)
         client.describe_stream_summary(StreamName=args.stream_name)
@@ -171,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         else "streaming"
     )
     print(
-        f"{what} to {args.stream_name} at {args.rate:,.0f}/s ({args.shape}), "
+        f"{what} to {args.stream_name} at {args.rate:,.0f}/s ({args.traffic_shape}), "
         f"{args.workers} worker(s); warming up; Ctrl-C stops",
         file=sys.stderr,
         flush=True,

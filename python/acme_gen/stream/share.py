@@ -21,10 +21,12 @@ import numpy as np
 from botocore.config import Config
 
 from acme_gen.config import GeneratorConfig
+from acme_gen.core.events import EventBatch
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.live import LiveTimeline
+from acme_gen.core.world import World
 from acme_gen.kinesis.faulty import FaultyRecords
-from acme_gen.kinesis.producer import DeliveryError, DeliveryReport, KinesisProducer
+from acme_gen.kinesis.producer import KinesisProducer, PutRecordsError, PutRecordsReport
 from acme_gen.kinesis.records import json_records
 
 TICK_SECONDS = 1.0
@@ -68,7 +70,7 @@ class StreamTotals:
     faults: dict[str, int] = field(default_factory=dict)  # injected, per kind
     held: int = 0  # late records and copies not yet due when the stream stopped
 
-    def add_report(self, report: DeliveryReport) -> None:
+    def add_report(self, report: PutRecordsReport) -> None:
         self.sent += report.put
         self.failed += report.failed
         self.retried += report.retried
@@ -121,82 +123,123 @@ def stream_share(
     """Send this share's events; `go` is called once warm and returns the wall time at which
     every share starts sending (the command's barrier), by default now."""
     totals = StreamTotals()
-    warm_start = clock()
     timeline = LiveTimeline(TelemetryGenerator(settings.config), settings.start_ms, shard, shards)
-
-    def warming(done: int, slots: int) -> None:
-        totals.warm_slots_done, totals.warm_slots = done, slots
-        if progress:
-            progress(totals)
-        if should_stop():  # Ctrl-C during a minutes-long warm-up: stop between slots
-            raise _StoppedWarmingUp
-
-    try:
-        timeline.warm_up(warming)
-    except _StoppedWarmingUp:
-        totals.warm_up_s = clock() - warm_start
+    if not _warm_up(timeline, totals, should_stop, progress, clock):
         return totals
-    totals.warm_up_s = clock() - warm_start
-    began = go(totals) if go else clock()
-    first_ms = int(began * 1000) if settings.live else settings.start_ms
-    timeline.skip_to(first_ms)
-    totals.first_ms = totals.cursor_ms = first_ms
-    end_ms = (
-        None
-        if settings.duration is None
-        else first_ms + int(settings.duration * settings.speed * 1000)
-    )
+    pace = _Pace(settings, began=go(totals) if go else clock())
+    timeline.skip_to(pace.first_ms)
+    totals.first_ms = totals.cursor_ms = pace.first_ms
+    records = _Records(timeline.generator.world, settings)
     left = settings.count
-    config = settings.config
-    faulty = (
-        FaultyRecords(timeline.generator.world, config.faults, config.seed, settings.table_format)
-        if config.faults.any()
-        else None
-    )
-
-    def reached(now: float) -> int:
-        """The event time the clock has reached. A replay faster than real time that catches
-        up with the present goes on at the clock's pace: no event is sent before its time."""
-        return min(first_ms + int((now - began) * settings.speed * 1000), int(now * 1000))
-
     tick = 0
     while not should_stop() and left != 0:
         tick += 1
-        sleep(max(0.0, began + tick * TICK_SECONDS - clock()))
-        step_ms = int(CATCH_UP_TICKS * TICK_SECONDS * settings.speed * 1000)
-        target = min(reached(clock()), timeline.cursor + step_ms)
-        if end_ms is not None and target >= end_ms:
-            target = end_ms
+        sleep(max(0.0, pace.began + tick * TICK_SECONDS - clock()))
+        target = pace.next_target(clock(), timeline.cursor)
         if target > timeline.cursor:
             batch = timeline.until(target)
             if left is not None and len(batch) >= left:
                 batch = batch.take(np.arange(left))
             totals.generated += len(batch)
-            if faulty is not None:
-                data, keys = faulty.records(batch, target)
-            elif len(batch):
-                data, keys = json_records(timeline.generator.world, batch, settings.table_format)
-            else:
-                data, keys = [], []
+            data, keys = records.of(batch, target)
             if data and _send(producer, data, keys, totals):
                 break
             if left is not None:
                 left -= len(batch)
         totals.cursor_ms = timeline.cursor
         now = clock()
-        totals.sending_s = now - began
-        totals.lag_s = max(0.0, (reached(now) - timeline.cursor) / settings.speed / 1000)
+        totals.sending_s = now - pace.began
+        totals.lag_s = max(0.0, (pace.reached(now) - timeline.cursor) / settings.speed / 1000)
         if progress:
             progress(totals)
-        if end_ms is not None and timeline.cursor >= end_ms:
+        if pace.end_ms is not None and timeline.cursor >= pace.end_ms:
             break
-    if faulty is not None:
-        flushed = faulty.flush()
+    records.finish(producer, totals)
+    return totals
+
+
+def _warm_up(
+    timeline: LiveTimeline,
+    totals: StreamTotals,
+    should_stop: Callable[[], bool],
+    progress: Callable[[StreamTotals], None] | None,
+    clock: Callable[[], float],
+) -> bool:
+    """Draw the sessions already running; False if asked to stop first (Ctrl-C during a
+    minutes-long warm-up stops between slots)."""
+    started = clock()
+
+    def warming(done: int, slots: int) -> None:
+        totals.warm_slots_done, totals.warm_slots = done, slots
+        if progress:
+            progress(totals)
+        if should_stop():
+            raise _StoppedWarmingUp
+
+    try:
+        timeline.warm_up(warming)
+    except _StoppedWarmingUp:
+        return False
+    finally:
+        totals.warm_up_s = clock() - started
+    return True
+
+
+class _Pace:
+    """Where event time stands against the wall clock: sending began at `began` (wall), from
+    first_ms (event time: the clock's now when live, else the replay's start)."""
+
+    def __init__(self, settings: StreamSettings, began: float) -> None:
+        self.settings, self.began = settings, began
+        self.first_ms = int(began * 1000) if settings.live else settings.start_ms
+        self.end_ms = (
+            None
+            if settings.duration is None
+            else self.first_ms + int(settings.duration * settings.speed * 1000)
+        )
+
+    def reached(self, now: float) -> int:
+        """The event time the clock has reached. A replay faster than real time that catches
+        up with the present goes on at the clock's pace: no event is sent before its time."""
+        elapsed_ms = int((now - self.began) * self.settings.speed * 1000)
+        return min(self.first_ms + elapsed_ms, int(now * 1000))
+
+    def next_target(self, now: float, cursor: int) -> int:
+        """The event time to send up to this tick: behind the clock, at most CATCH_UP_TICKS
+        ticks' worth at once (memory stays flat), and never past the end."""
+        step_ms = int(CATCH_UP_TICKS * TICK_SECONDS * self.settings.speed * 1000)
+        target = min(self.reached(now), cursor + step_ms)
+        return target if self.end_ms is None else min(target, self.end_ms)
+
+
+class _Records:
+    """A tick's events as Kinesis records, with the declared faults applied when there are
+    any (late records and copies are held until due, and flushed or counted at the end)."""
+
+    def __init__(self, world: World, settings: StreamSettings) -> None:
+        self.world, self.table_format = world, settings.table_format
+        config = settings.config
+        self.faulty = (
+            FaultyRecords(world, config.faults, config.seed, settings.table_format)
+            if config.faults.any()
+            else None
+        )
+
+    def of(self, batch: EventBatch, target_ms: int) -> tuple[list[bytes], list[str]]:
+        if self.faulty is not None:
+            return self.faulty.records(batch, target_ms)
+        if len(batch):
+            return json_records(self.world, batch, self.table_format)
+        return [], []
+
+    def finish(self, producer: KinesisProducer, totals: StreamTotals) -> None:
+        if self.faulty is None:
+            return
+        flushed = self.faulty.flush()
         if flushed[0]:
             _send(producer, *flushed, totals)
-        totals.faults = dict(faulty.injected)
-        totals.held = faulty.held
-    return totals
+        totals.faults = dict(self.faulty.injected)
+        totals.held = self.faulty.held
 
 
 class _StoppedWarmingUp(Exception):
@@ -209,7 +252,7 @@ def _send(
     """Put one tick's records; True if the stream refuses us for good."""
     try:
         totals.add_report(producer.put(data, keys))
-    except DeliveryError as exc:
+    except PutRecordsError as exc:
         totals.add_report(exc.report)
         print(f"\nerror: {exc}", file=sys.stderr)
         if set(exc.report.error_codes) & FINAL_ERRORS:

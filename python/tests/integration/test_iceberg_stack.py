@@ -53,10 +53,10 @@ def test_a_retried_chunk_collapses_on_event_id(stack: Stack) -> None:
     variables = config["Environment"]["Variables"]
     assert variables["ACME_TABLE_FORMAT"] == "iceberg"
     with mock.patch.dict(os.environ, variables):
-        from acme_gen.lambdas.plan import StreamSettings
+        from acme_gen.lambdas.plan import LambdaSettings
 
-        settings = StreamSettings.from_env(dict(os.environ))
-        chunk = Chunk(config=settings.generator_config(), window_start_ms=START,
+        settings = LambdaSettings.from_env(dict(os.environ))
+        chunk = Chunk(config=settings.config, window_start_ms=START,
                       window_end_ms=START + 300_000, chunk=0, chunks=1)  # fmt: skip
         for _ in range(2):  # the invocation and its retry: the same records twice
             producer_lambda.handler(chunk.payload(), Context(stack.out("producer_function_name")),

@@ -31,6 +31,7 @@ from pytest_terraform.tf import TerraformRunner
 from acme_gen import delivery
 from acme_gen.kinesis.producer import read_records
 from acme_gen.lake import sql
+from acme_gen.lake.firehose_errors import DOCUMENTED_FIELDS
 from acme_gen.lake.store import Lake
 from acme_gen.lambdas import generator as generator_lambda
 from acme_gen.lambdas import producer as producer_lambda
@@ -280,6 +281,9 @@ def test_local_delivery_writes_the_firehose_layout(
     body = s3.get_object(Bucket=writable_bucket, Key=errors[0])["Body"].read()
     assert len(body.splitlines()) == len(BAD_RECORDS)
     assert all(orjson.loads(line)["rawData"] for line in body.splitlines())
+    documents = [orjson.loads(line) for line in body.splitlines()]
+    assert all(tuple(d) == DOCUMENTED_FIELDS for d in documents)  # the backfill's shape too
+    assert all(d["sequenceNumber"] and d["dataCatalogTable"]["tableName"] for d in documents)
 
 
 def _backfill(stack: Stack) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,28 @@
+-- validate: events that break their session's state machine (a transition not in
+-- allowed_transitions), move watch time or the playhead backwards, or complete anywhere but
+-- at the title's runtime. Sessions with a declared drop or malformed event have a gap and
+-- are not checked; a declared duplicate is checked once.
+WITH unique_events AS (
+    SELECT * FROM events
+    WHERE session_id NOT IN (SELECT session_id FROM declared WHERE fault IN ('drop', 'malformed'))
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY file) = 1
+),
+s AS (
+    SELECT *,
+           LAG(event_type) OVER w AS prev_type,
+           LAG(watch_duration_seconds) OVER w AS prev_watch,
+           LAG(position_seconds) OVER w AS prev_position
+    FROM unique_events
+    WINDOW w AS (PARTITION BY session_id ORDER BY event_timestamp, event_id)
+)
+SELECT n.name, session_id, event_id, prev_type, event_type
+FROM s
+JOIN file_names n USING (file)
+WHERE (prev_type IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM allowed_transitions a
+                       WHERE a.prev_type = s.prev_type AND a.event_type = s.event_type))
+   OR watch_duration_seconds < prev_watch
+   OR position_seconds < prev_position
+   OR (event_type = 'complete'
+       AND position_seconds != (SELECT runtime_seconds FROM titles t WHERE t.title_id = s.title_id))
+ORDER BY 1, 2, 3
