@@ -157,7 +157,7 @@ def test_a_lake_without_manifest_takes_the_configuration_from_flags(
         (["--start", "yesterday"], "'yesterday' is not a date"),
         (["--start", "2026-01-16", "--end", "2026-01-15"], "must be after --start"),
         (["--events-per-day", "0", "--start", "2026-01-15", "--end", "2026-01-16"],
-         "events_per_day"),
+         "--events-per-day: must be positive"),
         (["--nope"], "unrecognized arguments"),
     ],
 )  # fmt: skip
