@@ -23,6 +23,12 @@ from pydantic import (
 
 from acme_gen.scenario import FaultRates, Incident, first_error
 
+# The generation model's version: bumped whenever the same configuration generates other
+# events. It is part of the fingerprint (backfill file names) and of a lake's manifest, so a
+# lake made by another model is never resumed or reconciled as if it were this one's.
+# 2: watch_duration_seconds counts the seconds watched since the session's previous event.
+MODEL_VERSION = 2
+
 TrafficShape = Literal["diurnal", "flat"]
 TRAFFIC_SHAPES: tuple[str, ...] = get_args(TrafficShape)  # the --shape choices
 
@@ -96,4 +102,6 @@ class GeneratorConfig(BaseModel):
         return self.from_values({**self.model_dump(), **fields})
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+        """This configuration under this model version, in 16 hex digits."""
+        text = f"{self.model_dump_json()} model {MODEL_VERSION}"
+        return hashlib.sha256(text.encode()).hexdigest()[:16]

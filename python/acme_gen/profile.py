@@ -89,9 +89,10 @@ FROM streaming_events WHERE {SESSION_END} GROUP BY 1 ORDER BY 1""",
     "watch_time_per_session": (
         "Watch time per session (minutes)",
         f"""
-SELECT CAST(FLOOR(watch_duration_seconds / 600) * 10 AS INTEGER) AS minutes_from,
-       COUNT(*) AS sessions
-FROM streaming_events WHERE {SESSION_END} GROUP BY 1 ORDER BY 1""",
+SELECT CAST(FLOOR(watched / 600) * 10 AS INTEGER) AS minutes_from, COUNT(*) AS sessions
+FROM (SELECT session_id, SUM(watch_duration_seconds) AS watched FROM streaming_events
+      GROUP BY 1 HAVING COUNT(*) FILTER (WHERE {SESSION_END}) > 0)
+GROUP BY 1 ORDER BY 1""",
         "bar",
     ),
     "top_titles": (

@@ -46,6 +46,7 @@ SESSION_COLUMNS = [
     "customer_id",
     "title_id",
     "watch_duration_seconds",
+    "buffering_duration_seconds",
     "position_seconds",
 ]
 ALLOWED_TRANSITIONS = [

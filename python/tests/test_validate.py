@@ -91,8 +91,9 @@ def _set(table: pa.Table, column: str, row: int, value: object) -> pa.Table:
                             pa.array(values, table.schema.field(column).type))  # fmt: skip
 
 
-@pytest.mark.parametrize("broken", ["complete_before_the_end", "watch_backwards",
-                                    "position_backwards", "impossible_transition"])  # fmt: skip
+@pytest.mark.parametrize("broken", ["complete_before_the_end", "watch_beyond_wall_time",
+                                    "watched_while_paused", "position_backwards",
+                                    "impossible_transition"])  # fmt: skip
 def test_broken_session(copy: Path, capsys: pytest.CaptureFixture[str], broken: str) -> None:
     path = _a_file(copy, 10)
     table = pq.read_table(path)
@@ -100,9 +101,11 @@ def test_broken_session(copy: Path, capsys: pytest.CaptureFixture[str], broken: 
     if broken == "complete_before_the_end":
         row = table["event_type"].to_pylist().index("stop")  # a stop is short of the runtime
         table = _set(table, "event_type", row, "complete")
-    elif broken == "watch_backwards":
-        table = _set(table, "watch_duration_seconds", row,
-                     table["watch_duration_seconds"][prev].as_py() - 1)  # fmt: skip
+    elif broken == "watch_beyond_wall_time":  # more watched since the last event than elapsed
+        table = _set(table, "watch_duration_seconds", row, 10**6)
+    elif broken == "watched_while_paused":  # a resume has nothing new watched
+        row = table["event_type"].to_pylist().index("resume")
+        table = _set(table, "watch_duration_seconds", row, 1)
     elif broken == "position_backwards":
         table = _set(table, "position_seconds", row, table["position_seconds"][prev].as_py() - 1)
     else:  # the second event of a session cannot be another start

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from acme_gen.cli import SETUP_ERRORS, UsageError, one_line
-from acme_gen.config import GeneratorConfig
+from acme_gen.config import MODEL_VERSION, GeneratorConfig
 from acme_gen.lake.iceberg import DATA_DIR as ICEBERG_DATA_DIR
 from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import Lake
@@ -42,6 +42,7 @@ class BackfillPlan:
 
     def manifest(self) -> dict[str, Any]:
         manifest = {
+            "model": MODEL_VERSION,
             "generator": self.config.model_dump(mode="json"),
             "start": iso_second(self.start_ms),
             "end": iso_second(self.end_ms),

@@ -96,15 +96,20 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     weight_run = _grouped_cumsum(weight, first, session)
     weight_total = weight_run[first + n_events - 1][session]
     watch_total = p.watch_total[session].astype(np.int64)
-    watch = np.where(last, watch_total, watch_total * weight_run // np.maximum(weight_total, 1))
-    stretch_s = watch_total * weight / np.maximum(weight_total, 1)
+    watched = np.where(last, watch_total, watch_total * weight_run // np.maximum(weight_total, 1))
+    # watch_duration_seconds: seconds watched since the session's previous event (a counter,
+    # like the stall and error counts), so SUM over a session is its watch time.
+    watch = watched - np.where(seq > 0, np.roll(watched, 1), 0)
+    stretch_s = watch.astype(np.float64)
 
     # Split the pause time over the pauses in the same way.
     resume = ~odd & (seq > 0)
     pweight = np.where(resume, -np.log(rand.uniform(key, None, _PAUSE)) * _WEIGHT_UNITS, 0)
     pweight = pweight.astype(np.int64) + resume
-    pweight_total = _grouped_cumsum(pweight, first, session)[first + n_events - 1][session]
-    pause_ms = p.pause_total_ms[session] * pweight // np.maximum(pweight_total, 1)
+    pweight_run = _grouped_cumsum(pweight, first, session)
+    pweight_total = pweight_run[first + n_events - 1][session]
+    paused = p.pause_total_ms[session] * pweight_run // np.maximum(pweight_total, 1)
+    pause_ms = paused - np.where(seq > 0, np.roll(paused, 1), 0)
 
     # Rebuffering during each stretch: geometric count, log-normal stall lengths.
     stalls = rand.geometric(
@@ -117,9 +122,11 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     stall_s = np.round(np.where(playback, stalls * stall_length, 0.0), 2).astype(np.float64)
     stalls = np.where(playback, stalls, 0)
 
+    # Wall time between events: what was watched, stalled and paused since the previous one
+    # (and the start-up before the first frame), so watch + buffering never exceed it.
     step_ms = (
-        (stretch_s * 1000).astype(np.int64)
-        + (stall_s * 1000).astype(np.int64)
+        watch * 1000
+        + np.rint(stall_s * 1000).astype(np.int64)
         + pause_ms
         + np.where(seq == 1, p.startup_ms[session], 0)
     )
@@ -130,7 +137,7 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     keep = keep[np.argsort(ts_ms[keep], kind="stable")]
     session, seq, key, ts_ms = session[keep], seq[keep], key[keep], ts_ms[keep]
     odd, last, played, playback = odd[keep], last[keep], played[keep], playback[keep]
-    watch, stretch_s = watch[keep], stretch_s[keep]
+    watch, watched, stretch_s = watch[keep], watched[keep], stretch_s[keep]
 
     event_type = np.select(
         [seq == 0, last & p.complete[session], last, odd], [START, COMPLETE, STOP, PAUSE], RESUME
@@ -145,7 +152,7 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
                        rand.uniform(key, None, _ERRORS), 5),
         ((p.outcome[session] == START_FAILURE) & (seq == 1)).astype(np.int32),
     )  # fmt: skip
-    position = p.start_position[session] + watch
+    position = p.start_position[session] + watched
     completion = np.round(100.0 * position / runtime[session], 2)
     return EventBatch(
         sessions=p.refs(),

@@ -1,7 +1,9 @@
 -- validate: events that break their session's state machine (a transition not in
--- allowed_transitions), move watch time or the playhead backwards, or complete anywhere but
--- at the title's runtime. Sessions with a declared drop or malformed event have a gap and
--- are not checked; a declared duplicate is checked once.
+-- allowed_transitions) or its physics: watch time and stalls since the previous event that
+-- do not fit the wall time since it, anything gained while paused, a playhead that moves
+-- backwards, or a complete anywhere but at the title's runtime. Sessions with a declared
+-- drop or malformed event have a gap and are not checked; a declared duplicate is checked
+-- once.
 WITH unique_events AS (
     SELECT * FROM events
     WHERE session_id NOT IN (SELECT session_id FROM declared WHERE fault IN ('drop', 'malformed'))
@@ -10,8 +12,10 @@ WITH unique_events AS (
 s AS (
     SELECT *,
            LAG(event_type) OVER w AS prev_type,
-           LAG(watch_duration_seconds) OVER w AS prev_watch,
-           LAG(position_seconds) OVER w AS prev_position
+           LAG(position_seconds) OVER w AS prev_position,
+           epoch_ms(strptime(event_timestamp, '%Y-%m-%dT%H:%M:%S.%gZ'))
+             - LAG(epoch_ms(strptime(event_timestamp, '%Y-%m-%dT%H:%M:%S.%gZ'))) OVER w
+             AS wall_ms
     FROM unique_events
     WINDOW w AS (PARTITION BY session_id ORDER BY event_timestamp, event_id)
 )
@@ -21,7 +25,10 @@ JOIN file_names n USING (file)
 WHERE (prev_type IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM allowed_transitions a
                        WHERE a.prev_type = s.prev_type AND a.event_type = s.event_type))
-   OR watch_duration_seconds < prev_watch
+   OR watch_duration_seconds < 0
+   OR (event_type = 'start' AND watch_duration_seconds + buffering_duration_seconds > 0)
+   OR 1000 * (watch_duration_seconds + buffering_duration_seconds) > wall_ms + 1
+   OR (prev_type = 'pause' AND watch_duration_seconds + buffering_duration_seconds > 0)
    OR position_seconds < prev_position
    OR (event_type = 'complete'
        AND position_seconds != (SELECT runtime_seconds FROM titles t WHERE t.title_id = s.title_id))
