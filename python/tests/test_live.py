@@ -95,7 +95,7 @@ def test_generator_cache_holds_one_look_back_of_pruned_plans() -> None:
     assert len(gen._slots) <= generator_module._CACHED_SLOTS
     last_start = T0 + 29 * HOUR
     for cached in gen._slots.values():  # only sessions that can still reach a later window
-        assert (cached.plan.latest_end_ms >= cached.pruned_before_ms).all()
+        assert (cached.plan.end_ms >= cached.pruned_before_ms).all()
     pruned_last = [c for c in gen._slots.values() if c.pruned_before_ms == last_start]
     assert len(pruned_last) == (HOUR + MAX_SESSION_MS) // SLOT_MS  # the last window's slots
     # a window before the pruning point redraws instead of using the pruned plans

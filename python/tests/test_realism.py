@@ -79,7 +79,8 @@ def test_watch_time_is_a_counter_that_fits_the_wall_time(ev: dict[str, np.ndarra
     assert (watch[1:][same][after_pause] == 0).all()
     assert (stalled[1:][same][after_pause] == 0).all()
     moved = (ev["position_seconds"][1:] - ev["position_seconds"][:-1])[same]
-    assert np.array_equal(moved, watch[1:][same])
+    assert (moved >= watch[1:][same]).all()  # viewers seek forward on the way
+    assert 0.2 < (moved > watch[1:][same]).mean() < 0.9
     assert (watch[etype == "start"] == 0).all()
 
 
@@ -147,7 +148,8 @@ def test_qoe_correlations_point_the_right_way(ev: dict[str, np.ndarray]) -> None
     assert _corr(log_bw[playback], ev["buffering_events"][playback]) < -0.1
     rate_low = ev["buffering_events"][playback & (bw < 5)].mean()
     rate_high = ev["buffering_events"][playback & (bw > 50)].mean()
-    assert rate_low > 5 * rate_high
+    # (a bad delivery path stalls a fast line too: a congested peering link, weak Wi-Fi)
+    assert rate_low > 3 * rate_high
     assert (
         ev["error_count"][playback & (bw < 5)].mean()
         > ev["error_count"][playback & (bw > 50)].mean()

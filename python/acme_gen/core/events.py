@@ -13,22 +13,22 @@ import numpy as np
 import numpy.typing as npt
 
 from acme_gen.core import rand
-from acme_gen.core.arrays import F64, I8, I32, I64
+from acme_gen.core.arrays import F64, I8, I32, I64, U64, B
 from acme_gen.core.sessions import (
-    MAX_STALL_SECONDS,
-    MAX_STALLS_PER_SEGMENT,
     PLAYED,
     START_FAILURE,
     SessionPlan,
     SessionRefs,
     events_per_session,
 )
+from acme_gen.invariants import check
 from acme_gen.models import EVENT_TYPES, QUALITIES
 
 # Hash streams: one per kind of per-event draw.
-_SEGMENT, _PAUSE, _STALLS, _STALL_LENGTH, _ERRORS, _BANDWIDTH = 1, 2, 3, 4, 5, 6
+_SEGMENT, _PAUSE, _SEEK, _ERRORS, _BANDWIDTH = 1, 2, 3, 5, 6
 EVENT_ID_HI, EVENT_ID_LO = 7, 8
 _WEIGHT_UNITS = float(2**20)  # fixed-point weights keep running sums exact
+MAX_ERRORS_PER_STRETCH = 100  # far beyond any drawn count: a bound, not a pile-up
 
 START, PAUSE, RESUME, STOP, COMPLETE = (EVENT_TYPES.index(t) for t in EVENT_TYPES)
 # Bitrate ladder: the lowest throughput (Mbit/s) each quality needs, after common
@@ -65,6 +65,34 @@ class EventBatch:
         return EventBatch(sessions=self.sessions, **per_event)
 
 
+def _since_previous(running: I64, seq: I32) -> I64:
+    """A running total's increase since the session's previous event (0 at its start)."""
+    return np.asarray(running - np.where(seq > 0, np.roll(running, 1), 0), dtype=np.int64)
+
+
+def _split(
+    totals: npt.NDArray[np.integer],
+    floor: int,
+    where: B,
+    stream: int,
+    key: U64,
+    first: I64,
+    n_events: I64,
+    session: I32,
+) -> I64:
+    """Each session's total split between its events at `where` in random shares (Dirichlet
+    weights hashed per event), each share at least `floor`: the running split, exact in
+    integers, whose last value is the total."""
+    weight = np.where(where, -np.log(rand.uniform(key, None, stream)) * _WEIGHT_UNITS, 0)
+    weight = weight.astype(np.int64) + where
+    run = _grouped_cumsum(weight, first, session)
+    total_weight = run[first + n_events - 1][session]
+    parts = _grouped_cumsum(where.astype(np.int64), first, session)
+    total = totals[session].astype(np.int64)
+    spare = total - floor * parts[first + n_events - 1][session]
+    return np.asarray(spare * run // np.maximum(total_weight, 1) + floor * parts, dtype=np.int64)
+
+
 def _grouped_cumsum(values: I64, first: I64, session: I32) -> I64:
     """Running sum within each session (exact: integers only)."""
     total = np.cumsum(values)
@@ -75,9 +103,11 @@ def _grouped_cumsum(values: I64, first: I64, session: I32) -> I64:
 def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> EventBatch:
     """Events with start_ms <= event time < end_ms, ordered by time.
 
-    `runtime` is the title runtime (seconds) of each planned session.
+    `runtime` is the title runtime (seconds) of each planned session. The plan's totals
+    (watch time, pause time, stalls and their length) are split exactly between the events,
+    so a session's last event falls at its plan's end_ms.
     """
-    reach = (plan.start_ms < end_ms) & (plan.latest_end_ms >= start_ms)
+    reach = (plan.start_ms < end_ms) & (plan.end_ms >= start_ms)
     p = plan if reach.all() else plan.take(reach)
     runtime = runtime if reach.all() else runtime[reach]
     n_events = events_per_session(p)
@@ -87,57 +117,42 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     key = rand.event_base(p.key[session], seq)  # per-event draws hash from this
     played = (p.outcome == PLAYED)[session]
     odd = (seq & 1) == 1  # pause or end: closes a stretch of playback
-    last = seq == (n_events[session] - 1)
-
-    # Split the session's watch time over its playback stretches (Dirichlet(1, ..., 1)).
     playback = odd & played
-    weight = np.where(playback, (-np.log(rand.uniform(key, None, _SEGMENT)) * _WEIGHT_UNITS), 0)
-    weight = weight.astype(np.int64) + playback
-    weight_run = _grouped_cumsum(weight, first, session)
-    weight_total = weight_run[first + n_events - 1][session]
-    watch_total = p.watch_total[session].astype(np.int64)
-    watched = np.where(last, watch_total, watch_total * weight_run // np.maximum(weight_total, 1))
-    # watch_duration_seconds: seconds watched since the session's previous event (a counter,
-    # like the stall and error counts), so SUM over a session is its watch time.
-    watch = watched - np.where(seq > 0, np.roll(watched, 1), 0)
-    stretch_s = watch.astype(np.float64)
-
-    # Split the pause time over the pauses in the same way.
     resume = ~odd & (seq > 0)
-    pweight = np.where(resume, -np.log(rand.uniform(key, None, _PAUSE)) * _WEIGHT_UNITS, 0)
-    pweight = pweight.astype(np.int64) + resume
-    pweight_run = _grouped_cumsum(pweight, first, session)
-    pweight_total = pweight_run[first + n_events - 1][session]
-    paused = p.pause_total_ms[session] * pweight_run // np.maximum(pweight_total, 1)
-    pause_ms = paused - np.where(seq > 0, np.roll(paused, 1), 0)
-
-    # Rebuffering during each stretch: geometric count, log-normal stall lengths.
-    stalls = rand.geometric(
-        p.stall_rate[session] * stretch_s / 60.0,
-        rand.uniform(key, None, _STALLS),
-        MAX_STALLS_PER_SEGMENT,
-    )
-    stall_length = np.clip(2.2 * np.exp(0.45 * rand.normal(key, None, _STALL_LENGTH)), 0.3,
-                           MAX_STALL_SECONDS)  # fmt: skip
-    stall_s = np.round(np.where(playback, stalls * stall_length, 0.0), 2).astype(np.float64)
-    stalls = np.where(playback, stalls, 0)
+    watched = _split(p.watch_total, 1, playback, _SEGMENT, key, first, n_events, session)
+    paused = _split(p.pause_total_ms, 1000, resume, _PAUSE, key, first, n_events, session)
+    skipped = _split(p.skip_s, 0, playback, _SEEK, key, first, n_events, session)
+    # Stalls fall in proportion to the playback, and their time with them (centiseconds).
+    watch_total = np.maximum(p.watch_total[session].astype(np.int64), 1)
+    stalled = p.stalls[session].astype(np.int64) * watched // watch_total
+    stalled_cs = p.stall_cs[session] * stalled // np.maximum(p.stalls[session], 1)
+    # Counters count what happened since the session's previous event (watch_duration_seconds
+    # included): SUM over a session is its total.
+    watch = _since_previous(watched, seq)
+    stall_cs = _since_previous(stalled_cs, seq)
+    stalls = _since_previous(stalled, seq)
+    stretch_s = watch.astype(np.float64)
+    stall_s = stall_cs / 100.0
 
     # Wall time between events: what was watched, stalled and paused since the previous one
     # (and the start-up before the first frame), so watch + buffering never exceed it.
     step_ms = (
         watch * 1000
-        + np.rint(stall_s * 1000).astype(np.int64)
-        + pause_ms
+        + stall_cs * 10
+        + _since_previous(paused, seq)
         + np.where(seq == 1, p.startup_ms[session], 0)
     )
-    step_ms = np.where(seq > 0, np.maximum(step_ms, 1), 0)  # strictly ordered in a session
+    check(bool((step_ms[seq > 0] > 0).all()), "events of a session must be strictly ordered")
     ts_ms = p.start_ms[session] + _grouped_cumsum(step_ms, first, session)
+    last = seq == (n_events[session] - 1)
 
     keep = np.flatnonzero((ts_ms >= start_ms) & (ts_ms < end_ms))
     keep = keep[np.argsort(ts_ms[keep], kind="stable")]
     session, seq, key, ts_ms = session[keep], seq[keep], key[keep], ts_ms[keep]
     odd, last, played, playback = odd[keep], last[keep], played[keep], playback[keep]
     watch, watched, stretch_s = watch[keep], watched[keep], stretch_s[keep]
+    skipped = skipped[keep]
+    stalls, stall_s = stalls[keep], stall_s[keep]
 
     event_type = np.select(
         [seq == 0, last & p.complete[session], last, odd], [START, COMPLETE, STOP, PAUSE], RESUME
@@ -149,10 +164,10 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     errors = np.where(
         playback,
         rand.geometric(p.error_rate[session] * stretch_s / 60.0,
-                       rand.uniform(key, None, _ERRORS), 5),
+                       rand.uniform(key, None, _ERRORS), MAX_ERRORS_PER_STRETCH),
         ((p.outcome[session] == START_FAILURE) & (seq == 1)).astype(np.int32),
     )  # fmt: skip
-    position = p.start_position[session] + watched
+    position = p.start_position[session] + watched + skipped
     completion = np.round(100.0 * position / runtime[session], 2)
     return EventBatch(
         sessions=p.refs(),
@@ -162,8 +177,8 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
         event_type=event_type,
         bandwidth=bandwidth,
         quality=quality.astype(np.int8),
-        buffering_events=stalls[keep].astype(np.int32),
-        buffering_seconds=stall_s[keep],
+        buffering_events=stalls.astype(np.int32),
+        buffering_seconds=stall_s,
         error_count=errors.astype(np.int32),
         watch_seconds=watch.astype(np.int32),
         position_seconds=position.astype(np.int32),

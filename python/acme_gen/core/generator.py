@@ -27,6 +27,7 @@ from acme_gen.time_labels import HOUR_MS
 _SLOT_STREAM = 0x510751
 _CALIBRATION_STREAM = 0xCA1
 _CALIBRATION_SESSIONS = 40_000
+_CALIBRATION_DAY_MS = 1_767_830_400_000  # 2026-01-08, a Thursday: behaviour follows local time
 # One window's look-back (MAX_SESSION_MS) plus an hour of slots: consecutive windows of a
 # forward-moving reader (backfill steps, stream ticks) reuse them; more would only hold memory.
 _CACHED_SLOTS = MAX_SESSION_MS // SLOT_MS + 1 + HOUR_MS // SLOT_MS
@@ -41,14 +42,23 @@ class TelemetryGenerator:
         self._slots: OrderedDict[int, _CachedSlot] = OrderedDict()
 
     def _calibrate_events_per_session(self) -> float:
-        """Sessions yield a variable number of events; measure the mean once on a fixed sample
-        so that events_per_day means events, not sessions."""
+        """Sessions yield a variable number of events (a phone play in the morning fewer than
+        a TV play at night); measure the mean once on a fixed sample spread over a reference
+        day as the traffic curve spreads them, so that events_per_day means events."""
         world = self.world
         rng = np.random.default_rng([self.config.seed, _CALIBRATION_STREAM])
-        counts = np.round(world.timezone_activity * _CALIBRATION_SESSIONS).astype(np.int64)
-        ones = np.ones(len(world.timezones))
-        sample = draw_sessions(world, rng, counts, 0, SLOT_MS, congestion_factor(ones))
-        return float(events_per_session(sample).mean())
+        hours = _CALIBRATION_DAY_MS + np.arange(24, dtype=np.int64) * HOUR_MS
+        curve = self.curve(hours)
+        weight = world.timezone_activity * curve
+        counts = np.round(weight / weight.sum() * _CALIBRATION_SESSIONS).astype(np.int64)
+        samples = [
+            draw_sessions(
+                world, rng, counts[h], int(hours[h]), SLOT_MS, congestion_factor(curve[h])
+            )
+            for h in range(24)
+        ]
+        per_session = np.concatenate([events_per_session(s) for s in samples])
+        return float(per_session.mean())
 
     def curve(self, utc_ms: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         """Relative viewing intensity per (instant, time zone): the local-time curve, or 1
@@ -98,7 +108,7 @@ class TelemetryGenerator:
             # memory follows the running sessions, not the look-back.
             if plan is None:
                 plan = self.draw_slot(slot, curves[slot])
-            reach = plan.latest_end_ms >= start_ms
+            reach = plan.end_ms >= start_ms
             if not reach.all():
                 plan = plan.take(reach)
             self._slots[slot] = _CachedSlot(plan, start_ms)
@@ -121,7 +131,7 @@ class TelemetryGenerator:
 
 @dataclass(frozen=True)
 class _CachedSlot:
-    plan: SessionPlan  # the slot's sessions with latest_end_ms >= pruned_before_ms
+    plan: SessionPlan  # the slot's sessions with end_ms >= pruned_before_ms
     pruned_before_ms: int
 
 

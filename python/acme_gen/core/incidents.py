@@ -20,14 +20,15 @@ from dataclasses import replace
 import numpy as np
 
 from acme_gen.core import geo, rand
-from acme_gen.core.arrays import F64, B
+from acme_gen.core.arrays import F64, I32, I64, B
+from acme_gen.core.rebuffering import BAD_PATH_RATE_MEDIAN, BAD_STALL_MEDIAN_S
 from acme_gen.core.sessions import (
     MAX_STARTUP_MS,
     PLAYED,
     START_FAILURE,
     SessionPlan,
     draw_sessions,
-    latest_end,
+    session_end,
 )
 from acme_gen.core.traffic import SLOT_MS, congestion_factor
 from acme_gen.core.world import World
@@ -45,6 +46,7 @@ PREMIERE_PEAK = 1.0  # extra sessions at the peak, relative to the slot's usual 
 PREMIERE_RISE_MS = 15 * 60_000
 
 _HIT, _RETRY, _RETRY_DELAY, _OTHER_DEVICE, _ABANDON, _NEW_KEY = 201, 202, 203, 204, 205, 206
+_EXTRA_STALLS, _EXTRA_LENGTH = 207, 208
 _PREMIERE_STREAM = 0x9E13
 _COUNTRIES = np.array([c.country for c in geo.CITIES])
 
@@ -135,32 +137,29 @@ def _disrupt(world: World, incident: Incident, plan: SessionPlan) -> SessionPlan
 
 def _worse(p: SessionPlan, kind: str) -> SessionPlan:
     """Sessions that start but play through the incident: errors spike (and an ISP in
-    trouble carries less)."""
+    trouble carries less, so they stall more)."""
     bandwidth = p.bandwidth * (OUTAGE_THROUGHPUT if kind == "isp-outage" else 1.0)
-    stall_rate, error_rate = _qoe_rates(bandwidth)
-    return replace(
-        p,
-        bandwidth=bandwidth,
-        stall_rate=np.maximum(stall_rate, p.stall_rate),
-        error_rate=np.maximum(error_rate, p.error_rate) * ERROR_FACTOR[kind],
-    )
+    stalls, stall_cs = _more_stalls(p, bandwidth)
+    error_rate = np.maximum(_error_rate(bandwidth), p.error_rate) * ERROR_FACTOR[kind]
+    return _ended(replace(p, bandwidth=bandwidth, stalls=stalls, stall_cs=stall_cs,
+                          error_rate=error_rate))  # fmt: skip
 
 
 def _with_failed(p: SessionPlan, fails: B) -> SessionPlan:
     """Start failures: start, then stop with an error; nothing is watched."""
     zero = np.zeros(len(p), dtype=np.int32)
-    outcome = np.where(fails, START_FAILURE, p.outcome).astype(np.int8)
-    watch = np.where(fails, zero, p.watch_total).astype(np.int32)
-    pauses = np.where(fails, zero, p.pauses).astype(np.int32)
-    pause_ms = np.where(fails, 0, p.pause_total_ms).astype(np.int64)
-    return replace(
-        p,
-        outcome=outcome,
-        watch_total=watch,
-        pauses=pauses,
-        pause_total_ms=pause_ms,
-        complete=p.complete & ~fails,
-        latest_end_ms=latest_end(p.start_ms, p.startup_ms, watch, pauses, pause_ms),
+    return _ended(
+        replace(
+            p,
+            outcome=np.where(fails, START_FAILURE, p.outcome).astype(np.int8),
+            watch_total=np.where(fails, zero, p.watch_total).astype(np.int32),
+            pauses=np.where(fails, zero, p.pauses).astype(np.int32),
+            pause_total_ms=np.where(fails, 0, p.pause_total_ms).astype(np.int64),
+            stalls=np.where(fails, zero, p.stalls).astype(np.int32),
+            stall_cs=np.where(fails, 0, p.stall_cs).astype(np.int64),
+            skip_s=np.where(fails, zero, p.skip_s).astype(np.int32),
+            complete=p.complete & ~fails,
+        )
     )
 
 
@@ -168,31 +167,62 @@ def _degraded(p: SessionPlan) -> SessionPlan:
     """A CDN in trouble: throughput falls, start-up slows, rebuffering rises and half the
     viewers give up early."""
     bandwidth = np.maximum(p.bandwidth * CDN_THROUGHPUT, 0.3)
-    stall_rate, error_rate = _qoe_rates(bandwidth)
     startup = np.minimum(p.startup_ms + (4_000 / bandwidth).astype(np.int64), MAX_STARTUP_MS)
     share = rand.uniform(p.key, None, _ABANDON)
     abandon = share < CDN_ABANDON_SHARE
-    watch = np.where(abandon, np.maximum(p.watch_total * share, 20), p.watch_total)
-    watch = watch.astype(np.int32)
-    pauses = np.where(abandon, 0, p.pauses).astype(np.int32)
-    pause_ms = np.where(abandon, 0, p.pause_total_ms).astype(np.int64)
-    return replace(
-        p,
-        bandwidth=bandwidth,
-        stall_rate=np.maximum(stall_rate, p.stall_rate),
-        error_rate=np.maximum(error_rate, p.error_rate),
-        startup_ms=startup.astype(np.int64),
-        watch_total=watch,
-        pauses=pauses,
-        pause_total_ms=pause_ms,
-        complete=p.complete & ~abandon,
-        latest_end_ms=latest_end(p.start_ms, startup, watch, pauses, pause_ms),
+    watch = np.where(abandon, np.maximum(p.watch_total * share, 1), p.watch_total)
+    p = _shortened(p, watch.astype(np.int32))
+    stalls, stall_cs = _more_stalls(replace(p, bandwidth=bandwidth), p.bandwidth, bad_path=True)
+    return _ended(
+        replace(
+            p,
+            bandwidth=bandwidth,
+            stalls=stalls,
+            stall_cs=stall_cs,
+            error_rate=np.maximum(_error_rate(bandwidth), p.error_rate),
+            startup_ms=startup.astype(np.int64),
+            complete=p.complete & ~abandon,
+        )
     )
 
 
-def _qoe_rates(bandwidth: F64) -> tuple[F64, F64]:
-    """Stalls and errors per minute at a throughput (as acme_gen.core.sessions draws them)."""
-    return 0.003 + 0.45 * np.exp(-bandwidth / 3.0), 0.0008 + 0.02 * np.exp(-bandwidth / 3.0)
+def _error_rate(bandwidth: F64) -> F64:
+    """Errors per minute at a throughput (as acme_gen.core.sessions draws them)."""
+    return 0.0008 + 0.02 * np.exp(-bandwidth / 3.0)
+
+
+def _more_stalls(p: SessionPlan, bandwidth_before: F64, bad_path: bool = False) -> tuple[I32, I64]:
+    """The plan's stalls plus those a throughput that fell from bandwidth_before adds (the
+    throughput term of the stall hazard in acme_gen.core.rebuffering) and, on a path gone
+    bad (a degraded CDN), a bad path's stall rate; each of a bad path's stall length."""
+    fall = np.exp(-p.bandwidth / 2.5) - np.exp(-bandwidth_before / 2.5)
+    extra_per_min = 0.35 * np.maximum(fall, 0) + (BAD_PATH_RATE_MEDIAN if bad_path else 0.0)
+    played = p.outcome == PLAYED
+    mean = np.where(played, extra_per_min * p.watch_total / 60.0, 0.0)
+    extra = rand.geometric(mean, rand.uniform(p.key, None, _EXTRA_STALLS), 2**30)
+    noise = np.exp(rand.normal(p.key, None, _EXTRA_LENGTH))
+    length_cs = np.maximum(np.rint(BAD_STALL_MEDIAN_S * 100 * noise), 10)
+    stalls = (p.stalls + extra).astype(np.int32)
+    return stalls, (p.stall_cs + extra * length_cs).astype(np.int64)
+
+
+def _shortened(p: SessionPlan, watch: I32) -> SessionPlan:
+    """The plan watched only `watch` seconds: the stalls and pauses of the part not watched
+    go too."""
+    kept = watch / np.maximum(p.watch_total, 1)
+    pauses = np.minimum((p.pauses * kept).astype(np.int32), np.maximum(watch - 1, 0))
+    pause_ms = np.where(pauses > 0, np.maximum(p.pause_total_ms * kept, 1000 * pauses), 0)
+    stalls = (p.stalls * kept).astype(np.int32)
+    stall_cs = np.maximum((p.stall_cs * kept).astype(np.int64), 10 * stalls)
+    return replace(p, watch_total=watch, pauses=pauses.astype(np.int32),
+                   pause_total_ms=pause_ms.astype(np.int64), stalls=stalls,
+                   stall_cs=np.where(stalls > 0, stall_cs, 0).astype(np.int64))  # fmt: skip
+
+
+def _ended(p: SessionPlan) -> SessionPlan:
+    """The plan with its end recomputed from its totals."""
+    end = session_end(p.start_ms, p.startup_ms, p.watch_total, p.pause_total_ms, p.stall_cs)
+    return replace(p, end_ms=end)
 
 
 def _retries(world: World, incident: Incident, failed: SessionPlan) -> SessionPlan:
@@ -209,13 +239,10 @@ def _retries(world: World, incident: Incident, failed: SessionPlan) -> SessionPl
     lo, hi = RETRY_DELAY_MS
     delay = lo + (rand.uniform(p.key, None, _RETRY_DELAY) * (hi - lo)).astype(np.int64)
     start = p.start_ms + p.startup_ms + delay
-    retry = replace(
-        p,
-        key=rand.hash64(p.key, None, _NEW_KEY),
-        start_ms=start,
-        device=device.astype(np.int32),
-        latest_end_ms=latest_end(start, p.startup_ms, p.watch_total, p.pauses, p.pause_total_ms),
-    )
+    retry = _ended(
+        replace(p, key=rand.hash64(p.key, None, _NEW_KEY), start_ms=start,
+                device=device.astype(np.int32))
+    )  # fmt: skip
     hit = in_scope(world, incident, retry) & _starts_within(incident, retry)
     fails = hit & (rand.uniform(retry.key, None, _HIT) < START_FAILURE_SHARE[incident.kind])
     return _with_failed(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields
+from typing import Any
 
 import numpy as np
 
@@ -36,8 +37,13 @@ _PER_EVENT = tuple(f.name for f in fields(EventBatch) if f.name != "sessions")
 
 
 # Stored narrower than EventBatch's dtypes while queued and widened again on the way out,
-# values unchanged: event index < 2 + 2 * MAX_PAUSES, stalls <= 10, errors <= 5.
-_QUEUED_AS = {"seq": np.int8, "buffering_events": np.int8, "error_count": np.int8}
+# values unchanged: event index < 2 + 2 * MAX_PAUSES, stalls per stretch well under 2**15,
+# errors per stretch <= MAX_ERRORS_PER_STRETCH.
+_QUEUED_AS: dict[str, type[np.signedinteger[Any]]] = {
+    "seq": np.int8,
+    "buffering_events": np.int16,
+    "error_count": np.int8,
+}
 # Values expand rounded to 2 decimals (np.round: rint(x * 100) / 100) are kept as those
 # integer hundredths: dividing by 100 again gives the very same float64.
 _HUNDREDTHS = ("bandwidth", "buffering_seconds")
@@ -157,7 +163,7 @@ class LiveTimeline:
             plan = self.generator.draw_slot(slot, curves[slot])
             if self.shards > 1:
                 plan = plan.take(plan.key % np.uint64(self.shards) == np.uint64(self.shard))
-            plan = plan.take(plan.latest_end_ms >= self.cursor)
+            plan = plan.take(plan.end_ms >= self.cursor)
             queue = _SlotQueue(
                 self._expand_all(plan), self.generator.world.title_runtime, slot * SLOT_MS
             )

@@ -3,18 +3,27 @@ will go (session-level draws only; events are expanded later in `acme_gen.core.e
 
 A slot's sessions are a pure function of (config, slot): the slot's own generator draws
 every field for every session in a fixed order. Each session carries a 64-bit key from
-which its per-event draws are hashed, and an upper bound on its end, so a window only
-expands the sessions that can reach it.
+which its per-event draws are hashed, and its exact end (the time of its last event), so a
+window only expands the sessions that reach it.
 
-Calibration (sources cited where a number comes from one):
-- Video-start failures: Conviva's State of Streaming reports put VSF at about 1-2% of
-  attempts, higher on poor connections.
+Behaviour follows cause, calibrated to published figures (the README's calibration table
+lists each with the value measured on the default lake):
+- Device by daypart: phones and tablets in the morning and on the commute, the TV in the
+  evening (Conviva, State of Streaming: big screens carry over 75% of viewing time, 83% in
+  North America). Minutes per play depend on the device: Conviva Q4 2020 put TV at 28.7
+  minutes per play against 8.6 on mobile.
+- Video-start failures: Conviva's State of Streaming reports put VSF at about 0.5-4% of
+  attempts, higher on poor connections and some platforms.
 - Exits before video start: Krishnan & Sitaraman, "Video Stream Quality Impacts Viewer
   Behavior" (IMC 2012): viewers begin to abandon after a 2 s start-up delay, and each further
   second adds about 5.8% abandonment.
-- Rebuffering: most sessions have none (Conviva and Mux report rebuffering ratios well under
-  1% of viewing time); stalls become frequent as throughput nears the bitrate, and viewers
-  who see more rebuffering watch less (Krishnan & Sitaraman; Dobrian et al., SIGCOMM 2011).
+- Rebuffering: stalls come from the delivery path. Most sessions have none; lines, ISPs and
+  devices with persistently bad delivery stall again and again, with heavy-tailed stall
+  lengths (10-60 s stalls exist). Each stall raises the hazard of leaving, so rebuffered
+  sessions are watched less (Krishnan & Sitaraman; Dobrian et al., "Understanding the Impact
+  of Video Quality on User Engagement", SIGCOMM 2011: a 1% rise in buffering ratio cuts
+  viewing by minutes). Targets: rebuffering ratio 0.2-1.5% of viewing time (Conviva 2018:
+  0.78%; NPAW VoD 0.2-0.4%), 10-40% of plays with any rebuffering.
 """
 
 from __future__ import annotations
@@ -26,6 +35,8 @@ import numpy.typing as npt
 
 from acme_gen.core import geo
 from acme_gen.core.arrays import F64, I8, I32, I64, U64, B
+from acme_gen.core.rebuffering import bad_path_chance, rebuffering, soft_cap
+from acme_gen.core.traffic import utc_offset_ms
 from acme_gen.core.world import (
     BANDWIDTH_MEDIAN,
     BANDWIDTH_SIGMA,
@@ -38,22 +49,43 @@ from acme_gen.core.world import (
 )
 from acme_gen.invariants import check
 from acme_gen.models import DEVICE_TYPES, TITLE_TYPES
+from acme_gen.time_labels import HOUR_MS
 
 PLAYED, START_FAILURE, EXIT_BEFORE_START = 0, 1, 2
 
 MAX_PAUSES = 8
-MAX_PAUSE_TOTAL_MS = 3_600_000
-MAX_STALLS_PER_SEGMENT = 10
-MAX_STALL_SECONDS = 20.0
+MAX_PAUSE_TOTAL_MS = 45 * 60_000  # longer totals are scaled down, never clipped to a value
 MAX_STARTUP_MS = 30_000
 # Longest a session can span: the longest runtime (200 min) + pauses + stalls + start-up.
-MAX_SESSION_MS = 5 * 3_600_000
+MAX_SESSION_MS = 5 * HOUR_MS
 
 CELLULAR_SHARE = {"mobile": 0.40, "tablet": 0.12, "web": 0.0, "tv": 0.0}
-COMPLETE_SHARE = {"movie": 0.42, "series": 0.55, "documentary": 0.35}
 RESUME_SHARE = 0.28  # sessions that continue a title part-watched earlier
 PAUSE_EVERY_S = 2400.0  # one pause per 40 minutes watched, on average
-MEAN_PAUSE_MS = 90_000.0
+PAUSE_MEDIAN_S, PAUSE_SIGMA = 60.0, 1.4  # log-normal pauses: a minute typically, an hour rarely
+
+# Which of a customer's devices a session uses, by local daypart (rows: night 0-6 h, morning
+# 6-9 h, day 9-17 h, evening 17-23 h, late 23-24 h; columns: DEVICE_TYPES order mobile, web,
+# tv, tablet): relative weights of a device of that type.
+DAYPARTS = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4])
+DEVICE_DAYPART_WEIGHT = np.array([
+    [1.0, 0.6, 0.7, 0.9],   # night: in bed on the phone or tablet, or the TV left on
+    [2.2, 0.8, 0.4, 1.2],   # morning and commute: phones
+    [1.3, 1.5, 0.6, 1.0],   # day: phones, desktops at work
+    [0.5, 0.5, 3.0, 0.8],   # evening: the TV
+    [0.9, 0.5, 1.6, 0.9],   # late
+])  # fmt: skip
+# Video-start failures by platform (mobile, web, tv, tablet): browsers and phones fail more.
+START_FAILURE_DEVICE = np.array([1.3, 1.6, 0.8, 1.0])
+SHORTEST_PLAY_MEDIAN_S = 20.0
+# Forward seeks: the share of plays that skip ahead, and the total skipped (log-normal).
+SEEK_SHARE, SEEK_MEDIAN_S, SEEK_SIGMA = 0.85, 30.0, 1.2
+# How much of the title a play covers, by device (mobile, web, tv, tablet): the chance to
+# watch to the credits relative to the title type's, and Beta(a, b) for the share of what is
+# left that a play that stops early covers.
+COMPLETE_SHARE = {"movie": 0.40, "series": 0.58, "documentary": 0.35}
+DEVICE_COMPLETE_FACTOR = np.array([0.35, 0.75, 1.0, 0.7])
+DEVICE_PARTIAL_BETA = np.array([[0.45, 3.2], [0.7, 1.8], [1.0, 1.3], [0.6, 2.2]])
 
 
 @dataclass(frozen=True)
@@ -100,13 +132,15 @@ class SessionPlan:
     outcome: I8  # PLAYED, START_FAILURE or EXIT_BEFORE_START
     complete: B  # plays to the end of the title
     start_position: I32  # seconds into the title at start
+    skip_s: I32  # seconds the viewer seeks forward over the session (intros, dull scenes)
     watch_total: I32  # seconds watched in the session
     pauses: I32
     pause_total_ms: I64
     startup_ms: I64
-    stall_rate: F64  # expected stalls per minute of playback
+    stalls: I32  # rebuffering events in the session
+    stall_cs: I64  # their total length, centiseconds
     error_rate: F64  # expected errors per minute of playback
-    latest_end_ms: I64  # no event of the session is later than this
+    end_ms: I64  # the time of the session's last event
 
     def __len__(self) -> int:
         return len(self.key)
@@ -137,63 +171,24 @@ def draw_sessions(
     title_override: int | None = None,
 ) -> SessionPlan:
     """Sessions for `counts[g]` starts in each time-zone group g within one slot; all of one
-    title, watched from its beginning, with `title_override` (a premiere's extra viewers)."""
+    title, watched from its beginning, with `title_override` (a premiere's extra viewers).
+    Every part draws from `rng` in this order, so the slot's sessions are fixed."""
     n = int(counts.sum())
-    n_groups = len(counts)
-    group = np.repeat(np.arange(n_groups), counts)
+    group = np.repeat(np.arange(len(counts)), counts)
     pos = np.searchsorted(world.timezone_cumulative, group + rng.random(n))
     customer = world.customers_by_timezone[np.minimum(pos, world.n_customers - 1)]
     start_ms = slot_start_ms + (rng.random(n) * slot_ms).astype(np.int64)
-    device = (
-        world.customer_device_start[customer]
-        + (rng.random(n) * world.customer_device_count[customer]).astype(np.int32)
-    ).astype(np.int32)
+    device = _device_for_daypart(world, rng, customer, _local_hour(world, group, slot_start_ms))
     n_titles = len(world.title_type)
     title = np.minimum(np.searchsorted(world.title_cumulative, rng.random(n)), n_titles - 1)
     title = (
         title.astype(np.int32) if title_override is None else np.full(n, title_override, np.int32)
     )
     dtype = world.device_type[device]
-
-    # Network: mobile devices are sometimes out of home on the carrier's 4G/5G.
-    p_cell = np.array([CELLULAR_SHARE[d] for d in DEVICE_TYPES])[dtype]
-    cellular = rng.random(n) < p_cell
-    carrier = world.customer_carrier[customer]
-    on_5g = rng.random(n) < world.carrier_share_5g[carrier]
-    network = np.where(cellular, carrier, world.customer_isp[customer]).astype(np.int32)
-    connection = np.where(
-        cellular, np.where(on_5g, CELLULAR_5G, CELLULAR_4G), world.customer_connection[customer]
-    ).astype(np.int8)
-    n_isps = len(geo.ISPS)  # network_names holds home ISPs first, then carriers
-    pool_slot = rng.integers(0, CARRIER_IP_POOL, n)
-    ip = np.where(
-        cellular, world.n_customers + (carrier - n_isps) * CARRIER_IP_POOL + pool_slot, customer
-    ).astype(np.int32)
-    noise = rng.standard_normal(n)
-    median = np.array([BANDWIDTH_MEDIAN[c] for c in CONNECTION_TYPES])[connection]
-    sigma = np.array([BANDWIDTH_SIGMA[c] for c in CONNECTION_TYPES])[connection]
-    bandwidth = (
-        np.where(
-            cellular,
-            median * np.exp(sigma * noise),
-            world.customer_bandwidth[customer] * np.exp(0.25 * noise),
-        )
-        * congestion[group]
-    )
-    bandwidth = np.maximum(bandwidth, 0.3)
+    network, connection, ip, bandwidth = _network(world, rng, customer, dtype, congestion[group])
     device_cap = np.array([DEVICE_QUALITY_CAP[d] for d in DEVICE_TYPES], dtype=np.int8)[dtype]
     quality_cap = np.minimum(world.customer_quality_cap()[customer], device_cap)
-
-    # Start-up: slower on thin connections; failures and early exits as cited above.
-    startup_s = np.exp(np.log(1.2) + 0.5 * rng.standard_normal(n)) + 4.0 / bandwidth
-    startup_ms = np.minimum((startup_s * 1000).astype(np.int64), MAX_STARTUP_MS)
-    startup_s = startup_ms / 1000.0
-    p_fail = 0.01 + 0.10 * np.exp(-bandwidth / 1.5)
-    p_exit = 0.01 + np.clip(0.058 * (startup_s - 2.0), 0.0, 0.6)
-    r = rng.random(n)
-    outcome = np.where(
-        r < p_fail, START_FAILURE, np.where(r < p_fail + p_exit, EXIT_BEFORE_START, PLAYED)
-    ).astype(np.int8)
+    startup_ms, outcome = _start_up(rng, bandwidth, dtype)
     played = outcome == PLAYED
 
     runtime = world.title_runtime[title]
@@ -201,26 +196,20 @@ def draw_sessions(
     start_position = np.where(
         resumed, (runtime * rng.uniform(0.05, 0.85, n)).astype(np.int32), 0
     ).astype(np.int32)
-    remaining = runtime - start_position
-
-    # QoE: stalls and errors rise steeply as throughput falls toward the bitrate ladder.
-    stall_rate = 0.003 + 0.45 * np.exp(-bandwidth / 3.0)
+    planned, complete, skip_s = _planned_watch(world, rng, title, dtype, runtime - start_position)
+    bad_path = bad_path_chance(world, customer, network, dtype, bandwidth)
+    watch_total, stalls, stall_cs, left = rebuffering(rng, bandwidth, bad_path, planned)
+    watch_total = np.where(played, watch_total, 0).astype(np.int32)
+    complete = played & complete & ~left
+    stalls = np.where(played, stalls, 0).astype(np.int32)
+    stall_cs = np.where(played, stall_cs, 0).astype(np.int64)
+    pauses, pause_total_ms = _pauses(rng, watch_total)
     error_rate = 0.0008 + 0.02 * np.exp(-bandwidth / 3.0)
-    base_complete = np.array([COMPLETE_SHARE[t] for t in TITLE_TYPES])[world.title_type[title]]
-    complete = played & (rng.random(n) < base_complete * np.exp(-6.0 * stall_rate))
-    partial = np.clip((remaining * rng.beta(0.75, 1.6, n)).astype(np.int32), 20, remaining - 1)
-    watch_total = np.where(played, np.where(complete, remaining, partial), 0).astype(np.int32)
-
-    pauses = np.where(played, np.minimum(rng.poisson(watch_total / PAUSE_EVERY_S), MAX_PAUSES), 0)
-    pauses = pauses.astype(np.int32)
-    pause_total = rng.gamma(np.maximum(pauses, 1), MEAN_PAUSE_MS)
-    pause_total_ms = np.where(pauses > 0, np.minimum(pause_total, MAX_PAUSE_TOTAL_MS), 0)
-    pause_total_ms = pause_total_ms.astype(np.int64)
     key = rng.integers(0, 2**64, n, dtype=np.uint64)
 
-    latest_end_ms = latest_end(start_ms, startup_ms, watch_total, pauses, pause_total_ms)
+    end_ms = session_end(start_ms, startup_ms, watch_total, pause_total_ms, stall_cs)
     check(
-        n == 0 or int((latest_end_ms - start_ms).max()) <= MAX_SESSION_MS,
+        n == 0 or int((end_ms - start_ms).max()) <= MAX_SESSION_MS,
         "a session outlasts MAX_SESSION_MS, so the look-back would miss its events",
     )
     return SessionPlan(
@@ -237,23 +226,136 @@ def draw_sessions(
         outcome=outcome,
         complete=complete,
         start_position=start_position,
+        skip_s=np.where(played, skip_s, 0).astype(np.int32),
         watch_total=watch_total,
         pauses=pauses,
         pause_total_ms=pause_total_ms,
         startup_ms=startup_ms,
-        stall_rate=stall_rate,
+        stalls=stalls,
+        stall_cs=stall_cs,
         error_rate=error_rate,
-        latest_end_ms=latest_end_ms.astype(np.int64),
+        end_ms=end_ms,
     )
 
 
-def latest_end(start_ms: I64, startup_ms: I64, watch_total: I32, pauses: I32,
-               pause_total_ms: I64) -> I64:  # fmt: skip
-    """An upper bound on a session's last event time: start-up, watching, pauses and the
-    most rebuffering its stretches can hold."""
-    stall_bound_ms = (pauses + 1) * int(MAX_STALLS_PER_SEGMENT * MAX_STALL_SECONDS * 1000)
+def _local_hour(world: World, group: npt.NDArray[np.integer], slot_start_ms: int) -> I64:
+    """Each session's local hour of day at the slot's start, from its time zone group."""
+    offsets = np.array(
+        [utc_offset_ms(tz, slot_start_ms // HOUR_MS) for tz in world.timezones], dtype=np.int64
+    )
+    local = slot_start_ms + offsets
+    return np.asarray((local // HOUR_MS % 24)[group], dtype=np.int64)
+
+
+def _device_for_daypart(
+    world: World, rng: np.random.Generator, customer: I32, local_hour: I64
+) -> I32:
+    """One of the customer's devices, weighted by its type's share of the daypart."""
+    first = world.customer_device_start[customer]
+    count = world.customer_device_count[customer]
+    weights = DEVICE_DAYPART_WEIGHT[DAYPARTS[local_hour]]  # (sessions, device types)
+    rows = np.arange(len(customer))
+    per_device = np.zeros((len(customer), 4))
+    for k in range(4):
+        owned = k < count
+        kind = world.device_type[np.where(owned, first + k, 0)]
+        per_device[:, k] = np.where(owned, weights[rows, kind], 0.0)
+    cumulative = np.cumsum(per_device, axis=1)
+    pick = (cumulative < rng.random(len(customer))[:, None] * cumulative[:, -1:]).sum(axis=1)
+    return np.asarray(first + np.minimum(pick, count - 1), dtype=np.int32)
+
+
+def _network(
+    world: World, rng: np.random.Generator, customer: I32, dtype: I8, congestion: F64
+) -> tuple[I32, I8, I32, F64]:
+    """The network a session uses (mobile devices are sometimes out of home on the carrier's
+    4G/5G), its address and its throughput (Mbit/s), lower at prime time."""
+    n = len(customer)
+    p_cell = np.array([CELLULAR_SHARE[d] for d in DEVICE_TYPES])[dtype]
+    cellular = rng.random(n) < p_cell
+    carrier = world.customer_carrier[customer]
+    on_5g = rng.random(n) < world.carrier_share_5g[carrier]
+    network = np.where(cellular, carrier, world.customer_isp[customer]).astype(np.int32)
+    connection = np.where(
+        cellular, np.where(on_5g, CELLULAR_5G, CELLULAR_4G), world.customer_connection[customer]
+    ).astype(np.int8)
+    n_isps = len(geo.ISPS)  # network_names holds home ISPs first, then carriers
+    pool_slot = rng.integers(0, CARRIER_IP_POOL, n)
+    ip = np.where(
+        cellular, world.n_customers + (carrier - n_isps) * CARRIER_IP_POOL + pool_slot, customer
+    ).astype(np.int32)
+    noise = rng.standard_normal(n)
+    median = np.array([BANDWIDTH_MEDIAN[c] for c in CONNECTION_TYPES])[connection]
+    sigma = np.array([BANDWIDTH_SIGMA[c] for c in CONNECTION_TYPES])[connection]
+    line = np.where(
+        cellular,
+        median * np.exp(sigma * noise),
+        world.customer_bandwidth[customer] * np.exp(0.25 * noise),
+    )
+    return network, connection, ip, np.maximum(line * congestion, 0.3)
+
+
+def _start_up(rng: np.random.Generator, bandwidth: F64, dtype: I8) -> tuple[I64, I8]:
+    """Start-up time (slower on thin connections) and the outcome: played, a start failure,
+    or an exit before the video started (as cited above)."""
+    n = len(bandwidth)
+    startup_s = np.exp(np.log(1.2) + 0.5 * rng.standard_normal(n)) + 4.0 / bandwidth
+    startup_ms = np.minimum((startup_s * 1000).astype(np.int64), MAX_STARTUP_MS)
+    startup_s = startup_ms / 1000.0
+    p_fail = (0.006 + 0.10 * np.exp(-bandwidth / 1.5)) * START_FAILURE_DEVICE[dtype]
+    p_exit = 0.01 + np.clip(0.058 * (startup_s - 2.0), 0.0, 0.6)
+    r = rng.random(n)
+    outcome = np.where(
+        r < p_fail, START_FAILURE, np.where(r < p_fail + p_exit, EXIT_BEFORE_START, PLAYED)
+    ).astype(np.int8)
+    return startup_ms, outcome
+
+
+def _planned_watch(
+    world: World, rng: np.random.Generator, title: I32, dtype: I8, remaining: I32
+) -> tuple[I32, B, I32]:
+    """What the viewer means to watch if nothing goes wrong: to the credits, or a share of
+    what is left that depends on the device (a phone play is short, a TV play long); and how
+    far they seek forward on the way (skipping an intro or a dull scene), so that even plays
+    of one title to its end differ in watch time."""
+    n = len(title)
+    base = np.array([COMPLETE_SHARE[t] for t in TITLE_TYPES])[world.title_type[title]]
+    complete = rng.random(n) < base * DEVICE_COMPLETE_FACTOR[dtype]
+    a, b = DEVICE_PARTIAL_BETA[dtype].T
+    share = rng.beta(a, b)
+    # A play that stops early lasts at least a few seconds to a minute or so (zapping).
+    least = SHORTEST_PLAY_MEDIAN_S * np.exp(rng.standard_normal(n))
+    partial = np.minimum((remaining * share + least).astype(np.int32), remaining - 1)
+    partial = np.maximum(partial, 1)
+    seeks = rng.random(n) < SEEK_SHARE
+    skip = np.where(seeks, SEEK_MEDIAN_S * np.exp(SEEK_SIGMA * rng.standard_normal(n)), 0.0)
+    room = np.where(complete, remaining // 3, np.maximum(remaining - 1 - partial, 0))
+    skip_s = np.minimum(skip.astype(np.int32), room).astype(np.int32)
+    planned = np.where(complete, np.maximum(remaining - skip_s, 1), partial).astype(np.int32)
+    skip_s = np.where(complete, remaining - planned, skip_s).astype(np.int32)
+    return planned, complete, skip_s
+
+
+def _pauses(rng: np.random.Generator, watch_total: I32) -> tuple[I32, I64]:
+    """Pauses: about one per PAUSE_EVERY_S watched, each log-normal in length (a minute
+    typically, an hour rarely), at least a second; never more stretches than seconds."""
+    n = len(watch_total)
+    pauses = np.minimum(rng.poisson(watch_total / PAUSE_EVERY_S), MAX_PAUSES)
+    pauses = np.minimum(pauses, np.maximum(watch_total - 1, 0)).astype(np.int32)
+    session = np.repeat(np.arange(n), pauses)
+    length_ms = 1000 + PAUSE_MEDIAN_S * 1000 * np.exp(
+        PAUSE_SIGMA * rng.standard_normal(len(session))
+    )
+    total = soft_cap(np.bincount(session, weights=length_ms, minlength=n), MAX_PAUSE_TOTAL_MS)
+    return pauses, np.maximum(total.astype(np.int64), 1000 * pauses)
+
+
+def session_end(start_ms: I64, startup_ms: I64, watch_total: I32, pause_total_ms: I64,
+                stall_cs: I64) -> I64:  # fmt: skip
+    """The time of a session's last event: start-up, then what it watched, paused and
+    stalled (events.expand splits exactly these totals between the events)."""
     end = start_ms + startup_ms + watch_total.astype(np.int64) * 1000 + pause_total_ms
-    return (end + stall_bound_ms).astype(np.int64)
+    return (end + stall_cs * 10).astype(np.int64)
 
 
 def events_per_session(plan: SessionPlan) -> I64:
