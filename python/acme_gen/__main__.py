@@ -20,6 +20,7 @@ COMMANDS = {
     "validate": ("acme_gen.validate", "check a lake's schema, partitions and sessions"),
     "profile": ("acme_gen.profile", "a one-page HTML profile of a lake"),
     "reconcile": ("acme_gen.reconcile", "did every expected event land exactly once?"),
+    "realism": ("acme_gen.realism", "the lake against published streaming figures"),
     "schema": ("acme_gen.schema", "the Glue column file and the Athena DDL"),
 }
 

@@ -34,6 +34,8 @@ TITLE_TYPES: tuple[TitleType, ...] = ("movie", "series", "documentary")
 DEVICE_TYPES: tuple[DeviceType, ...] = ("mobile", "web", "tv", "tablet")
 QUALITIES: tuple[Quality, ...] = ("SD", "HD", "4K")
 PLANS: tuple[Plan, ...] = ("basic", "standard", "premium")
+# Simultaneous streams each plan allows, as streaming plans sell them (1, 2, 4 screens).
+PLAN_STREAMS: tuple[int, ...] = (1, 2, 4)
 
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"
 
@@ -67,7 +69,9 @@ class StreamingEvent(_Row):
         ge=0, description="Seconds stalled since the previous event"
     )
     error_count: Int32 = Field(description="Player errors since the previous event")
-    watch_duration_seconds: Int32 = Field(description="Seconds watched in this session so far")
+    watch_duration_seconds: Int32 = Field(
+        description="Seconds watched since the session's previous event (SUM: watch time)"
+    )
     position_seconds: Int32 = Field(description="Playhead position in the title, seconds")
     completion_percentage: float = Field(
         ge=0, le=100, description="100 * position_seconds / title runtime"
@@ -92,6 +96,7 @@ class Customer(_Row):
     connection_type: str = Field(description="Home connection: fiber, cable, dsl, satellite, 5g")
     mobile_carrier: str = Field(description="Mobile carrier used away from home")
     plan: Plan = Field(description="Subscription plan")
+    max_streams: Int32 = Field(description="Simultaneous streams the plan allows")
     signup_date: date = Field(description="Subscription start date")
     acquisition_campaign_id: str | None = Field(
         description="campaigns.campaign_id that acquired the customer; null when organic"

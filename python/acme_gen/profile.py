@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from acme_gen.cli import Parser, command, one_line
+from acme_gen.lake.realism import Measured, measure
 from acme_gen.lake.sql import LakeError, connect, missing_dimensions
 from acme_gen.lake.store import Lake
 from acme_gen.lake.truth import read_incidents
@@ -227,10 +228,13 @@ details pre { background: #f5f5f5; padding: 0.8em; overflow-x: auto; }
 
 
 def render(
-    lake: str, results: dict[str, dict[str, Any]], incidents: list[dict[str, Any]] | None = None
+    lake: str,
+    results: dict[str, dict[str, Any]],
+    incidents: list[dict[str, Any]] | None = None,
+    calibration: list[Measured] | None = None,
 ) -> str:
     incidents = incidents or []
-    sections = []
+    sections = [_calibration_section(calibration)] if calibration else []
     if incidents:
         listed = {"columns": ["type", "scope", "start", "end", "expected effect"],
                   "rows": [[i["type"], i["scope"], i["start"], i["end"], i["expected_effect"]]
@@ -260,6 +264,23 @@ def render(
     )
 
 
+def _calibration_section(measured: list[Measured]) -> str:
+    """The lake against published figures (acme_gen.lake.realism), as the README lists it."""
+    rows = [[m.benchmark.behaviour, m.benchmark.published, m.range_text(), m.value_text(),
+             _verdict(m)] for m in measured]  # fmt: skip
+    listed = {"columns": ["behaviour", "published", "range", "measured", ""], "rows": rows}
+    return ('<section id="calibration"><h2>Calibration: the lake against published figures'
+            f"</h2>{_table(listed)}<p>Each measure is a SQL file under "
+            "<code>queries/realism/</code>; <code>python -m acme_gen.realism</code> prints "
+            "this table.</p></section>")  # fmt: skip
+
+
+def _verdict(m: Measured) -> str:
+    if m.in_range:
+        return "in range"
+    return f"next: {m.benchmark.pending}" if m.benchmark.pending else "OUT OF RANGE"
+
+
 @command
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m acme_gen.profile", description=__doc__)
@@ -276,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         con = connect(args.lake, args.endpoint_url, args.region)
         incidents = read_incidents(Lake(args.lake, args.endpoint_url, args.region))
-        page = render(args.lake, run_queries(con), incidents)
+        page = render(args.lake, run_queries(con), incidents, measure(con))
         missing = missing_dimensions(con)
     except (LakeError, duckdb.Error) as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)

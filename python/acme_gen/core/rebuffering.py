@@ -69,7 +69,10 @@ def rebuffering(
     leaves = rng.random(len(session)) < EXIT_PER_STALL + EXIT_PER_STALL_SECOND * length_s
     # The first stall the viewer leaves after ends the session: watch up to it.
     exit_at = np.full(n, np.inf)
-    np.minimum.at(exit_at, session[leaves], at_s[leaves])
+    stalled = np.flatnonzero(drawn)
+    if len(stalled):
+        first = np.cumsum(drawn)[stalled] - drawn[stalled]
+        exit_at[stalled] = np.minimum.reduceat(np.where(leaves, at_s, np.inf), first)
     kept = at_s <= exit_at[session]
     stalls = np.bincount(session[kept], minlength=n).astype(np.int32)
     stall_cs = np.bincount(session[kept], weights=np.rint(length_s[kept] * 100), minlength=n)

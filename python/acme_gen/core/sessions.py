@@ -79,7 +79,7 @@ DEVICE_DAYPART_WEIGHT = np.array([
 START_FAILURE_DEVICE = np.array([1.3, 1.6, 0.8, 1.0])
 SHORTEST_PLAY_MEDIAN_S = 20.0
 # Forward seeks: the share of plays that skip ahead, and the total skipped (log-normal).
-SEEK_SHARE, SEEK_MEDIAN_S, SEEK_SIGMA = 0.85, 30.0, 1.2
+SEEK_SHARE, SEEK_MEDIAN_S, SEEK_SIGMA = 0.95, 30.0, 1.2
 # How much of the title a play covers, by device (mobile, web, tv, tablet): the chance to
 # watch to the credits relative to the title type's, and Beta(a, b) for the share of what is
 # left that a play that stops early covers.

@@ -53,7 +53,9 @@ APP_VERSIONS = {
 }
 APP_VERSION_WEIGHTS = (0.55, 0.25, 0.12, 0.08)
 
-TITLE_TYPE_WEIGHTS = (0.45, 0.40, 0.15)  # movie, series, documentary
+# movie, series, documentary: series dominate viewing hours (NPAW 2023; Netflix's 2023
+# engagement report), and shorter episodes need more of them to carry the hours.
+TITLE_TYPE_WEIGHTS = (0.27, 0.63, 0.10)
 ZIPF_EXPONENT = 0.9  # title popularity; VoD catalogues are Zipf-like with s just under 1
 CARRIER_IP_POOL = 64  # carriers share addresses behind carrier-grade NAT
 

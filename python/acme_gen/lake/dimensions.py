@@ -18,7 +18,7 @@ from mimesis.locales import Locale
 from acme_gen.core import geo
 from acme_gen.core.world import CONNECTION_TYPES, World
 from acme_gen.lake.arrow import table_from_columns
-from acme_gen.models import PLANS, TITLE_TYPES, Campaign, Customer, Title
+from acme_gen.models import PLAN_STREAMS, PLANS, TITLE_TYPES, Campaign, Customer, Title
 from acme_gen.schema import arrow_schema
 
 _NAME_POOL = 400
@@ -151,6 +151,7 @@ def customers_table(world: World, campaigns: pa.Table) -> pa.Table:
         "connection_type": [CONNECTION_TYPES[i] for i in world.customer_connection.tolist()],
         "mobile_carrier": [world.network_names[i] for i in world.customer_carrier.tolist()],
         "plan": [PLANS[i] for i in world.customer_plan.tolist()],
+        "max_streams": np.asarray(PLAN_STREAMS, dtype=np.int32)[world.customer_plan],
         "signup_date": _dates(signup),
         "acquisition_campaign_id": [
             ids[c] if a else None for a, c in zip(acquired.tolist(), campaign.tolist(), strict=True)

@@ -1,0 +1,119 @@
+"""Published streaming figures and the SQL that measures each on a lake: the behaviour, its
+published figure and source, and the range it must fall in. Each measure is one SQL file
+under queries/realism/ (with the sessions of _sessions.sql). `python -m acme_gen.realism`
+prints the table, the profile page shows it, and tests/test_calibration.py holds the default
+lake to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+REALISM_DIR = Path(__file__).resolve().parents[1] / "queries" / "realism"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str  # the SQL file's stem
+    behaviour: str
+    published: str  # the figure, with its source
+    low: float
+    high: float
+    unit: str = ""
+    # Not yet held to its range: the step of the viewing-behaviour work that delivers it.
+    pending: str = ""
+
+
+BENCHMARKS = (
+    Benchmark("device_overlaps", "sessions overlapping another on one device",
+              "0: a device plays one stream at a time (physics)", 0, 0,
+              pending="one stream per device and plan limits (occupancy)"),
+    Benchmark("over_stream_limit", "starts beyond the plan's simultaneous streams",
+              "0: basic 1, standard 2, premium 4 streams (plan terms)", 0, 0,
+              pending="one stream per device and plan limits (occupancy)"),
+    Benchmark("customer_days_over_24h", "customer-days over 24 h watched",
+              "0 (physics)", 0, 0, pending="a world sized to the volume and occupancy"),
+    Benchmark("hours_per_active_day", "viewing per active subscriber-day",
+              "about 2 h (Netflix engagement reports and shareholder letters)", 1.5, 2.6, "h",
+              pending="a world sized to the volume"),
+    Benchmark("rebuffering_ratio", "rebuffering ratio (stall time / watch time)",
+              "0.78% (Conviva 2018); 0.2-0.4% VoD (NPAW)", 0.2, 1.5, "%"),
+    Benchmark("rebuffered_plays", "plays with any rebuffering",
+              "10-40% (Conviva, Mux)", 10, 40, "%"),
+    Benchmark("video_start_failures", "video-start failures",
+              "0.5-4% of attempts (Conviva State of Streaming)", 0.5, 4, "%"),
+    Benchmark("rebuffered_minutes_ratio", "minutes per play, rebuffered / clean",
+              "about 12 vs 25 min (Conviva); less watching with more stalls (Krishnan & "
+              "Sitaraman, IMC 2012)", 0.3, 0.9, "x"),
+    Benchmark("tv_mobile_minutes_ratio", "minutes per play, TV / mobile",
+              "28.7 vs 8.6 min (Conviva Q4 2020)", 1.8, 5, "x"),
+    Benchmark("tv_share_of_hours", "TV's share of viewing hours",
+              "over 75%, 83% in North America (Conviva)", 50, 90, "%"),
+    Benchmark("series_share_of_hours", "series' share of viewing hours",
+              "the larger share (NPAW 2023; Netflix's 2023 engagement report)", 40, 80, "%"),
+    Benchmark("top_watch_time_share", "the most common watch time's share of plays",
+              "no machine-made values", 0, 0.5, "%"),
+    Benchmark("stall_p99_seconds", "99th percentile stall length",
+              "heavy-tailed: 10-60 s stalls exist (Conviva, Mux)", 10, 120, "s"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Measured:
+    benchmark: Benchmark
+    value: float
+
+    @property
+    def in_range(self) -> bool:
+        return self.benchmark.low <= self.value <= self.benchmark.high
+
+    @property
+    def held(self) -> bool:
+        """In range, or not yet held to it (pending)."""
+        return self.in_range or bool(self.benchmark.pending)
+
+    def range_text(self) -> str:
+        b = self.benchmark
+        return f"{b.low:g}{b.unit}" if b.low == b.high else f"{b.low:g}-{b.high:g}{b.unit}"
+
+    def value_text(self) -> str:
+        v = self.value
+        return (
+            f"{v:,.0f}{self.benchmark.unit}" if abs(v) >= 1000 else f"{v:.3g}{self.benchmark.unit}"
+        )
+
+
+def benchmark_sql(name: str) -> str:
+    """The benchmark's query, with the sessions it reads."""
+    sessions = (REALISM_DIR / "_sessions.sql").read_text()
+    body = (REALISM_DIR / f"{name}.sql").read_text()
+    return f"WITH {_without_comments(sessions)}\n{body}"
+
+
+def measure(con: duckdb.DuckDBPyConnection) -> list[Measured]:
+    """Every benchmark measured on the lake behind `con`."""
+    out = []
+    for b in BENCHMARKS:
+        rows = con.execute(benchmark_sql(b.name)).fetchall()
+        value = rows[0][0] if rows and rows[0][0] is not None else float("nan")
+        out.append(Measured(b, float(value)))
+    return out
+
+
+def _without_comments(sql: str) -> str:
+    return "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+
+
+def table(results: list[Measured]) -> str:
+    """The calibration table as Markdown (the README's)."""
+    lines = ["| behaviour | published | range | measured |", "| --- | --- | --- | --- |"]
+    for r in results:
+        mark = "" if r.in_range else " (out of range)"
+        if r.benchmark.pending and not r.in_range:
+            mark = f" (next: {r.benchmark.pending})"
+        lines.append(f"| {r.benchmark.behaviour} | {r.benchmark.published} | "
+                     f"{r.range_text()} | {r.value_text()}{mark} |")  # fmt: skip
+    return "\n".join(lines)

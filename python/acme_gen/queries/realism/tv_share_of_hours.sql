@@ -1,0 +1,4 @@
+-- TV's share of viewing hours (%)
+SELECT 100.0 * SUM(CASE WHEN device_type = 'tv' THEN watch_duration_seconds ELSE 0 END)
+       / SUM(watch_duration_seconds) AS value
+FROM acme_telemetry.streaming_events_unique

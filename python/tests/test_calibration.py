@@ -1,0 +1,48 @@
+"""The default `make run` lake against published streaming figures (acme_gen.realism): every
+behaviour in its published range, and the README's calibration table true to the lake."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from acme_gen.lake import realism
+from acme_gen.lake.sql import connect
+
+from .conftest import run_backfill
+
+REPO = Path(__file__).resolve().parents[2]
+# make run's dataset (Makefile: TELEMETRY, START, END, SEED, CUSTOMERS, TITLES, CAMPAIGNS)
+MAKE_RUN = ["--telemetry", "1000000", "--start", "2026-01-12", "--end", "2026-01-19",
+            "--seed", "42", "--customers", "10000", "--titles", "500", "--campaigns", "50",
+            "--quiet"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, realism.Measured]:
+    lake = tmp_path_factory.mktemp("default") / "output"
+    run_backfill(*MAKE_RUN, "--output-dir", lake)
+    return {m.benchmark.name: m for m in realism.measure(connect(lake))}
+
+
+@pytest.mark.parametrize(
+    "benchmark", [b for b in realism.BENCHMARKS if not b.pending], ids=lambda b: b.name
+)
+def test_the_default_lake_meets_the_published_figure(
+    benchmark: realism.Benchmark, measured: dict[str, realism.Measured]
+) -> None:
+    result = measured[benchmark.name]
+    assert result.in_range, (benchmark.behaviour, result.value, benchmark.low, benchmark.high)
+
+
+def test_the_readme_calibration_table_is_the_default_lakes(
+    measured: dict[str, realism.Measured],
+) -> None:
+    readme = (REPO / "README.md").read_text()
+    table = realism.table([measured[b.name] for b in realism.BENCHMARKS])
+    rows = [line for line in table.splitlines()[2:]]
+    for row in rows:
+        assert row in readme, f"README's calibration table lacks or differs in: {row}"
+    assert len(re.findall(r"^\| .* \| .* \| .* \| .* \|$", readme, re.M)) >= len(rows)
