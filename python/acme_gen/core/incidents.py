@@ -21,7 +21,12 @@ import numpy as np
 
 from acme_gen.core import geo, rand
 from acme_gen.core.arrays import F64, I32, I64, B
-from acme_gen.core.rebuffering import BAD_PATH_RATE_MEDIAN, BAD_STALL_MEDIAN_S
+from acme_gen.core.rebuffering import (
+    BAD_PATH_RATE_MEDIAN,
+    BAD_STALL_MEDIAN_S,
+    errors_per_minute,
+    thin_line_stalls,
+)
 from acme_gen.core.sessions import (
     MAX_STARTUP_MS,
     PLAYED,
@@ -140,7 +145,7 @@ def _worse(p: SessionPlan, kind: str) -> SessionPlan:
     trouble carries less, so they stall more)."""
     bandwidth = p.bandwidth * (OUTAGE_THROUGHPUT if kind == "isp-outage" else 1.0)
     stalls, stall_cs = _more_stalls(p, bandwidth)
-    error_rate = np.maximum(_error_rate(bandwidth), p.error_rate) * ERROR_FACTOR[kind]
+    error_rate = np.maximum(errors_per_minute(bandwidth), p.error_rate) * ERROR_FACTOR[kind]
     return _ended(replace(p, bandwidth=bandwidth, stalls=stalls, stall_cs=stall_cs,
                           error_rate=error_rate))  # fmt: skip
 
@@ -179,24 +184,19 @@ def _degraded(p: SessionPlan) -> SessionPlan:
             bandwidth=bandwidth,
             stalls=stalls,
             stall_cs=stall_cs,
-            error_rate=np.maximum(_error_rate(bandwidth), p.error_rate),
+            error_rate=np.maximum(errors_per_minute(bandwidth), p.error_rate),
             startup_ms=startup.astype(np.int64),
             complete=p.complete & ~abandon,
         )
     )
 
 
-def _error_rate(bandwidth: F64) -> F64:
-    """Errors per minute at a throughput (as acme_gen.core.sessions draws them)."""
-    return 0.0008 + 0.02 * np.exp(-bandwidth / 3.0)
-
-
 def _more_stalls(p: SessionPlan, bandwidth_before: F64, bad_path: bool = False) -> tuple[I32, I64]:
     """The plan's stalls plus those a throughput that fell from bandwidth_before adds (the
     throughput term of the stall hazard in acme_gen.core.rebuffering) and, on a path gone
     bad (a degraded CDN), a bad path's stall rate; each of a bad path's stall length."""
-    fall = np.exp(-p.bandwidth / 2.5) - np.exp(-bandwidth_before / 2.5)
-    extra_per_min = 0.35 * np.maximum(fall, 0) + (BAD_PATH_RATE_MEDIAN if bad_path else 0.0)
+    fall = thin_line_stalls(p.bandwidth) - thin_line_stalls(bandwidth_before)
+    extra_per_min = np.maximum(fall, 0) + (BAD_PATH_RATE_MEDIAN if bad_path else 0.0)
     played = p.outcome == PLAYED
     mean = np.where(played, extra_per_min * p.watch_total / 60.0, 0.0)
     extra = rand.geometric(mean, rand.uniform(p.key, None, _EXTRA_STALLS), 2**30)

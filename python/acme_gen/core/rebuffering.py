@@ -58,7 +58,7 @@ def rebuffering(
     n = len(planned)
     bad = rng.random(n) < bad_path_chance
     bad_rate = BAD_PATH_RATE_MEDIAN * np.exp(BAD_PATH_RATE_SIGMA * rng.standard_normal(n))
-    per_min = STALL_FLOOR_PER_MIN + 0.35 * np.exp(-bandwidth / 2.5) + np.where(bad, bad_rate, 0)
+    per_min = STALL_FLOOR_PER_MIN + thin_line_stalls(bandwidth) + np.where(bad, bad_rate, 0)
     drawn = rng.poisson(per_min * planned / 60.0)
     session = np.repeat(np.arange(n), drawn)
     at_s = rng.random(len(session)) * planned[session]  # when, into the playback
@@ -81,6 +81,16 @@ def rebuffering(
     left = np.ceil(exit_at) < planned
     watch = np.where(left, np.maximum(np.ceil(np.where(left, exit_at, 0)), 1), planned)
     return watch.astype(np.int32), stalls, stall_cs.astype(np.int64), left
+
+
+def thin_line_stalls(bandwidth: F64) -> F64:
+    """Stalls per minute that a throughput near the bitrate ladder adds."""
+    return np.asarray(0.35 * np.exp(-bandwidth / 2.5), dtype=np.float64)
+
+
+def errors_per_minute(bandwidth: F64) -> F64:
+    """Player errors per minute of playback at a throughput: rising as it thins."""
+    return np.asarray(0.0008 + 0.02 * np.exp(-bandwidth / 3.0), dtype=np.float64)
 
 
 def soft_cap(total: npt.NDArray[np.number[Any]], cap: float) -> F64:

@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from acme_gen.core import geo
 from acme_gen.core.arrays import F64, I8, I32, I64, U64, B
-from acme_gen.core.rebuffering import bad_path_chance, rebuffering, soft_cap
+from acme_gen.core.rebuffering import bad_path_chance, errors_per_minute, rebuffering, soft_cap
 from acme_gen.core.traffic import utc_offset_ms
 from acme_gen.core.world import (
     BANDWIDTH_MEDIAN,
@@ -204,7 +204,7 @@ def draw_sessions(
     stalls = np.where(played, stalls, 0).astype(np.int32)
     stall_cs = np.where(played, stall_cs, 0).astype(np.int64)
     pauses, pause_total_ms = _pauses(rng, watch_total)
-    error_rate = 0.0008 + 0.02 * np.exp(-bandwidth / 3.0)
+    error_rate = errors_per_minute(bandwidth)
     key = rng.integers(0, 2**64, n, dtype=np.uint64)
 
     end_ms = session_end(start_ms, startup_ms, watch_total, pause_total_ms, stall_cs)
