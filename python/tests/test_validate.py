@@ -84,6 +84,21 @@ def _session_step(table: pa.Table) -> tuple[int, int]:
     raise AssertionError("no session with two events in the file")
 
 
+def _after_playback(table: pa.Table) -> int:
+    """A row that closes a stretch of playback begun in the same file (its previous event is
+    a start or a resume)."""
+    order = sorted(
+        range(table.num_rows),
+        key=lambda i: (table["session_id"][i].as_py(), table["event_timestamp"][i].as_py()),
+    )
+    for prev, this in itertools.pairwise(order):
+        if table["session_id"][prev].as_py() == table["session_id"][this].as_py() and table[
+            "event_type"
+        ][prev].as_py() in ("start", "resume"):
+            return this
+    raise AssertionError("no stretch of playback in the file")
+
+
 def _set(table: pa.Table, column: str, row: int, value: object) -> pa.Table:
     values = table[column].to_pylist()
     values[row] = value
@@ -102,6 +117,7 @@ def test_broken_session(copy: Path, capsys: pytest.CaptureFixture[str], broken: 
         row = table["event_type"].to_pylist().index("stop")  # a stop is short of the runtime
         table = _set(table, "event_type", row, "complete")
     elif broken == "watch_beyond_wall_time":  # more watched since the last event than elapsed
+        row = _after_playback(table)  # (after a pause, any watch at all is caught already)
         table = _set(table, "watch_duration_seconds", row, 10**6)
     elif broken == "watched_while_paused":  # a resume has nothing new watched
         row = table["event_type"].to_pylist().index("resume")
