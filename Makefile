@@ -98,6 +98,7 @@ schema: $(INSTALLED)
 ## and a Lambda-sized window against a local Kinesis
 bench: $(INSTALLED)
 	$(BIN)/python python/bench/bench_backfill.py
+	$(BIN)/python python/bench/bench_world.py
 	$(BIN)/python python/bench/bench_stream.py
 	$(BIN)/python python/bench/bench_reconcile.py
 	$(BIN)/python python/bench/bench_lambda_zip.py

@@ -238,7 +238,8 @@ def test_title_popularity_is_zipf_like(two_days: pa.Table) -> None:
 def test_one_to_four_devices_per_customer(
     generator: TelemetryGenerator, two_days: pa.Table
 ) -> None:
-    counts = generator.world.customer_device_count
+    world = generator.world
+    counts = world.customers(np.arange(world.n_customers, dtype=np.int32)).device_count
     assert counts.min() == 1 and counts.max() == 4
     shares = np.bincount(counts, minlength=5)[1:] / len(counts)
     assert shares[0] > shares[3] and shares[1] > shares[2] > shares[3] > 0.03

@@ -14,7 +14,7 @@ from acme_gen.backfill.faulty import FaultyHour
 from acme_gen.backfill.plan import BackfillPlan
 from acme_gen.core.generator import TelemetryGenerator, hour_steps
 from acme_gen.lake.arrow import ArrowEncoder
-from acme_gen.lake.dimensions import dimension_tables
+from acme_gen.lake.dimensions import dimension_chunks
 from acme_gen.lake.iceberg import with_partition_columns
 from acme_gen.lake.store import Lake, encode_parquet
 from acme_gen.models import DIMENSIONS
@@ -70,5 +70,5 @@ def write_dimensions(lake: Lake, generator: TelemetryGenerator) -> int:
     pending = [t for t in DIMENSIONS if not lake.exists(path(t))]
     if not pending:
         return 0
-    tables = dimension_tables(generator.world)
-    return sum(lake.write_parquet(path(name), [tables[name]], name)[1] for name in pending)
+    tables = dimension_chunks(generator.world)
+    return sum(lake.write_parquet(path(name), tables[name], name)[1] for name in pending)

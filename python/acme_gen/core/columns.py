@@ -7,6 +7,7 @@ start from here, so the two outputs cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy.typing as npt
 from acme_gen.core import geo, rand
 from acme_gen.core.events import EVENT_ID_HI, EVENT_ID_LO, EventBatch
 from acme_gen.core.text import iso_millis_text, uuid4_text
-from acme_gen.core.world import CONNECTION_TYPES, World
+from acme_gen.core.world import CONNECTION_TYPES, World, ipv4_text
 from acme_gen.invariants import check
 from acme_gen.models import DEVICE_TYPES, EVENT_TYPES, QUALITIES, TITLE_TYPES, StreamingEvent
 
@@ -24,8 +25,23 @@ _SESSION_ID_LO = 0x5E55
 
 @dataclass(frozen=True)
 class Codes:
+    """Codes into a vocabulary: a fixed tuple of strings (which may repeat a value), or an
+    array of the distinct values one batch uses (ids, addresses: a (n, width) ASCII matrix
+    or a str array), made for that batch."""
+
     codes: npt.NDArray[np.integer]
-    vocab: tuple[str, ...]
+    vocab: tuple[str, ...] | npt.NDArray[np.uint8] | npt.NDArray[np.str_]
+
+
+def _used(
+    per_session: npt.NDArray[np.integer],
+    session: npt.NDArray[np.integer],
+    text: Callable[[np.ndarray], npt.NDArray[np.uint8] | npt.NDArray[np.str_]],
+) -> Codes:
+    """Codes of each event's entity among the distinct entities of the batch's sessions,
+    with the text of each made once (sorted by entity, so the bytes are deterministic)."""
+    distinct, index = np.unique(per_session, return_inverse=True)
+    return Codes(index.astype(np.int32)[session], text(distinct))
 
 
 Column = Codes | npt.NDArray[np.uint8] | npt.NDArray[np.generic]
@@ -39,10 +55,9 @@ _CITY_NAME = tuple(c.city for c in geo.CITIES)
 def event_columns(world: World, batch: EventBatch) -> dict[str, Column]:
     s = batch.sessions
     session = batch.session
-    customer = s.customer[session]
-    device = s.device[session]
     title = s.title[session]
-    city = world.customer_city[customer]
+    city = world.population.city(s.customer)[session]
+    device_type = world.device_type(s.device)
     base = rand.event_base(s.key[session], batch.seq)
     session_text = uuid4_text(s.key, rand.hash64(s.key, np.zeros(len(s), np.int64), _SESSION_ID_LO))
     columns: dict[str, Column] = {
@@ -51,14 +66,14 @@ def event_columns(world: World, batch: EventBatch) -> dict[str, Column]:
         ),
         "event_type": Codes(batch.event_type, EVENT_TYPES),
         "event_timestamp": iso_millis_text(batch.ts_ms),
-        "customer_id": Codes(customer, world.customer_ids),
+        "customer_id": _used(s.customer, session, world.customer_id_text),
         "title_id": Codes(title, world.title_ids),
         "session_id": session_text[session],
-        "device_id": Codes(device, world.device_ids),
+        "device_id": _used(s.device, session, world.device_id_text),
         "title_type": Codes(world.title_type[title], TITLE_TYPES),
-        "device_type": Codes(world.device_type[device], DEVICE_TYPES),
-        "device_os": Codes(world.device_os[device], world.os_names),
-        "app_version": Codes(world.device_app[device], world.app_versions),
+        "device_type": Codes(device_type[session], DEVICE_TYPES),
+        "device_os": Codes(world.device_os(s.device)[session], world.os_names),
+        "app_version": Codes(world.device_app(s.device)[session], world.app_versions),
         "quality": Codes(batch.quality, QUALITIES),
         "bandwidth_mbps": batch.bandwidth,
         "buffering_events": batch.buffering_events,
@@ -67,7 +82,7 @@ def event_columns(world: World, batch: EventBatch) -> dict[str, Column]:
         "watch_duration_seconds": batch.watch_seconds,
         "position_seconds": batch.position_seconds,
         "completion_percentage": batch.completion,
-        "ip_address": Codes(s.ip[session], world.ip_addresses),
+        "ip_address": _used(s.ip, session, ipv4_text),
         "isp": Codes(s.network[session], world.network_names),
         "connection_type": Codes(s.connection[session], CONNECTION_TYPES),
         "country": Codes(city, _CITY_COUNTRY),

@@ -36,7 +36,7 @@ from acme_gen.core.sessions import (
     session_end,
 )
 from acme_gen.core.traffic import SLOT_MS, congestion_factor
-from acme_gen.core.world import World
+from acme_gen.core.world import MAX_DEVICES, World
 from acme_gen.scenario import SCOPE_NAMES, Incident
 
 # Per kind: the share of in-scope starts that fail, and how much errors rise for the rest.
@@ -107,10 +107,10 @@ def in_scope(world: World, incident: Incident, plan: SessionPlan) -> B:
     if incident.kind == "isp-outage":
         return np.isin(plan.network, _indices(world.network_names, incident.scope))
     if incident.kind == "cdn-degradation":
-        country: B = _COUNTRIES[world.customer_city[plan.customer]] == incident.scope
+        country: B = _COUNTRIES[world.population.city(plan.customer)] == incident.scope
         return country
     if incident.kind == "bad-release":
-        return np.isin(world.device_app[plan.device], _indices(world.app_versions, incident.scope))
+        return np.isin(world.device_app(plan.device), _indices(world.app_versions, incident.scope))
     title: B = plan.title == world.title_ids.index(incident.scope)
     return title
 
@@ -232,9 +232,9 @@ def _retries(world: World, incident: Incident, failed: SessionPlan) -> SessionPl
     again = choice < RETRY_SAME_DEVICE + RETRY_OTHER_DEVICE
     p = failed.take(again)
     other = choice[again] >= RETRY_SAME_DEVICE
-    count = world.customer_device_count[p.customer]
+    count = world.customers(p.customer).device_count
     step = 1 + (rand.uniform(p.key, None, _OTHER_DEVICE) * np.maximum(count - 1, 1)).astype(int)
-    first = world.customer_device_start[p.customer]
+    first = p.customer.astype(np.int64) * MAX_DEVICES
     device = np.where(other & (count > 1), first + (p.device - first + step) % count, p.device)
     lo, hi = RETRY_DELAY_MS
     delay = lo + (rand.uniform(p.key, None, _RETRY_DELAY) * (hi - lo)).astype(np.int64)

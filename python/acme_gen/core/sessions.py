@@ -33,18 +33,19 @@ from dataclasses import dataclass, fields
 import numpy as np
 import numpy.typing as npt
 
-from acme_gen.core import geo
 from acme_gen.core.arrays import F64, I8, I32, I64, U64, B
 from acme_gen.core.rebuffering import bad_path_chance, errors_per_minute, rebuffering, soft_cap
 from acme_gen.core.traffic import utc_offset_ms
 from acme_gen.core.world import (
-    BANDWIDTH_MEDIAN,
-    BANDWIDTH_SIGMA,
     CARRIER_IP_POOL,
     CELLULAR_4G,
     CELLULAR_5G,
-    CONNECTION_TYPES,
     DEVICE_QUALITY_CAP,
+    MAX_DEVICES,
+    MEDIAN_BY_CONNECTION,
+    PLAN_QUALITY_CAP,
+    SIGMA_BY_CONNECTION,
+    Customers,
     World,
 )
 from acme_gen.invariants import check
@@ -99,7 +100,7 @@ class SessionRefs:
     title: I32
     network: I32
     connection: I8
-    ip: I32
+    ip: I64  # IPv4 address as an integer
 
     def __len__(self) -> int:
         return len(self.key)
@@ -126,7 +127,7 @@ class SessionPlan:
     title: I32
     network: I32  # index into World.network_names
     connection: I8  # index into CONNECTION_TYPES
-    ip: I32  # index into World.ip_addresses
+    ip: I64  # IPv4 address as an integer
     bandwidth: F64  # session mean throughput, Mbit/s
     quality_cap: I8  # highest quality the plan and device allow
     outcome: I8  # PLAYED, START_FAILURE or EXIT_BEFORE_START
@@ -175,19 +176,20 @@ def draw_sessions(
     Every part draws from `rng` in this order, so the slot's sessions are fixed."""
     n = int(counts.sum())
     group = np.repeat(np.arange(len(counts)), counts)
-    pos = np.searchsorted(world.timezone_cumulative, group + rng.random(n))
-    customer = world.customers_by_timezone[np.minimum(pos, world.n_customers - 1)]
+    customer = world.population.sample(group, rng.random(n), rng.random(n))
+    people = world.customers(customer)
     start_ms = slot_start_ms + (rng.random(n) * slot_ms).astype(np.int64)
-    device = _device_for_daypart(world, rng, customer, _local_hour(world, group, slot_start_ms))
+    local_hour = _local_hour(world, group, slot_start_ms)
+    device = _device_for_daypart(world, rng, customer, people.device_count, local_hour)
     n_titles = len(world.title_type)
     title = np.minimum(np.searchsorted(world.title_cumulative, rng.random(n)), n_titles - 1)
     title = (
         title.astype(np.int32) if title_override is None else np.full(n, title_override, np.int32)
     )
-    dtype = world.device_type[device]
-    network, connection, ip, bandwidth = _network(world, rng, customer, dtype, congestion[group])
+    dtype = world.device_type(device)
+    network, connection, ip, bandwidth = _network(world, rng, people, dtype, congestion[group])
     device_cap = np.array([DEVICE_QUALITY_CAP[d] for d in DEVICE_TYPES], dtype=np.int8)[dtype]
-    quality_cap = np.minimum(world.customer_quality_cap()[customer], device_cap)
+    quality_cap = np.minimum(np.asarray(PLAN_QUALITY_CAP, np.int8)[people.plan], device_cap)
     startup_ms, outcome = _start_up(rng, bandwidth, dtype)
     played = outcome == PLAYED
 
@@ -248,17 +250,16 @@ def _local_hour(world: World, group: npt.NDArray[np.integer], slot_start_ms: int
 
 
 def _device_for_daypart(
-    world: World, rng: np.random.Generator, customer: I32, local_hour: I64
+    world: World, rng: np.random.Generator, customer: I32, count: I32, local_hour: I64
 ) -> I32:
     """One of the customer's devices, weighted by its type's share of the daypart."""
-    first = world.customer_device_start[customer]
-    count = world.customer_device_count[customer]
+    first = customer.astype(np.int64) * MAX_DEVICES
     weights = DEVICE_DAYPART_WEIGHT[DAYPARTS[local_hour]]  # (sessions, device types)
     rows = np.arange(len(customer))
     per_device = np.zeros((len(customer), 4))
     for k in range(4):
         owned = k < count
-        kind = world.device_type[np.where(owned, first + k, 0)]
+        kind = world.device_type((first + k).astype(np.int32))
         per_device[:, k] = np.where(owned, weights[rows, kind], 0.0)
     cumulative = np.cumsum(per_device, axis=1)
     pick = (cumulative < rng.random(len(customer))[:, None] * cumulative[:, -1:]).sum(axis=1)
@@ -266,31 +267,26 @@ def _device_for_daypart(
 
 
 def _network(
-    world: World, rng: np.random.Generator, customer: I32, dtype: I8, congestion: F64
-) -> tuple[I32, I8, I32, F64]:
+    world: World, rng: np.random.Generator, people: Customers, dtype: I8, congestion: F64
+) -> tuple[I32, I8, I64, F64]:
     """The network a session uses (mobile devices are sometimes out of home on the carrier's
     4G/5G), its address and its throughput (Mbit/s), lower at prime time."""
-    n = len(customer)
+    n = len(dtype)
     p_cell = np.array([CELLULAR_SHARE[d] for d in DEVICE_TYPES])[dtype]
     cellular = rng.random(n) < p_cell
-    carrier = world.customer_carrier[customer]
+    carrier = people.carrier
     on_5g = rng.random(n) < world.carrier_share_5g[carrier]
-    network = np.where(cellular, carrier, world.customer_isp[customer]).astype(np.int32)
+    network = np.where(cellular, carrier, people.isp).astype(np.int32)
     connection = np.where(
-        cellular, np.where(on_5g, CELLULAR_5G, CELLULAR_4G), world.customer_connection[customer]
+        cellular, np.where(on_5g, CELLULAR_5G, CELLULAR_4G), people.connection
     ).astype(np.int8)
-    n_isps = len(geo.ISPS)  # network_names holds home ISPs first, then carriers
     pool_slot = rng.integers(0, CARRIER_IP_POOL, n)
-    ip = np.where(
-        cellular, world.n_customers + (carrier - n_isps) * CARRIER_IP_POOL + pool_slot, customer
-    ).astype(np.int32)
+    ip = np.where(cellular, world.carrier_address(carrier, pool_slot), people.home_ip)
     noise = rng.standard_normal(n)
-    median = np.array([BANDWIDTH_MEDIAN[c] for c in CONNECTION_TYPES])[connection]
-    sigma = np.array([BANDWIDTH_SIGMA[c] for c in CONNECTION_TYPES])[connection]
     line = np.where(
         cellular,
-        median * np.exp(sigma * noise),
-        world.customer_bandwidth[customer] * np.exp(0.25 * noise),
+        MEDIAN_BY_CONNECTION[connection] * np.exp(SIGMA_BY_CONNECTION[connection] * noise),
+        people.bandwidth * np.exp(0.25 * noise),
     )
     return network, connection, ip, np.maximum(line * congestion, 0.3)
 

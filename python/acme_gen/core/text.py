@@ -50,6 +50,15 @@ def _put_digits(out: Bytes2D, col: int, width: int, values: npt.NDArray[np.int64
         out[:, col] = 48 + values % 10
 
 
+def prefixed_number_text(prefix: str, values: npt.NDArray[np.int64], width: int) -> Bytes2D:
+    """'<prefix><values zero-padded to width digits>' as a fixed-width matrix."""
+    head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
+    out = np.empty((len(values), len(head) + width), dtype=np.uint8)
+    out[:, : len(head)] = head
+    _put_digits(out, len(head), width, values)
+    return out
+
+
 def civil_from_days(days: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], ...]:
     """(year, month, day) of days since 1970-01-01 (Howard Hinnant's algorithm)."""
     z = days + 719468

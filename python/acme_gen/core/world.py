@@ -1,9 +1,12 @@
-"""The stable world the telemetry happens in: customers, their devices, titles.
+"""The stable world the telemetry happens in: customers, their devices, titles, networks.
 
-Built once per process from (config, seed) as columns of numpy arrays plus string
-vocabularies; events refer to entities by index, and text is produced only at the edge
-(Arrow or JSON) by taking from a vocabulary. Dimension tables add descriptive columns
-(names, emails, dates) in `acme_gen.lake.dimensions`.
+Customers and devices are never materialised: a customer's attributes (city, ISP, plan,
+devices, line speed, home address) are hashed from (seed, world size, id) when a session
+needs them, so a world of 50 million customers costs no more to set up than one of ten
+thousand (`acme_gen.core.population` lays out where they live and how much they watch).
+Device d belongs to customer d // MAX_DEVICES. Titles and networks are small tables built
+once. Events refer to entities by index; text is produced only at the edge (Arrow or JSON).
+Dimension tables add descriptive columns (names, emails, dates) in `acme_gen.lake.dimensions`.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ import numpy as np
 import numpy.typing as npt
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.core import geo
+from acme_gen.core import geo, rand
 from acme_gen.core.arrays import F64, I8, I32, I64, U64
+from acme_gen.core.population import Population, lay_out
+from acme_gen.core.text import Bytes2D, prefixed_number_text, uuid4_text
+from acme_gen.invariants import check
 from acme_gen.models import DEVICE_TYPES, QUALITIES, TITLE_TYPES
 
 CONNECTION_TYPES = ("fiber", "cable", "dsl", "satellite", "5g", "4g")
@@ -55,78 +61,114 @@ APP_VERSION_WEIGHTS = (0.55, 0.25, 0.12, 0.08)
 
 # movie, series, documentary: series dominate viewing hours (NPAW 2023; Netflix's 2023
 # engagement report), and shorter episodes need more of them to carry the hours.
-TITLE_TYPE_WEIGHTS = (0.27, 0.63, 0.10)
+TITLE_TYPE_WEIGHTS = (0.22, 0.70, 0.08)
 ZIPF_EXPONENT = 0.9  # title popularity; VoD catalogues are Zipf-like with s just under 1
 CARRIER_IP_POOL = 64  # carriers share addresses behind carrier-grade NAT
 
 
-def _choice(rng: np.random.Generator, weights: tuple[float, ...] | F64, size: int) -> I32:
-    p = np.asarray(weights, dtype=np.float64)
-    return rng.choice(len(p), size=size, p=p / p.sum()).astype(np.int32)
+MAX_DEVICES = len(DEVICE_COUNT_WEIGHTS)  # device d of customer c is c * MAX_DEVICES + slot
+
+# Hash streams of the per-customer and per-device traits.
+_ISP, _CARRIER, _PLAN, _DEVICE_COUNT, _BANDWIDTH, _HOST = 0xC1, 0xC2, 0xC3, 0xC4, 0xC5, 0xC6
+_DEVICE_TYPE, _OS, _APP, _UUID_HI, _UUID_LO = 0xD1, 0xD2, 0xD3, 0xD4, 0xD5
+_PREFIX_FIRST, _PREFIX_SECOND, _POOL_HOST = 0xE1, 0xE2, 0xE3
 
 
-def _public_ipv4_prefixes(rng: np.random.Generator, n: int) -> I64:
-    """Random /16 prefixes outside private, loopback, CGNAT and multicast space."""
-    first = rng.integers(11, 223, size=n)
-    first = np.where(np.isin(first, (100, 127, 169, 172, 192)), first + 1, first)
-    return first * 256 + rng.integers(0, 256, size=n)
+@dataclass(frozen=True)
+class Customers:
+    """Attributes of some customers, hashed from their ids on demand."""
+
+    city: I32  # index into geo.CITIES
+    isp: I32  # index into network_names (home ISP)
+    carrier: I32  # index into network_names (mobile carrier)
+    connection: I8  # index into CONNECTION_TYPES (the home line)
+    plan: I8  # index into PLANS
+    bandwidth: F64  # home throughput median, Mbit/s
+    device_count: I32
+    home_ip: I64  # IPv4 address as an integer
 
 
-def _ipv4_text(prefix16: I64, host: I64) -> list[str]:
-    a, b = np.divmod(prefix16, 256)
-    c, d = np.divmod(host, 256)
-    return [
-        f"{w}.{x}.{y}.{z}"
-        for w, x, y, z in zip(a.tolist(), b.tolist(), c.tolist(), d.tolist(), strict=True)
-    ]
+class _Categorical:
+    """Choices from a weight table per group (a country's ISPs, a device type's OSes), by a
+    uniform draw: rows of cumulative shares, padded past each row's end."""
+
+    def __init__(self, rows: list[list[tuple[int, float]]]) -> None:
+        width = max(len(r) for r in rows)
+        self.cumulative = np.full((len(rows), width), 2.0)
+        self.value = np.zeros((len(rows), width), np.int32)
+        for g, row in enumerate(rows):
+            w = np.array([x for _, x in row], np.float64)
+            self.cumulative[g, : len(row)] = np.cumsum(w) / w.sum()
+            self.cumulative[g, len(row) - 1] = 2.0  # rounding never falls off the end
+            self.value[g, : len(row)] = [v for v, _ in row]
+
+    def pick(self, group: npt.NDArray[np.integer], u: F64) -> I32:
+        column = (self.cumulative[group] < u[:, None]).sum(axis=1)
+        return np.asarray(self.value[group, column], np.int32)
+
+
+def _uniform_choice(weights: tuple[float, ...]) -> _Categorical:
+    return _Categorical([list(enumerate(weights))])
+
+
+_COUNTRIES = tuple(geo.COUNTRY_WEIGHTS)
+_CITY_COUNTRY = np.array([_COUNTRIES.index(c.country) for c in geo.CITIES], np.int32)
+_ISPS = _Categorical([[(k, i.weight) for k, i in enumerate(geo.ISPS) if i.country == country]
+                      for country in _COUNTRIES])  # fmt: skip
+_CARRIERS = _Categorical([[(len(geo.ISPS) + k, c.weight) for k, c in enumerate(geo.CARRIERS)
+                           if c.country == country] for country in _COUNTRIES])  # fmt: skip
+_ISP_CONNECTION = np.array([CONNECTION_TYPES.index(i.connection_type) for i in geo.ISPS], np.int8)
+_PLANS = _uniform_choice(PLAN_WEIGHTS)
+_DEVICE_COUNTS = _uniform_choice(DEVICE_COUNT_WEIGHTS)
+_DEVICE_TYPES = _uniform_choice(tuple(DEVICE_TYPE_WEIGHTS[d] for d in DEVICE_TYPES))
+MEDIAN_BY_CONNECTION = np.array([BANDWIDTH_MEDIAN[c] for c in CONNECTION_TYPES])
+SIGMA_BY_CONNECTION = np.array([BANDWIDTH_SIGMA[c] for c in CONNECTION_TYPES])
+_COUNTRY_FACTOR = np.array([COUNTRY_BANDWIDTH_FACTOR.get(c, 1.0) for c in _COUNTRIES])
+
+
+def _vocabulary(by_type: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    names: list[str] = []
+    for values in by_type.values():
+        names += [v for v in values if v not in names]
+    return tuple(names)
+
+
+OS_NAMES = _vocabulary({d: tuple(o for o, _ in DEVICE_OS[d]) for d in DEVICE_TYPES})
+APP_VERSION_NAMES = _vocabulary({d: APP_VERSIONS[d] for d in DEVICE_TYPES})
+_OS_CHOICE = _Categorical([[(OS_NAMES.index(o), w) for o, w in DEVICE_OS[d]] for d in DEVICE_TYPES])
+_APPS = _Categorical([[(APP_VERSION_NAMES.index(v), w) for v, w in
+                       zip(APP_VERSIONS[d], APP_VERSION_WEIGHTS, strict=True)]
+                      for d in DEVICE_TYPES])  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
 class World:
     config: GeneratorConfig
-    # customers
-    customer_city: I32  # index into geo.CITIES
-    customer_isp: I32  # index into network_names (home ISP)
-    customer_connection: I8  # index into CONNECTION_TYPES
-    customer_carrier: I32  # index into network_names (mobile carrier)
-    customer_plan: I8  # index into PLANS
-    customer_activity: F64  # relative viewing propensity, mean 1
-    customer_bandwidth: F64  # home throughput median, Mbit/s
-    customer_device_start: I32
-    customer_device_count: I32
-    # devices
-    device_customer: I32
-    device_type: I8  # index into DEVICE_TYPES
-    device_os: I32  # index into os_names
-    device_app: I32  # index into app_versions
-    device_hi: U64  # 128 bits of the device UUID
-    device_lo: U64
+    population: Population
+    key: U64  # (1,) the world's hash key, from the seed
     # titles
     title_type: I8  # index into TITLE_TYPES
     title_runtime: I32  # seconds
     title_rank: I32  # popularity rank, 1 = most popular
     title_cumulative: F64  # cumulative popularity, for inverse-CDF sampling
-    # networks
-    network_names: tuple[str, ...]  # home ISPs then mobile carriers
+    # networks: home ISPs, then mobile carriers
+    network_names: tuple[str, ...]
     carrier_share_5g: F64  # per network; 0 for home ISPs
-    ip_addresses: tuple[str, ...]  # home IP per customer, then CARRIER_IP_POOL per carrier
-    # time zones: customers grouped by their home time zone
-    timezones: tuple[str, ...]
-    timezone_activity: F64  # share of total activity per time zone
-    customers_by_timezone: I32  # customer indices ordered by time zone
-    timezone_cumulative: F64  # group index + cumulative activity share within the group
-    # vocabularies
-    os_names: tuple[str, ...]
-    app_versions: tuple[str, ...]
+    network_prefix: I64  # each network's /16, as the address's upper 16 bits
+    os_names: tuple[str, ...] = OS_NAMES
+    app_versions: tuple[str, ...] = APP_VERSION_NAMES
 
     @property
     def n_customers(self) -> int:
-        return len(self.customer_city)
+        return self.population.n_customers
 
-    @cached_property
-    def customer_ids(self) -> tuple[str, ...]:
-        width = max(6, len(str(self.n_customers)))
-        return tuple(f"CUST-{i:0{width}d}" for i in range(1, self.n_customers + 1))
+    @property
+    def timezones(self) -> tuple[str, ...]:
+        return self.population.timezones
+
+    @property
+    def timezone_activity(self) -> F64:
+        return self.population.timezone_activity
 
     @cached_property
     def title_ids(self) -> tuple[str, ...]:
@@ -134,150 +176,108 @@ class World:
         width = max(5, len(str(n)))
         return tuple(f"TITLE-{i:0{width}d}" for i in range(1, n + 1))
 
-    @cached_property
-    def device_ids(self) -> tuple[str, ...]:
-        from acme_gen.core.text import uuid4_text
+    def customers(self, customer: I32) -> Customers:
+        city = self.population.city(customer)
+        country = _CITY_COUNTRY[city]
+        isp = _ISPS.pick(country, self._uniform(customer, _ISP))
+        connection = _ISP_CONNECTION[isp]
+        bandwidth = (MEDIAN_BY_CONNECTION[connection] * _COUNTRY_FACTOR[country]
+                     * np.exp(SIGMA_BY_CONNECTION[connection]
+                              * rand.normal(self.key, customer, _BANDWIDTH)))  # fmt: skip
+        host = 1 + (rand.hash64(self.key, customer, _HOST) % np.uint64(65534)).astype(np.int64)
+        return Customers(
+            city=city,
+            isp=isp,
+            carrier=_CARRIERS.pick(country, self._uniform(customer, _CARRIER)),
+            connection=connection,
+            plan=_PLANS.pick(
+                np.zeros(len(customer), np.int32), self._uniform(customer, _PLAN)
+            ).astype(np.int8),
+            bandwidth=bandwidth,
+            device_count=_DEVICE_COUNTS.pick(
+                np.zeros(len(customer), np.int32), self._uniform(customer, _DEVICE_COUNT)
+            )
+            + 1,
+            home_ip=self.network_prefix[isp] * 65536 + host,
+        )
 
-        text = uuid4_text(self.device_hi, self.device_lo)
-        return tuple(text.view("S36").ravel().astype(str).tolist())
+    def device_type(self, device: I32) -> I8:
+        return _DEVICE_TYPES.pick(
+            np.zeros(len(device), np.int32), self._uniform(device, _DEVICE_TYPE)
+        ).astype(np.int8)
 
-    def customer_quality_cap(self) -> I8:
-        return np.asarray(PLAN_QUALITY_CAP, dtype=np.int8)[self.customer_plan]
+    def device_os(self, device: I32) -> I32:
+        return _OS_CHOICE.pick(self.device_type(device), self._uniform(device, _OS))
+
+    def device_app(self, device: I32) -> I32:
+        return _APPS.pick(self.device_type(device), self._uniform(device, _APP))
+
+    def carrier_address(self, carrier: I32, pool_slot: npt.NDArray[np.integer]) -> I64:
+        """One of the carrier's CARRIER_IP_POOL shared (CGNAT) addresses."""
+        counter = carrier.astype(np.int64) * CARRIER_IP_POOL + pool_slot
+        host = 1 + (rand.hash64(self.key, counter, _POOL_HOST) % np.uint64(65534)).astype(np.int64)
+        return self.network_prefix[carrier] * 65536 + host
+
+    def customer_id_text(self, customer: I32) -> Bytes2D:
+        """'CUST-000042' for customer 41: fixed width for the world's size."""
+        width = max(6, len(str(self.n_customers)))
+        return prefixed_number_text("CUST-", customer.astype(np.int64) + 1, width)
+
+    def device_id_text(self, device: I32) -> Bytes2D:
+        return uuid4_text(
+            rand.hash64(self.key, device, _UUID_HI), rand.hash64(self.key, device, _UUID_LO)
+        )
+
+    def owned_devices(self, customer: I32) -> I32:
+        """All devices of the customers, in customer order."""
+        count = self.customers(customer).device_count
+        first = np.repeat(customer.astype(np.int64) * MAX_DEVICES, count)
+        within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        return (first + within).astype(np.int32)
+
+    def _uniform(self, counter: npt.NDArray[np.integer], stream: int) -> F64:
+        return rand.uniform(self.key, counter, stream)
 
 
 def build_world(config: GeneratorConfig) -> World:
     """The world of (config.customers, titles, seed); the same config gives the same world.
-    The parts draw from one generator in a fixed order, so each part's draws stay put."""
-    rng = np.random.default_rng([config.seed, 0x3091D, config.customers, config.titles])
-    n = config.customers
-    customer_city, customer_country = _home_cities(rng, n)
-    networks = _networks(rng, customer_country)
-    customer_plan = _choice(rng, PLAN_WEIGHTS, n).astype(np.int8)
-    # Heavy-tailed engagement: a minority of households watches most hours.
-    customer_activity = rng.gamma(0.8, 1 / 0.8, size=n)
-    devices = _devices(rng, n)
+    Only the small tables (titles, networks, the population's cells) are built here;
+    customers and devices are hashed from their ids when a session needs them."""
+    check(config.customers * MAX_DEVICES < 2**31, "device indices must fit in 32 bits")
+    key = rand.hash64(np.array([config.seed], np.uint64), np.array([config.customers]), 0x3091D)
+    rng = np.random.default_rng([config.seed, 0x3091D, config.titles])
     titles = _titles(rng, config.titles)
-    home_ips, carrier_ips, carrier_share_5g = _addresses(rng, networks.customer_isp)
-    zones = _timezone_groups(customer_city, customer_activity)
+    networks = len(geo.ISPS) + len(geo.CARRIERS)
+    first = 11 + (rand.uniform(key, np.arange(networks), _PREFIX_FIRST) * 212).astype(np.int64)
+    first = np.where(np.isin(first, (100, 127, 169, 172, 192)), first + 1, first)
+    second = (rand.uniform(key, np.arange(networks), _PREFIX_SECOND) * 256).astype(np.int64)
     return World(
         config=config,
-        customer_city=customer_city,
-        customer_isp=networks.customer_isp,
-        customer_connection=networks.customer_connection,
-        customer_carrier=networks.customer_carrier,
-        customer_plan=customer_plan,
-        customer_activity=customer_activity,
-        customer_bandwidth=networks.customer_bandwidth,
-        customer_device_start=devices.start,
-        customer_device_count=devices.count,
-        device_customer=devices.customer,
-        device_type=devices.type.astype(np.int8),
-        device_os=devices.os,
-        device_app=devices.app,
-        device_hi=devices.bits[0],
-        device_lo=devices.bits[1],
+        population=lay_out(config.customers, int(key[0])),
+        key=key,
         title_type=titles.type,
         title_runtime=titles.runtime,
         title_rank=titles.rank,
         title_cumulative=titles.cumulative,
-        network_names=networks.names,
-        carrier_share_5g=carrier_share_5g,
-        ip_addresses=tuple(home_ips) + tuple(carrier_ips),
-        timezones=zones.timezones,
-        timezone_activity=zones.total / zones.total.sum(),
-        customers_by_timezone=zones.order,
-        timezone_cumulative=zones.cumulative,
-        os_names=devices.os_names,
-        app_versions=devices.app_versions,
+        network_names=tuple(i.name for i in geo.ISPS) + tuple(c.name for c in geo.CARRIERS),
+        carrier_share_5g=np.array([0.0] * len(geo.ISPS) + [c.share_5g for c in geo.CARRIERS]),
+        network_prefix=first * 256 + second,
     )
 
 
-def _home_cities(rng: np.random.Generator, n: int) -> tuple[I32, npt.NDArray[np.str_]]:
-    """Each customer's city, by city weight within the country's weight, and its country."""
-    city_w = np.array([c.weight * geo.COUNTRY_WEIGHTS[c.country] /
-                       sum(x.weight for x in geo.CITIES if x.country == c.country)
-                       for c in geo.CITIES])  # fmt: skip
-    customer_city = _choice(rng, city_w, n)
-    city_country = np.array([c.country for c in geo.CITIES])
-    return customer_city, city_country[customer_city]
+def ipv4_text(address: I64) -> npt.NDArray[np.str_]:
+    """Dotted quads of IPv4 addresses held as integers."""
+    octets = [_OCTETS[(address >> shift) & 255] for shift in (24, 16, 8, 0)]
+    dotted = octets[0]
+    for part in octets[1:]:
+        dotted = np.strings.add(np.strings.add(dotted, "."), part)
+    return np.asarray(dotted, np.str_)
 
 
-@dataclass(frozen=True)
-class _Networks:
-    names: tuple[str, ...]
-    customer_isp: I32
-    customer_carrier: I32
-    customer_connection: I8
-    customer_bandwidth: F64
+_OCTETS = np.array([str(i) for i in range(256)])
 
 
-def _networks(rng: np.random.Generator, customer_country: npt.NDArray[np.str_]) -> _Networks:
-    """A home ISP from the country's market, a mobile carrier likewise, and the line's
-    bandwidth from its connection type and country."""
-    n = len(customer_country)
-    n_isps = len(geo.ISPS)
-    customer_isp = np.empty(n, dtype=np.int32)
-    customer_carrier = np.empty(n, dtype=np.int32)
-    for country in geo.COUNTRY_WEIGHTS:
-        members = np.flatnonzero(customer_country == country)
-        isps = [k for k, i in enumerate(geo.ISPS) if i.country == country]
-        carriers = [k for k, c in enumerate(geo.CARRIERS) if c.country == country]
-        isp_w = tuple(geo.ISPS[k].weight for k in isps)
-        car_w = tuple(geo.CARRIERS[k].weight for k in carriers)
-        customer_isp[members] = np.asarray(isps)[_choice(rng, isp_w, len(members))]
-        customer_carrier[members] = n_isps + np.asarray(carriers)[_choice(rng, car_w, len(members))]
-    isp_connection = np.array([CONNECTION_TYPES.index(i.connection_type) for i in geo.ISPS])
-    customer_connection = isp_connection[customer_isp].astype(np.int8)
-    median = np.array([BANDWIDTH_MEDIAN[c] for c in CONNECTION_TYPES])[customer_connection]
-    sigma = np.array([BANDWIDTH_SIGMA[c] for c in CONNECTION_TYPES])[customer_connection]
-    country_factor = np.array([COUNTRY_BANDWIDTH_FACTOR.get(c, 1.0) for c in customer_country])
-    bandwidth = median * country_factor * np.exp(sigma * rng.standard_normal(n))
-    names = tuple(i.name for i in geo.ISPS) + tuple(c.name for c in geo.CARRIERS)
-    return _Networks(names, customer_isp, customer_carrier, customer_connection, bandwidth)
-
-
-@dataclass(frozen=True)
-class _Devices:
-    count: I32
-    start: I32
-    customer: I32
-    type: I32
-    os: I32
-    app: I32
-    bits: U64  # two rows: the id's high and low 64 bits
-    os_names: tuple[str, ...]
-    app_versions: tuple[str, ...]
-
-
-def _devices(rng: np.random.Generator, n: int) -> _Devices:
-    """1-4 devices per customer, each with a stable type, OS and app version."""
-    device_count = (_choice(rng, DEVICE_COUNT_WEIGHTS, n) + 1).astype(np.int32)
-    device_start = (np.cumsum(device_count) - device_count).astype(np.int32)
-    n_dev = int(device_count.sum())
-    device_customer = np.repeat(np.arange(n, dtype=np.int32), device_count)
-    device_type = _choice(rng, tuple(DEVICE_TYPE_WEIGHTS[d] for d in DEVICE_TYPES), n_dev)
-    os_names: list[str] = []
-    app_versions: list[str] = []
-    device_os = np.empty(n_dev, dtype=np.int32)
-    device_app = np.empty(n_dev, dtype=np.int32)
-    for t, dtype_name in enumerate(DEVICE_TYPES):
-        members = np.flatnonzero(device_type == t)
-        choices = DEVICE_OS[dtype_name]
-        os_pick = _choice(rng, tuple(w for _, w in choices), len(members))
-        device_os[members] = np.asarray(_indices(os_names, [o for o, _ in choices]))[os_pick]
-        app_index = _indices(app_versions, list(APP_VERSIONS[dtype_name]))
-        device_app[members] = np.asarray(app_index)[_choice(rng, APP_VERSION_WEIGHTS, len(members))]
-    bits = rng.integers(0, 2**64, size=(2, n_dev), dtype=np.uint64)
-    return _Devices(device_count, device_start, device_customer, device_type, device_os,
-                    device_app, bits, tuple(os_names), tuple(app_versions))  # fmt: skip
-
-
-def _indices(names: list[str], wanted: list[str]) -> list[int]:
-    """Positions of `wanted` in `names`, appending those not there yet."""
-    for name in wanted:
-        if name not in names:
-            names.append(name)
-    return [names.index(name) for name in wanted]
+_GOLDEN_RATIO = (5**0.5 - 1) / 2
 
 
 @dataclass(frozen=True)
@@ -289,8 +289,14 @@ class _Titles:
 
 
 def _titles(rng: np.random.Generator, n_titles: int) -> _Titles:
-    """Type, runtime, and Zipf popularity over a shuffled rank."""
-    title_type = _choice(rng, TITLE_TYPE_WEIGHTS, n_titles).astype(np.int8)
+    """Type, runtime, and Zipf popularity over a shuffled rank. Types follow the ranks by a
+    golden-ratio sequence, so that every run of ranks (the few hits that carry a Zipf
+    catalogue's viewing most of all) holds the type mix, and no catalogue is all-movie at
+    the top by chance."""
+    title_rank = (rng.permutation(n_titles) + 1).astype(np.int32)
+    spread = (rng.random() + title_rank * _GOLDEN_RATIO) % 1.0
+    cumulative = np.cumsum(TITLE_TYPE_WEIGHTS) / sum(TITLE_TYPE_WEIGHTS)
+    title_type = np.minimum(np.searchsorted(cumulative, spread), 2).astype(np.int8)
     movie = np.clip(rng.normal(112, 22, n_titles), 75, 200)
     episode = rng.choice([22.0, 30.0, 45.0, 55.0, 60.0], n_titles) + rng.normal(0, 2, n_titles)
     documentary = np.clip(rng.normal(85, 25, n_titles), 40, 150)
@@ -299,48 +305,6 @@ def _titles(rng: np.random.Generator, n_titles: int) -> _Titles:
         [movie, episode],
         documentary,
     )
-    title_rank = (rng.permutation(n_titles) + 1).astype(np.int32)
     popularity = 1.0 / title_rank.astype(np.float64) ** ZIPF_EXPONENT
     return _Titles(title_type, np.round(minutes * 60).astype(np.int32), title_rank,
                    np.cumsum(popularity) / popularity.sum())  # fmt: skip
-
-
-def _addresses(rng: np.random.Generator, customer_isp: I32) -> tuple[list[str], list[str], F64]:
-    """A home address per customer inside its ISP's prefix; a small shared pool per carrier;
-    and each network's share of 5G (carriers only)."""
-    n_isps, n_carriers = len(geo.ISPS), len(geo.CARRIERS)
-    prefixes = _public_ipv4_prefixes(rng, n_isps + n_carriers)
-    home_ips = _ipv4_text(prefixes[customer_isp], rng.integers(1, 65535, size=len(customer_isp)))
-    pool_prefix = np.repeat(prefixes[n_isps:], CARRIER_IP_POOL)
-    carrier_ips = _ipv4_text(pool_prefix, rng.integers(1, 65535, size=len(pool_prefix)))
-    share_5g = np.array([0.0] * n_isps + [c.share_5g for c in geo.CARRIERS])
-    return home_ips, carrier_ips, share_5g
-
-
-@dataclass(frozen=True)
-class _TimezoneGroups:
-    timezones: tuple[str, ...]
-    order: I32  # customers sorted by time zone
-    total: F64  # each zone's activity
-    cumulative: F64  # zone g's customers span [g, g + 1), by activity
-
-
-def _timezone_groups(customer_city: I32, activity: F64) -> _TimezoneGroups:
-    """Customers grouped by time zone for the local-time traffic curve."""
-    city_tz = [c.timezone for c in geo.CITIES]
-    timezones = tuple(sorted({city_tz[i] for i in np.unique(customer_city).tolist()}))
-    customer_tz = np.array([timezones.index(city_tz[i]) if city_tz[i] in timezones else -1
-                            for i in range(len(geo.CITIES))])[customer_city]  # fmt: skip
-    order = np.argsort(customer_tz, kind="stable").astype(np.int32)
-    group_of_sorted = customer_tz[order]
-    act_sorted = activity[order]
-    group_total = np.bincount(group_of_sorted, weights=act_sorted, minlength=len(timezones))
-    within = np.cumsum(act_sorted) - np.repeat(
-        np.concatenate([[0.0], np.cumsum(group_total)[:-1]]),
-        np.bincount(group_of_sorted, minlength=len(timezones)),
-    )
-    cumulative = group_of_sorted + within / group_total[group_of_sorted]
-    # Close each group at exactly g + 1 so rounding can never spill a draw into the next zone.
-    group_last = np.flatnonzero(np.diff(np.append(group_of_sorted, -1)) != 0)
-    cumulative[group_last] = group_of_sorted[group_last] + 1.0
-    return _TimezoneGroups(timezones, order, np.asarray(group_total, np.float64), cumulative)

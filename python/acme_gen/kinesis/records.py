@@ -38,17 +38,29 @@ def _vocabulary(vocab: tuple[str, ...]) -> np.ndarray:
     return cached[1]
 
 
+def _ascii_rows(matrix: np.ndarray) -> list[str]:
+    # Slices of one ASCII str are compact ASCII strs, which orjson writes fastest
+    # (numpy's 'U' strings are 4 bytes a character and several times slower).
+    width = matrix.shape[1]
+    text = matrix.tobytes().decode("ascii")
+    return [text[i : i + width] for i in range(0, len(text), width)]
+
+
+def _decoded(vocab: tuple[str, ...] | np.ndarray) -> np.ndarray:
+    """A vocabulary as an object array of str (a fixed one converted once)."""
+    if isinstance(vocab, tuple):
+        return _vocabulary(vocab)
+    rows = _ascii_rows(vocab) if vocab.ndim == 2 else vocab.tolist()
+    return np.asarray(rows, dtype=object)
+
+
 def column_lists(world: World, batch: EventBatch) -> dict[str, list[object]]:
     out: dict[str, list[object]] = {}
     for name, column in event_columns(world, batch).items():
         if isinstance(column, Codes):
-            out[name] = _vocabulary(column.vocab)[column.codes].tolist()
+            out[name] = _decoded(column.vocab)[column.codes].tolist()
         elif column.dtype == np.uint8 and column.ndim == 2:
-            # Slices of one ASCII str are compact ASCII strs, which orjson writes fastest
-            # (numpy's 'U' strings are 4 bytes a character and several times slower).
-            width = column.shape[1]
-            text = column.tobytes().decode("ascii")
-            out[name] = [text[i : i + width] for i in range(0, len(text), width)]
+            out[name] = list(_ascii_rows(column))
         else:
             out[name] = column.tolist()
     return out

@@ -59,6 +59,16 @@ class ArrowEncoder:
         """Codes as an Arrow dictionary array: the Parquet writer then writes the dictionary
         as given instead of hashing every string. Large vocabularies (ids) are cut down to
         the entries this batch uses, keeping vocabulary order so the bytes are deterministic."""
+        if isinstance(column.vocab, np.ndarray):  # distinct already, and only what is used
+            values = column.vocab
+            dictionary = (
+                fixed_width_strings(values.view(np.uint8))
+                if values.ndim == 2
+                else pa.array(values, pa.string())
+            )
+            return pa.DictionaryArray.from_arrays(
+                pa.array(column.codes, type=pa.int32()), dictionary
+            )
         vocab, distinct_index = self._vocabulary(column.vocab)
         codes = distinct_index[column.codes]
         if len(vocab) > _SMALL_VOCABULARY:

@@ -7,6 +7,7 @@ supplies name and word vocabularies, sampled by index rather than called per row
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import numpy as np
@@ -15,7 +16,7 @@ import pyarrow as pa
 from mimesis import Person, Text
 from mimesis.locales import Locale
 
-from acme_gen.core import geo
+from acme_gen.core import geo, rand
 from acme_gen.core.world import CONNECTION_TYPES, World
 from acme_gen.lake.arrow import table_from_columns
 from acme_gen.models import PLAN_STREAMS, PLANS, TITLE_TYPES, Campaign, Customer, Title
@@ -106,21 +107,52 @@ def campaign_ids(n: int) -> list[str]:
     return [f"CMP-{i:0{width}d}" for i in range(1, n + 1)]
 
 
-def customers_table(world: World, campaigns: pa.Table) -> pa.Table:
-    rng = _rng(world, 2)
-    n = world.n_customers
-    country = np.array([c.country for c in geo.CITIES])[world.customer_city]
-    first_names = np.empty(n, dtype=object)
-    last_names = np.empty(n, dtype=object)
-    for k, code in enumerate(geo.COUNTRY_WEIGHTS):
-        members = np.flatnonzero(country == code)
-        person = Person(Locale(geo.NAME_LOCALES[code]), seed=world.config.seed + k)
-        firsts = np.array([person.first_name() for _ in range(_NAME_POOL)], dtype=object)
-        lasts = np.array([person.last_name() for _ in range(_NAME_POOL)], dtype=object)
-        first_names[members] = firsts[rng.integers(0, _NAME_POOL, len(members))]
-        last_names[members] = lasts[rng.integers(0, _NAME_POOL, len(members))]
-    domain = rng.integers(0, len(EMAIL_DOMAINS), n)
-    suffix = rng.integers(1, 100, n)
+CUSTOMER_CHUNK = 500_000  # customers per row group: memory stays flat in any world
+_FIRST, _LAST, _DOMAIN, _SUFFIX, _ACQUIRED, _CAMPAIGN, _SIGNUP = range(0xD10, 0xD17)
+
+
+def customer_chunks(
+    world: World, campaigns: pa.Table, rows: int = CUSTOMER_CHUNK
+) -> Iterator[pa.Table]:
+    """The customers table in chunks of `rows` customers, each a pure function of its ids
+    (every column is hashed from the customer id, like the world's own attributes)."""
+    pools = [_name_pool(world, k, code) for k, code in enumerate(geo.COUNTRY_WEIGHTS)]
+    firsts = np.array([p[0] for p in pools], dtype=object)  # (countries, _NAME_POOL)
+    lasts = np.array([p[1] for p in pools], dtype=object)
+    c_start = np.array([_days(d) for d in campaigns["start_date"].to_pylist()])
+    c_end = np.array([_days(d) for d in campaigns["end_date"].to_pylist()])
+    campaign_ids_ = np.array([*campaigns["campaign_id"].to_pylist(), None], dtype=object)
+    for lo in range(0, world.n_customers, rows):
+        ids = np.arange(lo, min(lo + rows, world.n_customers), dtype=np.int32)
+        yield _customers(world, ids, firsts, lasts, (c_start, c_end, campaign_ids_))
+
+
+def _name_pool(world: World, k: int, country: str) -> tuple[list[str], list[str]]:
+    person = Person(Locale(geo.NAME_LOCALES[country]), seed=world.config.seed + k)
+    return ([person.first_name() for _ in range(_NAME_POOL)],
+            [person.last_name() for _ in range(_NAME_POOL)])  # fmt: skip
+
+
+def _customers(
+    world: World,
+    ids: npt.NDArray[np.int32],
+    firsts: npt.NDArray[np.object_],
+    lasts: npt.NDArray[np.object_],
+    campaign: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.object_]],
+) -> pa.Table:
+    def uniform(stream: int) -> npt.NDArray[np.float64]:
+        return rand.uniform(world.key, ids, stream)
+
+    def index(stream: int, size: int) -> npt.NDArray[np.int64]:
+        return (uniform(stream) * size).astype(np.int64)
+
+    people = world.customers(ids)
+    city_country = np.array([list(geo.COUNTRY_WEIGHTS).index(c.country) for c in geo.CITIES])
+    country = city_country[people.city]
+    first_names = firsts[country, index(_FIRST, _NAME_POOL)]
+    last_names = lasts[country, index(_LAST, _NAME_POOL)]
+    domain = index(_DOMAIN, len(EMAIL_DOMAINS))
+    suffix = 1 + index(_SUFFIX, 99)
     names = [f"{f} {last}" for f, last in zip(first_names, last_names, strict=True)]
     emails = [
         f"{_ascii(f)}.{_ascii(last)}{s}@{EMAIL_DOMAINS[d]}".replace(" ", "")
@@ -129,34 +161,31 @@ def customers_table(world: World, campaigns: pa.Table) -> pa.Table:
     ]  # fmt: skip
 
     # Campaign-acquired customers signed up while their campaign ran; the rest organically.
-    n_campaigns = campaigns.num_rows
-    acquired = rng.random(n) < ACQUIRED_BY_CAMPAIGN
-    campaign = rng.integers(0, n_campaigns, n)
-    c_start = np.array([_days(d) for d in campaigns["start_date"].to_pylist()])
-    c_end = np.array([_days(d) for d in campaigns["end_date"].to_pylist()])
-    campaign_day = c_start[campaign] + (rng.random(n) * (c_end - c_start)[campaign]).astype(int)
-    organic_day = rng.integers(_days(ORGANIC_SIGNUP_FIRST_DAY), _days(ORGANIC_SIGNUP_LAST_DAY), n)
+    c_start, c_end, c_ids = campaign
+    acquired = uniform(_ACQUIRED) < ACQUIRED_BY_CAMPAIGN
+    chosen = index(_CAMPAIGN, len(c_start))
+    campaign_day = c_start[chosen] + (uniform(_SIGNUP) * (c_end - c_start)[chosen]).astype(int)
+    first_day, last_day = _days(ORGANIC_SIGNUP_FIRST_DAY), _days(ORGANIC_SIGNUP_LAST_DAY)
+    organic_day = first_day + (uniform(_SIGNUP) * (last_day - first_day)).astype(np.int64)
     signup = np.where(acquired, campaign_day, organic_day)
-    ids = campaigns["campaign_id"].to_pylist()
-    city = [geo.CITIES[i] for i in world.customer_city.tolist()]
+    city = [geo.CITIES[i] for i in people.city.tolist()]
+    text = world.customer_id_text(ids)
     columns = {
-        "customer_id": list(world.customer_ids),
+        "customer_id": text.view(f"S{text.shape[1]}").ravel().astype(str),
         "name": names,
         "email": emails,
         "country": [c.country for c in city],
         "state": [c.state for c in city],
         "city": [c.city for c in city],
         "timezone": [c.timezone for c in city],
-        "isp": [world.network_names[i] for i in world.customer_isp.tolist()],
-        "connection_type": [CONNECTION_TYPES[i] for i in world.customer_connection.tolist()],
-        "mobile_carrier": [world.network_names[i] for i in world.customer_carrier.tolist()],
-        "plan": [PLANS[i] for i in world.customer_plan.tolist()],
-        "max_streams": np.asarray(PLAN_STREAMS, dtype=np.int32)[world.customer_plan],
+        "isp": np.array(world.network_names, dtype=object)[people.isp],
+        "connection_type": np.array(CONNECTION_TYPES, dtype=object)[people.connection],
+        "mobile_carrier": np.array(world.network_names, dtype=object)[people.carrier],
+        "plan": np.array(PLANS, dtype=object)[people.plan],
+        "max_streams": np.asarray(PLAN_STREAMS, dtype=np.int32)[people.plan],
         "signup_date": _dates(signup),
-        "acquisition_campaign_id": [
-            ids[c] if a else None for a, c in zip(acquired.tolist(), campaign.tolist(), strict=True)
-        ],
-        "device_count": world.customer_device_count,
+        "acquisition_campaign_id": c_ids[np.where(acquired, chosen, len(c_start))],
+        "device_count": people.device_count,
     }
     return table_from_columns(arrow_schema(Customer), columns)
 
@@ -192,10 +221,16 @@ def titles_table(world: World) -> pa.Table:
     return table_from_columns(arrow_schema(Title), columns)
 
 
-def dimension_tables(world: World) -> dict[str, pa.Table]:
+def dimension_chunks(world: World) -> dict[str, Iterator[pa.Table]]:
+    """Each dimension table as row groups, generated as they are written."""
     campaigns = campaigns_table(world)
     return {
-        "customers": customers_table(world, campaigns),
-        "titles": titles_table(world),
-        "campaigns": campaigns,
+        "customers": customer_chunks(world, campaigns),
+        "titles": iter([titles_table(world)]),
+        "campaigns": iter([campaigns]),
     }
+
+
+def dimension_tables(world: World) -> dict[str, pa.Table]:
+    """Each dimension table whole (for small worlds: tests, the local SQL session)."""
+    return {name: pa.concat_tables(chunks) for name, chunks in dimension_chunks(world).items()}

@@ -75,11 +75,13 @@ class Expected:
 class FaultView:
     def __init__(self, config: GeneratorConfig, world: World, encoder: ArrowEncoder) -> None:
         self.config, self.encoder = config, encoder
-        offsets = device_skew_ms(
-            config.faults, config.seed, np.arange(len(world.device_ids), dtype=np.int32)
-        )
+        devices = world.owned_devices(np.arange(world.n_customers, dtype=np.int32))
+        offsets = device_skew_ms(config.faults, config.seed, devices)
         skewed = np.flatnonzero(offsets)
-        self.skewed_devices = pa.array([world.device_ids[i] for i in skewed], pa.string())
+        text = world.device_id_text(devices[skewed])
+        self.skewed_devices = pa.array(
+            text.view(f"S{text.shape[1]}").ravel().astype(str), pa.string()
+        )
         self.device_offsets = pa.array(offsets[skewed], pa.int64())
 
     def expected(self, batch: EventBatch) -> Expected:
