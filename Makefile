@@ -10,7 +10,8 @@ OUTPUT ?= output
 START ?= 2026-01-12
 END ?= 2026-01-19
 TELEMETRY ?= 1000000
-CUSTOMERS ?= 10000
+# Empty: the world is sized to the volume (about 2 h per active subscriber-day).
+CUSTOMERS ?=
 TITLES ?= 500
 CAMPAIGNS ?= 50
 SEED ?= 42
@@ -30,7 +31,7 @@ $(INSTALLED): python/pyproject.toml
 ## run: generate the default lake into ./output and run the seed's example queries on it
 run: $(INSTALLED)
 	$(BIN)/python -m acme_gen.backfill --output-dir $(OUTPUT) --start $(START) --end $(END) \
-		--telemetry $(TELEMETRY) --customers $(CUSTOMERS) --titles $(TITLES) \
+		--telemetry $(TELEMETRY) $(if $(CUSTOMERS),--customers $(CUSTOMERS)) --titles $(TITLES) \
 		--campaigns $(CAMPAIGNS) --seed $(SEED) $(if $(OVERWRITE),--overwrite) \
 		|| { code=$$?; [ $$code -eq 2 ] && echo "make run: to replace a dataset made with other settings, add OVERWRITE=1" >&2; exit $$code; }
 	$(BIN)/python -m acme_gen.query --lake $(OUTPUT) --examples

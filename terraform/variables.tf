@@ -169,9 +169,9 @@ variable "generation_seed" {
 }
 
 variable "customers" {
-  description = "Customers in the generated world."
+  description = "Customers in the generated world; null (the default) sizes the world to events_per_day, about 2 h of viewing per active subscriber-day."
   type        = number
-  default     = 10000
+  default     = null
 }
 
 variable "titles" {

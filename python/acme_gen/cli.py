@@ -21,7 +21,7 @@ from botocore.exceptions import (
     NoRegionError,
 )
 
-from acme_gen.config import TRAFFIC_SHAPES, ConfigError, GeneratorConfig
+from acme_gen.config import TRAFFIC_SHAPES, GeneratorConfig
 from acme_gen.scenario import FaultRates, Incident, SpecError
 
 _P = ParamSpec("_P")
@@ -175,7 +175,11 @@ def add_generator_flags(parser: argparse.ArgumentParser, *, stream: bool) -> Non
     world (--customers, --titles, --campaigns, --seed), --shape, --faults and --incident.
     generator_config() turns them into the configuration."""
     fields = GeneratorConfig.model_fields
-    for name in ("customers", "titles", "campaigns"):
+    parser.add_argument("--customers", type=positive_int, default=None,
+                        help="customers in the world (default: sized to the volume, about 2 h "
+                        "of viewing per active subscriber-day); too few for the volume is "
+                        "refused, naming the minimum")  # fmt: skip
+    for name in ("titles", "campaigns"):
         parser.add_argument(f"--{name}", type=positive_int, default=fields[name].default,
                             help=f"{fields[name].description}")  # fmt: skip
     parser.add_argument("--seed", type=non_negative_int, default=fields["seed"].default,
@@ -190,15 +194,23 @@ def add_generator_flags(parser: argparse.ArgumentParser, *, stream: bool) -> Non
     _add_scenario_flags(parser, stream=stream)
 
 
-def generator_config(args: argparse.Namespace, **fields: Any) -> GeneratorConfig:
+WorldSize = Callable[[GeneratorConfig, bool], GeneratorConfig]
+
+
+def generator_config(
+    args: argparse.Namespace, *, size: WorldSize | None = None, **fields: Any
+) -> GeneratorConfig:
     """The configuration add_generator_flags' flags describe, with `fields` (events_per_day,
-    say) on top; a value the model refuses is a UsageError."""
+    say) on top, its world sized by `size` (acme_gen.core.sizing.with_world_size: sized to the
+    volume, or --customers checked); a value the model or the sizing refuses is a
+    UsageError."""
     flags = {
         name: getattr(args, name) for name in GeneratorConfig.model_fields if hasattr(args, name)
     }
     try:
-        return GeneratorConfig.from_values({**flags, **fields})
-    except ConfigError as exc:
+        config = GeneratorConfig.from_values({**flags, **fields})
+        return config if size is None else size(config, flags.get("customers") is not None)
+    except ValueError as exc:  # ConfigError, WorldTooSmall
         raise UsageError(str(exc)) from None
 
 

@@ -267,18 +267,12 @@ def render(
 def _calibration_section(measured: list[Measured]) -> str:
     """The lake against published figures (acme_gen.lake.realism), as the README lists it."""
     rows = [[m.benchmark.behaviour, m.benchmark.published, m.range_text(), m.value_text(),
-             _verdict(m)] for m in measured]  # fmt: skip
+             "in range" if m.in_range else "OUT OF RANGE"] for m in measured]  # fmt: skip
     listed = {"columns": ["behaviour", "published", "range", "measured", ""], "rows": rows}
     return ('<section id="calibration"><h2>Calibration: the lake against published figures'
             f"</h2>{_table(listed)}<p>Each measure is a SQL file under "
             "<code>queries/realism/</code>; <code>python -m acme_gen.realism</code> prints "
             "this table.</p></section>")  # fmt: skip
-
-
-def _verdict(m: Measured) -> str:
-    if m.in_range:
-        return "in range"
-    return f"next: {m.benchmark.pending}" if m.benchmark.pending else "OUT OF RANGE"
 
 
 @command

@@ -3,6 +3,8 @@ and nothing outside them."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -11,13 +13,13 @@ import pytest
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.incidents import check_scopes
-from acme_gen.core.sessions import MAX_SESSION_MS
+from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.scenario import Incident
 
 T0 = 1_768_507_200_000  # 2026-01-15T20:00Z
 HOUR = 3_600_000
-BASE = GeneratorConfig(events_per_day=400_000)
+BASE = GeneratorConfig(events_per_day=400_000, customers=40_000)  # about its sized world
 WINDOW = (T0 - HOUR, T0 + 2 * HOUR)
 INCIDENTS = {
     "isp-outage": "isp-outage:Comcast Xfinity@2026-01-15T20:00/60m",
@@ -56,11 +58,45 @@ def test_an_incident_changes_nothing_outside_its_scope(kind: str, base_rows: pa.
         assert row["event_timestamp"] >= start
         assert row["event_timestamp"] <= latest
     scope = SCOPE_COLUMN[kind]
+    # Physics acts within a customer: a customer the incident touched (one of their draws
+    # changed or was added) may see other sessions change (a retry takes a device or a
+    # stream), and nobody else does.
+    world = TelemetryGenerator(BASE).world
+    customers = np.array(sorted(_touched_customers(BASE, incident)), dtype=np.int32)
+    text = world.customer_id_text(customers)
+    touched = set(text.view(f"S{text.shape[1]}").ravel().astype(str).tolist())
     changed_sessions = {before[i]["session_id"] for i in changed}
     in_scope = [r for r in base_rows.to_pylist() if r["session_id"] in changed_sessions]
-    assert all(r[scope] == incident.scope for r in in_scope)
-    if kind in ("isp-outage", "cdn-degradation"):  # a retry on another device: same home
-        assert all(r[scope] == incident.scope for r in added)
+    assert all(r[scope] == incident.scope or r["customer_id"] in touched for r in in_scope)
+    assert any(r[scope] == incident.scope for r in in_scope + added)
+    assert all(r["customer_id"] in touched for r in added)
+
+
+_SLOTS = range((WINDOW[0] - MAX_SESSION_MS) // 300_000, WINDOW[1] // 300_000)
+
+
+@functools.cache
+def _base_draws() -> dict[int, SessionPlan]:
+    base = TelemetryGenerator(BASE)
+    return {slot: base.draw_slot(slot) for slot in _SLOTS}
+
+
+def _touched_customers(config: GeneratorConfig, incident: Incident) -> set[int]:
+    """Customers with a draw the incident changed or added, in the window's slots."""
+    hit = TelemetryGenerator(config.model_copy(update={"incidents": (incident,)}))
+    touched: set[int] = set()
+    for slot in _SLOTS:
+        before, after = _base_draws()[slot], hit.draw_slot(slot)
+        order = np.argsort(before.key)
+        at = np.minimum(np.searchsorted(before.key[order], after.key), len(order) - 1)
+        i = order[at] if len(order) else at
+        found = before.key[i] == after.key if len(order) else np.zeros(len(after), bool)
+        differs = ~found
+        for name in before.__dataclass_fields__:
+            if len(order):
+                differs |= found & (getattr(before, name)[i] != getattr(after, name))
+        touched |= set(after.customer[differs].tolist())
+    return touched
 
 
 def _start_failure_share(rows: pa.Table, mask: pa.Array) -> float:

@@ -24,6 +24,7 @@ from acme_gen.cli import (
 )
 from acme_gen.core.generator import events_per_day_for_total
 from acme_gen.core.incidents import check_scopes
+from acme_gen.core.sizing import with_world_size
 from acme_gen.core.world import build_world
 from acme_gen.lake.iceberg import IcebergUnavailable, require_pyiceberg
 from acme_gen.time_labels import iso_second
@@ -114,21 +115,24 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
     if start.year < 1971 or end.year > 9999:
         raise UsageError("--start/--end must lie between 1971 and 9999")
     start_ms, end_ms = _ms(start), _ms(end)
-    base = generator_config(args)
     if args.faults.out_of_order:
         raise UsageError("out_of_order is a fault of the stream only: a lake keeps no send order")
-    world = build_world(base)
-    try:
-        check_scopes(world, base.incidents)
-    except ValueError as exc:
-        raise UsageError(f"--incident: {exc}") from None
+    base = generator_config(args)
     telemetry = None
     if args.events_per_day is not None:
-        events_per_day = args.events_per_day
+        config = generator_config(args, events_per_day=args.events_per_day, size=with_world_size)
     else:
         telemetry = args.telemetry or DEFAULT_TELEMETRY
-        events_per_day = events_per_day_for_total(base, world, telemetry, start_ms, end_ms)
-    config = generator_config(args, events_per_day=events_per_day)
+        rough = events_per_day_for_total(base, build_world(base), telemetry, start_ms, end_ms)
+        config = generator_config(args, events_per_day=rough, size=with_world_size)
+        # The daily volume for the total, in the world the run will have.
+        volume = events_per_day_for_total(config, build_world(config), telemetry, start_ms,
+                                          end_ms)  # fmt: skip
+        config = config.replaced(events_per_day=volume)
+    try:
+        check_scopes(build_world(config), config.incidents)
+    except ValueError as exc:
+        raise UsageError(f"--incident: {exc}") from None
     if args.glue_database and not str(args.output_dir).startswith("s3://"):
         raise UsageError("--glue-database needs an s3:// --output-dir")
     if args.table_format == "iceberg":

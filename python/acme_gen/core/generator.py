@@ -17,20 +17,24 @@ import numpy as np
 import numpy.typing as npt
 
 from acme_gen.config import GeneratorConfig
+from acme_gen.core.arrays import I8, I32, I64, U64
+from acme_gen.core.calibration import events_per_draw
 from acme_gen.core.events import EventBatch, expand
 from acme_gen.core.incidents import apply_incidents
-from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions, events_per_session
-from acme_gen.core.traffic import DAY_MS, SLOT_MS, congestion_factor, local_curve
+from acme_gen.core.occupancy import playable
+from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions
+from acme_gen.core.traffic import DAY_MS, SLOT_MS, congestion_factor, traffic_curve
 from acme_gen.core.world import World, build_world
 from acme_gen.time_labels import HOUR_MS
 
 _SLOT_STREAM = 0x510751
-_CALIBRATION_STREAM = 0xCA1
-_CALIBRATION_SESSIONS = 120_000  # the mean to about 0.2%
-_CALIBRATION_DAY_MS = 1_767_830_400_000  # 2026-01-08, a Thursday: behaviour follows local time
 # One window's look-back (MAX_SESSION_MS) plus an hour of slots: consecutive windows of a
 # forward-moving reader (backfill steps, stream ticks) reuse them; more would only hold memory.
 _CACHED_SLOTS = MAX_SESSION_MS // SLOT_MS + 1 + HOUR_MS // SLOT_MS
+# A draw is decided against the draws that can still run when it starts: those of the slots
+# up to MAX_SESSION_MS before its own. Their occupancy is kept for that look-back and more.
+_DECIDING_SLOTS = MAX_SESSION_MS // SLOT_MS + 1
+_CACHED_OCCUPANTS = 2 * _DECIDING_SLOTS + HOUR_MS // SLOT_MS
 
 
 class TelemetryGenerator:
@@ -40,25 +44,12 @@ class TelemetryGenerator:
         self.mean_events_per_session = self._calibrate_events_per_session()
         self.sessions_per_day = config.events_per_day / self.mean_events_per_session
         self._slots: OrderedDict[int, _CachedSlot] = OrderedDict()
+        self._occupants: OrderedDict[int, _Occupant] = OrderedDict()
 
     def _calibrate_events_per_session(self) -> float:
-        """Sessions yield a variable number of events (a phone play in the morning fewer than
-        a TV play at night); measure the mean once on a fixed sample spread over a reference
-        day as the traffic curve spreads them, so that events_per_day means events."""
-        world = self.world
-        rng = np.random.default_rng([self.config.seed, _CALIBRATION_STREAM])
-        hours = _CALIBRATION_DAY_MS + np.arange(24, dtype=np.int64) * HOUR_MS
-        curve = self.curve(hours)
-        weight = world.timezone_activity * curve
-        counts = np.round(weight / weight.sum() * _CALIBRATION_SESSIONS).astype(np.int64)
-        samples = [
-            draw_sessions(
-                world, rng, counts[h], int(hours[h]), SLOT_MS, congestion_factor(curve[h])
-            )
-            for h in range(24)
-        ]
-        per_session = np.concatenate([events_per_session(s) for s in samples])
-        return float(per_session.mean())
+        """Events per drawn session, physics' refusals counted (calibration.events_per_draw),
+        so that events_per_day means events."""
+        return events_per_draw(self.config, self.world)
 
     def curve(self, utc_ms: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         """Relative viewing intensity per (instant, time zone): the local-time curve, or 1
@@ -100,14 +91,14 @@ class TelemetryGenerator:
         first_slot = (start_ms - MAX_SESSION_MS) // SLOT_MS
         last_slot = (end_ms - 1) // SLOT_MS
         cached = {s: self._usable(s, start_ms) for s in range(first_slot, last_slot + 1)}
-        curves = self.slot_curves([s for s, plan in cached.items() if plan is None])
+        drawn = self.playable_slots([s for s, plan in cached.items() if plan is None])
         plans = []
         for slot, plan in cached.items():
             # Only sessions still running at the window start can reach it. The cache keeps
             # just those, so a later window (start at or after this one) filters less and
             # memory follows the running sessions, not the look-back.
             if plan is None:
-                plan = self.draw_slot(slot, curves[slot])
+                plan = drawn[slot]
             reach = plan.end_ms >= start_ms
             if not reach.all():
                 plan = plan.take(reach)
@@ -120,6 +111,41 @@ class TelemetryGenerator:
         runtime = self.world.title_runtime[plan.title]
         return expand(plan, runtime, start_ms, end_ms)
 
+    def playable_slots(self, slots: list[int]) -> dict[int, SessionPlan]:
+        """The sessions of each slot that play: its draws, less those physics forbids
+        (acme_gen.core.occupancy), decided against the draws of the look-back before them."""
+        if not slots:
+            return {}
+        curves = self.slot_curves(slots)
+        drawn = {s: self.draw_slot(s, curves[s]) for s in slots}
+        for slot, plan in drawn.items():
+            self._remember(slot, _Occupant.of(plan, self.world))
+        context = range(min(slots) - _DECIDING_SLOTS, max(slots) + 1)
+        missing = [s for s in context if s not in self._occupants]
+        for slot, plan in zip(missing, self._draw_many(missing), strict=True):
+            self._remember(slot, _Occupant.of(plan, self.world))
+        occupants = [self._occupants[s] for s in context]
+        decide = np.concatenate(
+            [np.full(len(o.key), s in drawn) for s, o in zip(context, occupants, strict=True)]
+        )
+        plays = playable(*_Occupant.concat(occupants), decide=decide)
+        out, offset = {}, 0
+        for slot, o in zip(context, occupants, strict=True):
+            if slot in drawn:
+                out[slot] = drawn[slot].take(plays[offset : offset + len(o.key)])
+            offset += len(o.key)
+        while len(self._occupants) > _CACHED_OCCUPANTS:
+            self._occupants.popitem(last=False)
+        return out
+
+    def _draw_many(self, slots: list[int]) -> list[SessionPlan]:
+        curves = self.slot_curves(slots)
+        return [self.draw_slot(s, curves[s]) for s in slots]
+
+    def _remember(self, slot: int, occupant: _Occupant) -> None:
+        self._occupants[slot] = occupant
+        self._occupants.move_to_end(slot)
+
     def _usable(self, slot: int, start_ms: int) -> SessionPlan | None:
         """The cached plan of `slot` if it still holds every session that can reach start_ms
         (it was pruned for a window starting no later); otherwise None."""
@@ -130,17 +156,34 @@ class TelemetryGenerator:
 
 
 @dataclass(frozen=True)
+class _Occupant:
+    """What occupancy needs of a slot's draws: who, on which device, when, and the limit."""
+
+    customer: I32
+    device: I32
+    start_ms: I64
+    end_ms: I64
+    key: U64
+    limit: I8
+
+    @staticmethod
+    def of(plan: SessionPlan, world: World) -> _Occupant:
+        return _Occupant(plan.customer, plan.device, plan.start_ms, plan.end_ms, plan.key,
+                         plan.stream_limit)  # fmt: skip
+
+    @staticmethod
+    def concat(parts: list[_Occupant]) -> tuple[I32, I32, I64, I64, U64, I8]:
+        columns = zip(
+            *((p.customer, p.device, p.start_ms, p.end_ms, p.key, p.limit) for p in parts),
+            strict=True,
+        )
+        return tuple(np.concatenate(list(c)) for c in columns)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
 class _CachedSlot:
     plan: SessionPlan  # the slot's sessions with end_ms >= pruned_before_ms
     pruned_before_ms: int
-
-
-def traffic_curve(
-    config: GeneratorConfig, world: World, utc_ms: npt.NDArray[np.int64]
-) -> npt.NDArray[np.float64]:
-    if config.traffic_shape == "flat":
-        return np.ones((len(utc_ms), len(world.timezones)))
-    return local_curve(world.timezones, utc_ms)
 
 
 def events_per_day_for_total(

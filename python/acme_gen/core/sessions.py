@@ -49,7 +49,7 @@ from acme_gen.core.world import (
     World,
 )
 from acme_gen.invariants import check
-from acme_gen.models import DEVICE_TYPES, TITLE_TYPES
+from acme_gen.models import DEVICE_TYPES, PLAN_STREAMS, TITLE_TYPES
 from acme_gen.time_labels import HOUR_MS
 
 PLAYED, START_FAILURE, EXIT_BEFORE_START = 0, 1, 2
@@ -130,6 +130,7 @@ class SessionPlan:
     ip: I64  # IPv4 address as an integer
     bandwidth: F64  # session mean throughput, Mbit/s
     quality_cap: I8  # highest quality the plan and device allow
+    stream_limit: I8  # the plan's simultaneous streams (acme_gen.core.occupancy)
     outcome: I8  # PLAYED, START_FAILURE or EXIT_BEFORE_START
     complete: B  # plays to the end of the title
     start_position: I32  # seconds into the title at start
@@ -225,6 +226,7 @@ def draw_sessions(
         ip=ip,
         bandwidth=bandwidth,
         quality_cap=quality_cap,
+        stream_limit=np.asarray(PLAN_STREAMS, np.int8)[people.plan],
         outcome=outcome,
         complete=complete,
         start_position=start_position,

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
+from acme_gen.config import GeneratorConfig
+from acme_gen.core.world import World
 from acme_gen.invariants import InvariantError
 from acme_gen.time_labels import HOUR_MS
 
@@ -66,3 +68,11 @@ def congestion_factor(curve: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]
     """Throughput dips at prime time as access networks fill (up to about 15%)."""
     busy = np.clip((curve - 0.6) / (DIURNAL.max() * WEEKLY.max() - 0.6), 0.0, 1.0)
     return np.asarray(1.0 - 0.15 * busy, dtype=np.float64)
+
+
+def traffic_curve(
+    config: GeneratorConfig, world: World, utc_ms: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    if config.traffic_shape == "flat":
+        return np.ones((len(utc_ms), len(world.timezones)))
+    return local_curve(world.timezones, utc_ms)

@@ -23,22 +23,17 @@ class Benchmark:
     low: float
     high: float
     unit: str = ""
-    # Not yet held to its range: the step of the viewing-behaviour work that delivers it.
-    pending: str = ""
 
 
 BENCHMARKS = (
     Benchmark("device_overlaps", "sessions overlapping another on one device",
-              "0: a device plays one stream at a time (physics)", 0, 0,
-              pending="one stream per device and plan limits (occupancy)"),
+              "0: a device plays one stream at a time (physics)", 0, 0),
     Benchmark("over_stream_limit", "starts beyond the plan's simultaneous streams",
-              "0: basic 1, standard 2, premium 4 streams (plan terms)", 0, 0,
-              pending="one stream per device and plan limits (occupancy)"),
+              "0: basic 1, standard 2, premium 4 streams (plan terms)", 0, 0),
     Benchmark("customer_days_over_24h", "customer-days over 24 h watched",
-              "0 (physics)", 0, 0, pending="a world sized to the volume and occupancy"),
+              "0 (physics)", 0, 0),
     Benchmark("hours_per_active_day", "viewing per active subscriber-day",
-              "about 2 h (Netflix engagement reports and shareholder letters)", 1.5, 2.6, "h",
-              pending="a world sized to the volume"),
+              "about 2 h (Netflix engagement reports and shareholder letters)", 1.5, 2.6, "h"),
     Benchmark("rebuffering_ratio", "rebuffering ratio (stall time / watch time)",
               "0.78% (Conviva 2018); 0.2-0.4% VoD (NPAW)", 0.2, 1.5, "%"),
     Benchmark("rebuffered_plays", "plays with any rebuffering",
@@ -69,11 +64,6 @@ class Measured:
     @property
     def in_range(self) -> bool:
         return self.benchmark.low <= self.value <= self.benchmark.high
-
-    @property
-    def held(self) -> bool:
-        """In range, or not yet held to it (pending)."""
-        return self.in_range or bool(self.benchmark.pending)
 
     def range_text(self) -> str:
         b = self.benchmark
@@ -112,8 +102,6 @@ def table(results: list[Measured]) -> str:
     lines = ["| behaviour | published | range | measured |", "| --- | --- | --- | --- |"]
     for r in results:
         mark = "" if r.in_range else " (out of range)"
-        if r.benchmark.pending and not r.in_range:
-            mark = f" (next: {r.benchmark.pending})"
         lines.append(f"| {r.benchmark.behaviour} | {r.benchmark.published} | "
                      f"{r.range_text()} | {r.value_text()}{mark} |")  # fmt: skip
     return "\n".join(lines)

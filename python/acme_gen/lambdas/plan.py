@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from acme_gen.config import ConfigError, GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.core.sizing import WorldTooSmall, with_world_size
 from acme_gen.core.traffic import SLOT_MS
 
 WINDOW_MS = 5 * 60_000
@@ -19,8 +20,9 @@ HEADROOM = 1.25  # chunks are sized on the expected count; busy windows run abov
 
 
 # Terraform always sets these: a function without one is misconfigured, not defaulted.
-REQUIRED_ENV = ("ACME_EVENTS_PER_DAY", "ACME_SEED", "ACME_CUSTOMERS", "ACME_TITLES",
-                "ACME_CAMPAIGNS", "ACME_STREAM_NAME")  # fmt: skip
+# Without ACME_CUSTOMERS the world is sized to the volume, as the commands size it.
+REQUIRED_ENV = ("ACME_EVENTS_PER_DAY", "ACME_SEED", "ACME_TITLES", "ACME_CAMPAIGNS",
+                "ACME_STREAM_NAME")  # fmt: skip
 
 
 class LambdaSettings(BaseModel):
@@ -54,7 +56,12 @@ class LambdaSettings(BaseModel):
         own = {name: environ.get(f"ACME_{name.upper()}") for name in
                ("stream_name", "chunk_events", "table_format", "producer_name")}  # fmt: skip
         values: dict[str, Any] = {k: v for k, v in own.items() if v is not None}
-        return cls(config=GeneratorConfig.from_env(environ), **values)
+        config = GeneratorConfig.from_env(environ)
+        try:
+            config = with_world_size(config, "ACME_CUSTOMERS" in environ)
+        except WorldTooSmall as exc:
+            raise ConfigError(f"ACME_CUSTOMERS: {exc}") from None
+        return cls(config=config, **values)
 
 
 class Chunk(BaseModel):

@@ -36,6 +36,7 @@ from acme_gen.cli import (
     positive_number,
 )
 from acme_gen.config import MODEL_VERSION, ConfigError, GeneratorConfig
+from acme_gen.core.sizing import with_world_size
 from acme_gen.lake.landed import LandedError
 from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import Lake
@@ -73,7 +74,7 @@ def resolve(args: argparse.Namespace, lake: Lake) -> tuple[GeneratorConfig, int,
         if args.from_lambda:
             config = GeneratorConfig.from_env(_lambda_environment(args))
         elif args.events_per_day is not None:
-            config = generator_config(args)
+            config = generator_config(args, size=with_world_size)
         elif isinstance(manifest, dict):
             if manifest.get("model") != MODEL_VERSION:
                 raise UsageError(

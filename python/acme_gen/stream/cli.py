@@ -35,6 +35,7 @@ from acme_gen.cli import (
     positive_number,
 )
 from acme_gen.core.incidents import check_scopes
+from acme_gen.core.sizing import with_world_size
 from acme_gen.core.world import build_world
 from acme_gen.kinesis.producer import KinesisProducer
 from acme_gen.stream.share import StreamSettings, StreamTotals, kinesis_client, stream_share
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("workers", "threads"):
         if getattr(args, name) > 64:
             parser.error(f"--{name} must be 1-64, got {getattr(args, name)}")
-    config = generator_config(args, events_per_day=args.rate * 86_400)
+    config = generator_config(args, events_per_day=args.rate * 86_400, size=with_world_size)
     try:
         check_scopes(build_world(config), config.incidents)
     except ValueError as exc:

@@ -93,7 +93,7 @@ def deployed(work: Path, package: Path, **variables: str) -> Iterator[Stack]:
         "TF_VAR_lambda_architecture": "x86_64",
         "TF_VAR_force_destroy": "true",
         "TF_VAR_events_per_day": "150000",
-        "TF_VAR_customers": "2000",
+        "TF_VAR_customers": "5000",  # enough for 150,000 events a day (fewer is refused)
         "TF_VAR_titles": "200",
         "TF_VAR_campaigns": "10",
         **{f"TF_VAR_{k}": v for k, v in variables.items()},

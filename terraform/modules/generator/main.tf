@@ -2,14 +2,15 @@ locals {
   metrics_namespace = "AcmeTelemetry"
   # One settings block for both functions: the producer regenerates exactly what the
   # generator planned.
-  generation_env = {
+  # Without customers, the functions size the world to events_per_day, as the commands do.
+  world_env = var.customers == null ? {} : { ACME_CUSTOMERS = tostring(var.customers) }
+  generation_env = merge(local.world_env, {
     ACME_EVENTS_PER_DAY = tostring(var.events_per_day)
     ACME_TRAFFIC_SHAPE  = var.traffic_shape
     ACME_FAULTS         = var.faults
     ACME_TABLE_FORMAT   = var.table_format
     ACME_INCIDENTS      = jsonencode(var.incidents)
     ACME_SEED           = tostring(var.seed)
-    ACME_CUSTOMERS      = tostring(var.customers)
     ACME_TITLES         = tostring(var.titles)
     ACME_CAMPAIGNS      = tostring(var.campaigns)
     ACME_CHUNK_EVENTS   = tostring(var.chunk_events)
@@ -19,7 +20,7 @@ locals {
 
     POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
     POWERTOOLS_LOG_LEVEL         = var.log_level
-  }
+  })
   functions = {
     generator = {
       name        = var.generator_function_name

@@ -189,13 +189,13 @@ variable "seed" {
 }
 
 variable "customers" {
-  description = "Customers in the generated world."
+  description = "Customers in the generated world; null sizes the world to events_per_day (about 2 h of viewing per active subscriber-day), and too few for the volume fails the functions, naming the minimum."
   type        = number
-  default     = 10000
+  default     = null
 
   validation {
-    condition     = var.customers >= 1
-    error_message = "customers must be at least 1."
+    condition     = var.customers == null || try(var.customers >= 1, false)
+    error_message = "customers must be at least 1 (or null, to size the world to events_per_day)."
   }
 }
 

@@ -243,3 +243,35 @@ run "arns_follow_the_partition" {
     error_message = "Log group ARNs use the partition."
   }
 }
+
+run "sizes_the_world_to_the_volume_by_default" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : !contains(keys(f.environment[0].variables), "ACME_CUSTOMERS")])
+    error_message = "Without customers, the functions size the world to events_per_day."
+  }
+}
+
+run "passes_customers_when_given" {
+  command = plan
+
+  variables {
+    customers = 250000
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.environment[0].variables["ACME_CUSTOMERS"] == "250000"])
+    error_message = "Given customers reach both functions."
+  }
+}
+
+run "rejects_zero_customers" {
+  command = plan
+
+  variables {
+    customers = 0
+  }
+
+  expect_failures = [var.customers]
+}

@@ -1,0 +1,82 @@
+"""What the generator measures once about its own model, so that the volume flags mean what
+they say: how many events a drawn session yields, after physics (acme_gen.core.occupancy)
+refuses the draws that would overlap on a device or exceed a plan's stream limit.
+
+The refused share depends on each customer's own rate, so it is measured by simulating a
+reference week of a smaller world with the same per-customer rates (the rules act within a
+customer, so a sample of customers gives the same share), at the rate the configuration
+asks for: a fixed point, found in a few rounds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from acme_gen.config import GeneratorConfig
+from acme_gen.core.occupancy import playable
+from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions, events_per_session
+from acme_gen.core.traffic import DAY_MS, SLOT_MS, congestion_factor, traffic_curve
+from acme_gen.core.world import World, build_world
+from acme_gen.time_labels import HOUR_MS
+
+_CALIBRATION_STREAM = 0xCA1
+_OCCUPANCY_STREAM = 0x0CC
+_CALIBRATION_SESSIONS = 40_000
+_CALIBRATION_DAY_MS = 1_767_830_400_000  # 2026-01-08, a Thursday: behaviour follows local time
+_CALIBRATION_WEEK_MS = 1_767_571_200_000  # 2026-01-05, a Monday: a week has weekend peaks
+_SAMPLE_CUSTOMERS = 20_000
+_ROUNDS = 2  # the share moves little with the rate: two rounds reach the fixed point
+
+
+def calibration_sample(config: GeneratorConfig, world: World) -> SessionPlan:
+    """A fixed sample of sessions spread over a reference day as the traffic curve spreads
+    them (behaviour follows the local time of day)."""
+    rng = np.random.default_rng([config.seed, _CALIBRATION_STREAM])
+    hours = _CALIBRATION_DAY_MS + np.arange(24, dtype=np.int64) * HOUR_MS
+    curve = traffic_curve(config, world, hours)
+    weight = world.timezone_activity * curve
+    counts = np.round(weight / weight.sum() * _CALIBRATION_SESSIONS).astype(np.int64)
+    return SessionPlan.concat([
+        draw_sessions(world, rng, counts[h], int(hours[h]), SLOT_MS, congestion_factor(curve[h]))
+        for h in range(24)
+    ])  # fmt: skip
+
+
+def events_per_draw(config: GeneratorConfig, world: World) -> float:
+    """Mean events per drawn session, counting a refused draw as none."""
+    per_session = float(events_per_session(calibration_sample(config, world)).mean())
+    share = 1.0
+    for _ in range(_ROUNDS):
+        draws_per_day = config.events_per_day / (per_session * share)
+        share, per_played = _playing(config, world, draws_per_day)
+        per_session = per_played
+    return per_session * share
+
+
+def _playing(config: GeneratorConfig, world: World, draws_per_day: float) -> tuple[float, float]:
+    """(the share of draws that play, events per playing session) over a reference week of a
+    sample world with the configuration's per-customer rates."""
+    customers = min(config.customers, _SAMPLE_CUSTOMERS)
+    sample = (
+        world
+        if customers == config.customers
+        else build_world(config.replaced(customers=customers))
+    )
+    rate = draws_per_day * customers / config.customers
+    rng = np.random.default_rng([config.seed, _OCCUPANCY_STREAM])
+    look_back = -(-MAX_SESSION_MS // HOUR_MS)
+    hours = _CALIBRATION_WEEK_MS + np.arange(-look_back, 7 * 24, dtype=np.int64) * HOUR_MS
+    curve = traffic_curve(config, sample, hours)
+    plans = []
+    for h, hour in enumerate(hours.tolist()):
+        counts = rng.poisson(rate * HOUR_MS / DAY_MS * sample.timezone_activity * curve[h])
+        plans.append(draw_sessions(sample, rng, counts.astype(np.int64), hour, HOUR_MS,
+                                   congestion_factor(curve[h])))  # fmt: skip
+    drawn = SessionPlan.concat(plans)
+    decide = drawn.start_ms >= _CALIBRATION_WEEK_MS
+    plays = playable(drawn.customer, drawn.device, drawn.start_ms, drawn.end_ms, drawn.key,
+                     drawn.stream_limit, decide)  # fmt: skip
+    decided = int(decide.sum())
+    if decided == 0 or not plays.any():
+        return 1.0, float(events_per_session(drawn).mean()) if len(drawn) else 2.0
+    return int(plays.sum()) / decided, float(events_per_session(drawn.take(plays)).mean())
