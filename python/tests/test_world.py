@@ -56,7 +56,8 @@ def test_population_sampling_follows_time_zone_city_and_activity() -> None:
     n = 400_000
     rng = np.random.default_rng(0)
     zone = rng.integers(0, len(population.timezones), n)
-    customer = population.sample(zone, rng.random(n), rng.random(n))
+    customer, city = population.sample(zone, rng.random(n), rng.random(n))
+    assert np.array_equal(city, population.city(customer))
     assert customer.min() >= 0 and customer.max() < 200_000
     city_tz = np.array([geo.CITIES[c].timezone for c in population.city(customer)])
     assert (city_tz == np.array(population.timezones)[zone]).all()

@@ -49,7 +49,7 @@ class TelemetryGenerator:
     def _calibrate_events_per_session(self) -> float:
         """Events per drawn session, physics' refusals counted (calibration.events_per_draw),
         so that events_per_day means events."""
-        return events_per_draw(self.config, self.world)
+        return events_per_draw(self.config)
 
     def curve(self, utc_ms: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         """Relative viewing intensity per (instant, time zone): the local-time curve, or 1

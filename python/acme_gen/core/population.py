@@ -66,13 +66,13 @@ class Population:
     cell_cumulative: F64  # zone g's cells span [g, g + 1), by their share of its viewing
     permutation: Permutation
 
-    def sample(self, zone: I64, u_cell: F64, u_position: F64) -> I32:
+    def sample(self, zone: I64, u_cell: F64, u_position: F64) -> tuple[I32, I32]:
         """Customers of the given time zones, each with chance proportional to its activity
-        (u_cell and u_position uniform in (0, 1))."""
+        (u_cell and u_position uniform in (0, 1)), and their cities."""
         cell = np.searchsorted(self.cell_cumulative, zone + u_cell)
         cell = np.minimum(cell, len(self.cell_start) - 1)
         position = self.cell_start[cell] + (u_position * self.cell_size[cell]).astype(np.int64)
-        return self.permutation.forward(position).astype(np.int32)
+        return self.permutation.forward(position).astype(np.int32), self.cell_city[cell]
 
     def cell_of(self, customer: I32) -> I64:
         position = self.permutation.inverse(customer.astype(np.int64))

@@ -167,28 +167,35 @@ def draw_sessions(
     world: World,
     rng: np.random.Generator,
     counts: npt.NDArray[np.int64],
-    slot_start_ms: int,
+    slot_start_ms: int | I64,
     slot_ms: int,
     congestion: F64,
     title_override: int | None = None,
 ) -> SessionPlan:
     """Sessions for `counts[g]` starts in each time-zone group g within one slot; all of one
     title, watched from its beginning, with `title_override` (a premiere's extra viewers).
-    Every part draws from `rng` in this order, so the slot's sessions are fixed."""
-    n = int(counts.sum())
-    group = np.repeat(np.arange(len(counts)), counts)
-    customer = world.population.sample(group, rng.random(n), rng.random(n))
-    people = world.customers(customer)
-    start_ms = slot_start_ms + (rng.random(n) * slot_ms).astype(np.int64)
-    local_hour = _local_hour(world, group, slot_start_ms)
-    device = _device_for_daypart(world, rng, customer, people.device_count, local_hour)
+    Every part draws from `rng` in this order, so the slot's sessions are fixed. Many slots
+    at once (one call, for a calibration): `counts` and `congestion` (slots, zones) with
+    `slot_start_ms` per slot."""
+    counts_2d = np.atleast_2d(counts)
+    zones = counts_2d.shape[1]
+    cell = np.repeat(np.arange(counts_2d.size), counts_2d.ravel())
+    slot, group = np.divmod(cell, zones)
+    n = len(cell)
+    starts = np.atleast_1d(np.asarray(slot_start_ms, dtype=np.int64))
+    customer, city = world.population.sample(group, rng.random(n), rng.random(n))
+    people = world.customers(customer, city)
+    start_ms = starts[slot] + (rng.random(n) * slot_ms).astype(np.int64)
+    local_hour = _local_hour(world, starts)[slot, group]
+    device, dtype = _device_for_daypart(world, rng, customer, people.device_count, local_hour)
     n_titles = len(world.title_type)
     title = np.minimum(np.searchsorted(world.title_cumulative, rng.random(n)), n_titles - 1)
     title = (
         title.astype(np.int32) if title_override is None else np.full(n, title_override, np.int32)
     )
-    dtype = world.device_type(device)
-    network, connection, ip, bandwidth = _network(world, rng, people, dtype, congestion[group])
+    network, connection, ip, bandwidth = _network(
+        world, rng, people, dtype, np.atleast_2d(congestion)[slot, group]
+    )
     device_cap = np.array([DEVICE_QUALITY_CAP[d] for d in DEVICE_TYPES], dtype=np.int8)[dtype]
     quality_cap = np.minimum(np.asarray(PLAN_QUALITY_CAP, np.int8)[people.plan], device_cap)
     startup_ms, outcome = _start_up(rng, bandwidth, dtype)
@@ -242,30 +249,30 @@ def draw_sessions(
     )
 
 
-def _local_hour(world: World, group: npt.NDArray[np.integer], slot_start_ms: int) -> I64:
-    """Each session's local hour of day at the slot's start, from its time zone group."""
+def _local_hour(world: World, slot_starts_ms: I64) -> I64:
+    """The local hour of day at each slot's start (rows) in each time zone (columns)."""
     offsets = np.array(
-        [utc_offset_ms(tz, slot_start_ms // HOUR_MS) for tz in world.timezones], dtype=np.int64
-    )
-    local = slot_start_ms + offsets
-    return np.asarray((local // HOUR_MS % 24)[group], dtype=np.int64)
+        [[utc_offset_ms(tz, start // HOUR_MS) for tz in world.timezones]
+         for start in slot_starts_ms.tolist()], dtype=np.int64,
+    ).reshape(len(slot_starts_ms), len(world.timezones))  # fmt: skip
+    local = slot_starts_ms[:, None] + offsets
+    return np.asarray(local // HOUR_MS % 24, dtype=np.int64)
 
 
 def _device_for_daypart(
     world: World, rng: np.random.Generator, customer: I32, count: I32, local_hour: I64
-) -> I32:
-    """One of the customer's devices, weighted by its type's share of the daypart."""
-    first = customer.astype(np.int64) * MAX_DEVICES
+) -> tuple[I32, I8]:
+    """One of the customer's devices, weighted by its type's share of the daypart, and its
+    type."""
+    slots = customer.astype(np.int64)[:, None] * MAX_DEVICES + np.arange(MAX_DEVICES)
+    kind = world.device_type(slots.ravel().astype(np.int32)).reshape(slots.shape)
     weights = DEVICE_DAYPART_WEIGHT[DAYPARTS[local_hour]]  # (sessions, device types)
-    rows = np.arange(len(customer))
-    per_device = np.zeros((len(customer), 4))
-    for k in range(4):
-        owned = k < count
-        kind = world.device_type((first + k).astype(np.int32))
-        per_device[:, k] = np.where(owned, weights[rows, kind], 0.0)
+    rows = np.arange(len(customer))[:, None]
+    per_device = np.where(np.arange(MAX_DEVICES) < count[:, None], weights[rows, kind], 0.0)
     cumulative = np.cumsum(per_device, axis=1)
     pick = (cumulative < rng.random(len(customer))[:, None] * cumulative[:, -1:]).sum(axis=1)
-    return np.asarray(first + np.minimum(pick, count - 1), dtype=np.int32)
+    pick = np.minimum(pick, count - 1)
+    return slots[rows[:, 0], pick].astype(np.int32), kind[rows[:, 0], pick]
 
 
 def _network(

@@ -12,6 +12,7 @@ configuration.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -36,8 +37,15 @@ class WorldTooSmall(ValueError):
 
 def per_session(config: GeneratorConfig) -> tuple[float, float]:
     """(events per session, hours watched per session) in a reference world of the
-    configuration's seed and catalogue."""
-    reference = config.replaced(customers=REFERENCE_CUSTOMERS)
+    configuration's seed and catalogue (measured once per process)."""
+    return _per_session(config.seed, config.titles, config.traffic_shape)
+
+
+@functools.lru_cache(maxsize=16)
+def _per_session(seed: int, titles: int, traffic_shape: str) -> tuple[float, float]:
+    reference = GeneratorConfig(
+        seed=seed, titles=titles, traffic_shape=traffic_shape, customers=REFERENCE_CUSTOMERS
+    )
     world = build_world(reference)
     sample = calibration_sample(reference, world)
     watched = np.where(sample.outcome == PLAYED, sample.watch_total, 0)

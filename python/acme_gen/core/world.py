@@ -176,8 +176,9 @@ class World:
         width = max(5, len(str(n)))
         return tuple(f"TITLE-{i:0{width}d}" for i in range(1, n + 1))
 
-    def customers(self, customer: I32) -> Customers:
-        city = self.population.city(customer)
+    def customers(self, customer: I32, city: I32 | None = None) -> Customers:
+        """The customers' attributes; `city` when the caller knows it already (a sample)."""
+        city = self.population.city(customer) if city is None else city
         country = _CITY_COUNTRY[city]
         isp = _ISPS.pick(country, self._uniform(customer, _ISP))
         connection = _ISP_CONNECTION[isp]
@@ -206,11 +207,13 @@ class World:
             np.zeros(len(device), np.int32), self._uniform(device, _DEVICE_TYPE)
         ).astype(np.int8)
 
-    def device_os(self, device: I32) -> I32:
-        return _OS_CHOICE.pick(self.device_type(device), self._uniform(device, _OS))
+    def device_os(self, device: I32, dtype: I8 | None = None) -> I32:
+        dtype = self.device_type(device) if dtype is None else dtype
+        return _OS_CHOICE.pick(dtype, self._uniform(device, _OS))
 
-    def device_app(self, device: I32) -> I32:
-        return _APPS.pick(self.device_type(device), self._uniform(device, _APP))
+    def device_app(self, device: I32, dtype: I8 | None = None) -> I32:
+        dtype = self.device_type(device) if dtype is None else dtype
+        return _APPS.pick(dtype, self._uniform(device, _APP))
 
     def carrier_address(self, carrier: I32, pool_slot: npt.NDArray[np.integer]) -> I64:
         """One of the carrier's CARRIER_IP_POOL shared (CGNAT) addresses."""
