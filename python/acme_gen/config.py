@@ -41,7 +41,7 @@ class ConfigError(ValueError):
 class GeneratorConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    customers: int = Field(10_000, gt=0, le=50_000_000, description="customers in the world")
+    customers: int = Field(10_000, gt=0, le=500_000_000, description="customers in the world")
     titles: int = Field(500, gt=0, le=10_000_000, description="titles in the catalogue")
     campaigns: int = Field(50, gt=0, le=1_000_000, description="marketing campaigns")
     events_per_day: float = Field(

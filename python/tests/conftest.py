@@ -19,7 +19,7 @@ DAY_MS = 86_400_000
 # 2026-01-15T00:00:00Z, a Thursday
 T0 = 1_768_435_200_000
 
-SMALL = GeneratorConfig(customers=3000, titles=300, campaigns=20, events_per_day=150_000, seed=7)
+SMALL = GeneratorConfig(customers=12_500, titles=300, campaigns=20, events_per_day=150_000, seed=7)
 
 
 @pytest.fixture(scope="session")

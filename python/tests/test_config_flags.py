@@ -20,10 +20,10 @@ from acme_gen.lambdas.plan import LambdaSettings
 from acme_gen.reconcile.cli import build_parser as reconcile_parser
 from acme_gen.stream.cli import _parser as stream_parser
 
-FLAGS = ["--customers", "700", "--titles", "90", "--campaigns", "7", "--seed", "5",
+FLAGS = ["--customers", "7000", "--titles", "90", "--campaigns", "7", "--seed", "5",
          "--shape", "flat", "--faults", "duplicate=0.01",
          "--incident", "isp-outage:Comcast Xfinity@2026-01-15T20:00/60m"]  # fmt: skip
-ENV = {"ACME_CUSTOMERS": "700", "ACME_TITLES": "90", "ACME_CAMPAIGNS": "7", "ACME_SEED": "5",
+ENV = {"ACME_CUSTOMERS": "7000", "ACME_TITLES": "90", "ACME_CAMPAIGNS": "7", "ACME_SEED": "5",
        "ACME_TRAFFIC_SHAPE": "flat", "ACME_FAULTS": "duplicate=0.01",
        "ACME_INCIDENTS": '["isp-outage:Comcast Xfinity@2026-01-15T20:00/60m"]',
        "ACME_EVENTS_PER_DAY": "86400", "ACME_STREAM_NAME": "s"}  # fmt: skip

@@ -31,7 +31,9 @@ ALL = FaultRates.parse(
 
 @pytest.fixture(scope="module")
 def generator() -> TelemetryGenerator:
-    return TelemetryGenerator(GeneratorConfig(events_per_day=2_000_000, faults=ALL))
+    return TelemetryGenerator(
+        GeneratorConfig(events_per_day=2_000_000, customers=170_000, faults=ALL)
+    )
 
 
 def test_each_kind_hits_about_its_share(generator: TelemetryGenerator) -> None:

@@ -168,7 +168,7 @@ def test_a_stream_upserted_into_iceberg_reconciles_after_a_chunk_is_sent_twice(
         Bucket="ice-lake", CreateBucketConfiguration={"LocationConstraint": REGION}
     )
     local_aws.client("glue").create_database(DatabaseInput={"Name": "acme_ice"})
-    config = GeneratorConfig(customers=500, titles=50, campaigns=5, events_per_day=100_000)
+    config = GeneratorConfig(customers=8_500, titles=50, campaigns=5, events_per_day=100_000)
     gen = TelemetryGenerator(config)
     start = 1_768_507_200_000  # 2026-01-15T20:00Z
     producer = KinesisProducer(local_aws.client("kinesis"), "ice-stream", threads=1)
@@ -187,7 +187,7 @@ def test_a_stream_upserted_into_iceberg_reconciles_after_a_chunk_is_sent_twice(
     assert delivered.returncode == 0, delivered.stderr
     check = subprocess.run(
         [sys.executable, "-m", "acme_gen.reconcile", "--lake", "s3://ice-lake", *where,
-         "--events-per-day", "100000", "--customers", "500", "--titles", "50", "--campaigns",
+         "--events-per-day", "100000", "--customers", "8500", "--titles", "50", "--campaigns",
          "5", "--start", "2026-01-15T20:00", "--end", "2026-01-15T20:10", "--json"],
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
@@ -208,7 +208,7 @@ def test_a_backfill_to_s3_commits_through_glue(local_aws: LocalAws) -> None:
     where = ["--endpoint-url", local_aws.endpoint, "--region", REGION]
     env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     args = ["--telemetry", "5000", "--start", "2026-01-15T18:00", "--end", "2026-01-15T21:00",
-            "--customers", "500", "--titles", "50", "--campaigns", "5", "--quiet"]  # fmt: skip
+            "--customers", "8500", "--titles", "50", "--campaigns", "5", "--quiet"]  # fmt: skip
     backfilled = subprocess.run(
         [sys.executable, "-m", "acme_gen.backfill", *args, "--table-format", "iceberg",
          "--output-dir", "s3://ice-backfill", "--glue-database", "ice_backfill", *where],

@@ -215,7 +215,7 @@ def test_a_failed_chunk_reraises_with_metrics_and_a_deadline_from_the_context(
 
 
 def test_a_flat_traffic_shape_reaches_the_producer_through_the_chunk() -> None:
-    environ = {"ACME_EVENTS_PER_DAY": "86400", "ACME_SEED": "1", "ACME_CUSTOMERS": "100",
+    environ = {"ACME_EVENTS_PER_DAY": "86400", "ACME_SEED": "1", "ACME_CUSTOMERS": "2000",
                "ACME_TITLES": "10", "ACME_CAMPAIGNS": "2", "ACME_STREAM_NAME": "s"}  # fmt: skip
     assert LambdaSettings.from_env(environ).config.traffic_shape == "diurnal"
     config = LambdaSettings.from_env({**environ, "ACME_TRAFFIC_SHAPE": "flat"}).config
@@ -229,7 +229,7 @@ def test_a_flat_traffic_shape_reaches_the_producer_through_the_chunk() -> None:
 
 
 def test_the_lambdas_refuse_faults_they_cannot_hold() -> None:
-    environ = {"ACME_EVENTS_PER_DAY": "86400", "ACME_SEED": "1", "ACME_CUSTOMERS": "100",
+    environ = {"ACME_EVENTS_PER_DAY": "86400", "ACME_SEED": "1", "ACME_CUSTOMERS": "2000",
                "ACME_TITLES": "10", "ACME_CAMPAIGNS": "2", "ACME_STREAM_NAME": "s"}  # fmt: skip
     for spec in ("late=0.01", "out_of_order=0.01"):
         with pytest.raises(ValidationError, match="late and out_of_order need a sender"):

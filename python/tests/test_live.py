@@ -20,7 +20,7 @@ from acme_gen.lake.arrow import EVENT_SCHEMA, ArrowEncoder
 from .conftest import SMALL, T0
 
 HOUR = 3_600_000
-BUSY = SMALL.model_copy(update={"events_per_day": 2_000_000})
+BUSY = SMALL.model_copy(update={"events_per_day": 2_000_000, "customers": 170_000})
 # Cut points: sub-second ticks, a slot boundary, an empty tick, several hours in one step.
 CUTS = [T0 + 20 * HOUR + 123, T0 + 20 * HOUR + 1_123, T0 + 20 * HOUR + 1_124,
         T0 + 20 * HOUR + 250_000, T0 + 20 * HOUR + 300_000, T0 + 21 * HOUR + 7,
@@ -112,6 +112,6 @@ def test_flat_shape_has_the_same_rate_all_day_and_diurnal_keeps_its_fingerprint(
     assert diurnal.sum(axis=1).max() > 2 * diurnal.sum(axis=1).min()
     # existing datasets' manifests and file names do not change with the new field
     assert "traffic_shape" not in GeneratorConfig().model_dump()
-    assert GeneratorConfig().fingerprint() == "dc8114ec15314a31"  # model 2
+    assert GeneratorConfig().fingerprint() == "65dfac5aca81b4e8"  # model 3
     assert GeneratorConfig(traffic_shape="flat").fingerprint() != GeneratorConfig().fingerprint()
     assert GeneratorConfig.from_env({"ACME_TRAFFIC_SHAPE": "flat"}).traffic_shape == "flat"

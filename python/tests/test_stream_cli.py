@@ -21,6 +21,7 @@ import pytest
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.core.sizing import with_world_size
 from acme_gen.kinesis.producer import KinesisProducer, PutRecordsReport, read_records
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.lake.manifest import MANIFEST
@@ -40,7 +41,7 @@ def test_run_sends_live_windows_without_gaps(local_aws: LocalAws) -> None:
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    config = GeneratorConfig(customers=500, titles=50, campaigns=5, events_per_day=40 * 86_400,
+    config = GeneratorConfig(customers=300_000, titles=50, campaigns=5, events_per_day=40 * 86_400,
                              seed=1)  # fmt: skip
     gen = TelemetryGenerator(config)
     settings = StreamSettings(config, "live", start_ms=int(now[0] * 1000), duration=30)
@@ -87,8 +88,6 @@ def test_ctrl_c_stops_cleanly_with_everything_sent(local_aws: LocalAws) -> None:
             local_aws.endpoint,
             "--region",
             REGION,
-            "--customers",
-            "500",
         ],
         env=env,
         stdout=subprocess.PIPE,
@@ -113,7 +112,7 @@ def _popen_stream(endpoint: str, *args: str) -> subprocess.Popen[str]:
            "AWS_SECRET_ACCESS_KEY": DUMMY_KEYS["aws_secret_access_key"]}  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "-m", "acme_gen.stream", "--endpoint-url", endpoint, "--region",
-         REGION, "--customers", "500", "--titles", "50", "--campaigns", "5", *args],
+         REGION, "--titles", "50", "--campaigns", "5", *args],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 
@@ -160,7 +159,7 @@ def _stream(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
            "AWS_SECRET_ACCESS_KEY": DUMMY_KEYS["aws_secret_access_key"]}  # fmt: skip
     return subprocess.run(
         [sys.executable, "-m", "acme_gen.stream", "--endpoint-url", endpoint,
-         "--region", REGION, "--customers", "500", "--titles", "50", "--campaigns", "5", *args],
+         "--region", REGION, "--titles", "50", "--campaigns", "5", *args],
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
 
@@ -174,7 +173,10 @@ def test_replay_sends_exactly_the_past_window_from_two_workers() -> None:
                          "--workers", "2", "--threads", "3")  # fmt: skip
         records = [orjson.loads(d) for d in sink.data()]
     assert result.returncode == 0, result.stderr
-    config = GeneratorConfig(customers=500, titles=50, campaigns=5, events_per_day=20 * 86_400)
+    # The stream sized its world to the volume, as every command does without --customers.
+    config = with_world_size(
+        GeneratorConfig(titles=50, campaigns=5, events_per_day=20 * 86_400), False
+    )
     gen = TelemetryGenerator(config)
     start = 1_768_507_200_000
     expected = ArrowEncoder(gen.world).events_table(gen.window(start, start + 180_000))
@@ -271,7 +273,7 @@ def test_a_flat_stream_holds_the_same_rows_as_a_flat_backfill(tmp_path: Path) ->
         streamed = sorted((orjson.loads(d) for d in sink.data()), key=lambda r: r["event_id"])
     assert result.returncode == 0, result.stderr
     out = tmp_path / "lake"
-    run_backfill("--events-per-day", str(20 * 86_400), "--shape", "flat", "--customers", "500",
+    run_backfill("--events-per-day", str(20 * 86_400), "--shape", "flat",
                  "--titles", "50", "--campaigns", "5", "--start", "2026-01-15T20:00", "--end",
                  "2026-01-15T21:00", "--workers", "1", "--quiet", "--output-dir", out)  # fmt: skip
     assert orjson.loads((out / MANIFEST).read_bytes())["generator"]["traffic_shape"] == "flat"
@@ -282,7 +284,7 @@ def test_a_flat_stream_holds_the_same_rows_as_a_flat_backfill(tmp_path: Path) ->
     assert streamed == sorted(window.to_pylist(), key=lambda r: r["event_id"])
     assert len(streamed) > 1_000
     reconcile = [sys.executable, "-m", "acme_gen.reconcile", "--lake", str(out), "--brief",
-                 "--events-per-day", str(20 * 86_400), "--customers", "500", "--titles", "50",
+                 "--events-per-day", str(20 * 86_400), "--titles", "50",
                  "--campaigns", "5", "--start", "2026-01-15T20:00",
                  "--end", "2026-01-15T21:00"]  # fmt: skip
     assert subprocess.run([*reconcile, "--shape", "flat"], capture_output=True).returncode == 0
@@ -302,7 +304,9 @@ def test_a_fast_replay_that_reaches_the_present_goes_on_in_real_time() -> None:
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    config = GeneratorConfig(customers=500, titles=50, campaigns=5, events_per_day=200 * 86_400)
+    config = GeneratorConfig(
+        customers=1_500_000, titles=50, campaigns=5, events_per_day=200 * 86_400
+    )
     start_ms = int(now[0] * 1000) - 10_000  # 10 s ago, at 100x: the present within a tick
     settings = StreamSettings(config, "s", start_ms=start_ms, live=False, speed=100, duration=1)
     totals = stream_share(settings, Recorder(), lambda: False,  # type: ignore[arg-type]
@@ -320,7 +324,9 @@ def test_ctrl_c_during_warm_up_stops_between_slots() -> None:
         calls.append(1)
         return len(calls) > 3  # asked once per slot drawn
 
-    config = GeneratorConfig(customers=500, titles=50, campaigns=5, events_per_day=200 * 86_400)
+    config = GeneratorConfig(
+        customers=1_500_000, titles=50, campaigns=5, events_per_day=200 * 86_400
+    )
     settings = StreamSettings(config, "s", start_ms=1_768_507_200_000, duration=10)
     seen: list[StreamTotals] = []
     totals = stream_share(settings, None, should_stop, progress=seen.append)  # type: ignore[arg-type]

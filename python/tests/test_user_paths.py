@@ -73,7 +73,7 @@ def test_stream_stops_at_once_when_its_stream_goes(local_aws: LocalAws) -> None:
         ticks.append(seconds)
         now[0] += seconds
 
-    config = GeneratorConfig(customers=200, titles=20, campaigns=2, events_per_day=86_400 * 20)
+    config = GeneratorConfig(customers=150_000, titles=20, campaigns=2, events_per_day=86_400 * 20)
     producer = KinesisProducer(kinesis, "going", sleep=lambda s: None)
     settings = StreamSettings(config, "going", start_ms=int(now[0] * 1000), duration=60)
     totals = stream_share(settings, producer, lambda: False, clock=lambda: now[0], sleep=sleep)

@@ -28,7 +28,9 @@ _CALIBRATION_SESSIONS = 40_000
 _CALIBRATION_DAY_MS = 1_767_830_400_000  # 2026-01-08, a Thursday: behaviour follows local time
 _CALIBRATION_WEEK_MS = 1_767_571_200_000  # 2026-01-05, a Monday: a week has weekend peaks
 _SAMPLE_CUSTOMERS = 6_000  # the tiers hold exactly in any sample (population.lay_out)
-_ROUNDS = 2  # the share moves little with the rate: two rounds reach the fixed point
+_ROUNDS = 4  # evaluations after the first: the secant converges in two or three
+_TOLERANCE = 0.002
+_MOST_DRAWS = 20  # draws per kept event's worth, at most
 
 
 def calibration_sample(config: GeneratorConfig, world: World) -> SessionPlan:
@@ -53,12 +55,23 @@ def events_per_draw(config: GeneratorConfig) -> float:
 def _events_per_draw(config: GeneratorConfig) -> float:
     world = build_world(config)
     per_session = float(events_per_session(calibration_sample(config, world)).mean())
-    share = 1.0
+    # Find the draw rate x whose kept events x * share(x) * per_played(x) are the volume: a
+    # fixed-point step first, then secant steps (refusals saturate, so plain fixed-point
+    # steps converge slowly where many draws are refused).
+    target = config.events_per_day
+    x = [target / per_session]
+    share, per_played = _playing(config, world, x[0])
+    kept = [x[0] * share * per_played]
+    x.append(x[0] / share)
     for _ in range(_ROUNDS):
-        draws_per_day = config.events_per_day / (per_session * share)
-        share, per_played = _playing(config, world, draws_per_day)
-        per_session = per_played
-    return per_session * share
+        share, per_played = _playing(config, world, x[-1])
+        kept.append(x[-1] * share * per_played)
+        if abs(kept[-1] / target - 1) < _TOLERANCE or kept[-1] == kept[-2]:
+            break
+        slope = (kept[-1] - kept[-2]) / (x[-1] - x[-2])
+        # Bounded: a world checked by sizing.check_world_size never needs more draws.
+        x.append(min(max(x[-1] + (target - kept[-1]) / slope, x[0]), _MOST_DRAWS * x[0]))
+    return target / x[-1]
 
 
 def _playing(config: GeneratorConfig, world: World, draws_per_day: float) -> tuple[float, float]:

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.core.arrays import I8, I32, I64, U64
+from acme_gen.core.arrays import I8, I32, I64, U64, B
 from acme_gen.core.calibration import events_per_draw
 from acme_gen.core.events import EventBatch, expand
 from acme_gen.core.incidents import apply_incidents
 from acme_gen.core.occupancy import playable
 from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions
+from acme_gen.core.sizing import check_world_size
 from acme_gen.core.traffic import DAY_MS, SLOT_MS, congestion_factor, traffic_curve
 from acme_gen.core.world import World, build_world
 from acme_gen.time_labels import HOUR_MS
@@ -39,12 +40,13 @@ _CACHED_OCCUPANTS = 2 * _DECIDING_SLOTS + HOUR_MS // SLOT_MS
 
 class TelemetryGenerator:
     def __init__(self, config: GeneratorConfig, world: World | None = None) -> None:
+        check_world_size(config)  # never impossible viewing: too few customers is refused
         self.config = config
         self.world = world if world is not None else build_world(config)
         self.mean_events_per_session = self._calibrate_events_per_session()
         self.sessions_per_day = config.events_per_day / self.mean_events_per_session
         self._slots: OrderedDict[int, _CachedSlot] = OrderedDict()
-        self._occupants: OrderedDict[int, _Occupant] = OrderedDict()
+        self._occupants: OrderedDict[int, _CachedOccupant] = OrderedDict()
 
     def _calibrate_events_per_session(self) -> float:
         """Events per drawn session, physics' refusals counted (calibration.events_per_draw),
@@ -118,32 +120,45 @@ class TelemetryGenerator:
             return {}
         curves = self.slot_curves(slots)
         drawn = {s: self.draw_slot(s, curves[s]) for s in slots}
+        # Earlier draws matter only while still running: those that ended before the first
+        # decided start cannot block anything decided here or later, so the context (and
+        # its cache) holds just the draws running then.
+        since_ms = min(slots) * SLOT_MS
+        context = [s for s in range(min(slots) - _DECIDING_SLOTS, max(slots)) if s not in drawn]
+        missing = [s for s in context if self._running(s, since_ms) is None]
+        curves = self.slot_curves(missing)
+        for slot in missing:
+            self._remember(slot, _Occupant.of(self.draw_slot(slot, curves[slot])), since_ms)
         for slot, plan in drawn.items():
-            self._remember(slot, _Occupant.of(plan, self.world))
-        context = range(min(slots) - _DECIDING_SLOTS, max(slots) + 1)
-        missing = [s for s in context if s not in self._occupants]
-        for slot, plan in zip(missing, self._draw_many(missing), strict=True):
-            self._remember(slot, _Occupant.of(plan, self.world))
-        occupants = [self._occupants[s] for s in context]
-        decide = np.concatenate(
-            [np.full(len(o.key), s in drawn) for s, o in zip(context, occupants, strict=True)]
-        )
-        plays = playable(*_Occupant.concat(occupants), decide=decide)
+            self._remember(slot, _Occupant.of(plan), -(2**62))
+        earlier = [o for o in (self._running(s, since_ms) for s in context) if o is not None]
+        decided = [_Occupant.of(p) for p in drawn.values()]
+        n_earlier = sum(len(o) for o in earlier)
+        decide = np.arange(n_earlier + sum(len(o) for o in decided)) >= n_earlier
+        plays = playable(*_Occupant.concat(earlier + decided), decide=decide)[n_earlier:]
         out, offset = {}, 0
-        for slot, o in zip(context, occupants, strict=True):
-            if slot in drawn:
-                out[slot] = drawn[slot].take(plays[offset : offset + len(o.key)])
-            offset += len(o.key)
+        for slot, plan in drawn.items():
+            out[slot] = plan.take(plays[offset : offset + len(plan)])
+            offset += len(plan)
         while len(self._occupants) > _CACHED_OCCUPANTS:
             self._occupants.popitem(last=False)
         return out
 
-    def _draw_many(self, slots: list[int]) -> list[SessionPlan]:
-        curves = self.slot_curves(slots)
-        return [self.draw_slot(s, curves[s]) for s in slots]
+    def _running(self, slot: int, since_ms: int) -> _Occupant | None:
+        """The cached draws of `slot` still running at since_ms, if the cache holds them all
+        (it was pruned at or before since_ms); pruned to them and kept so."""
+        cached = self._occupants.get(slot)
+        if cached is None or cached.pruned_at_ms > since_ms:
+            return None
+        occupant = cached.occupant
+        running = occupant.end_ms > since_ms
+        if not running.all():
+            occupant = occupant.take(running)
+            self._remember(slot, occupant, since_ms)
+        return occupant
 
-    def _remember(self, slot: int, occupant: _Occupant) -> None:
-        self._occupants[slot] = occupant
+    def _remember(self, slot: int, occupant: _Occupant, pruned_at_ms: int) -> None:
+        self._occupants[slot] = _CachedOccupant(occupant, pruned_at_ms)
         self._occupants.move_to_end(slot)
 
     def _usable(self, slot: int, start_ms: int) -> SessionPlan | None:
@@ -166,8 +181,14 @@ class _Occupant:
     key: U64
     limit: I8
 
+    def __len__(self) -> int:
+        return len(self.key)
+
+    def take(self, index: B) -> _Occupant:
+        return _Occupant(*(getattr(self, f.name)[index] for f in fields(self)))
+
     @staticmethod
-    def of(plan: SessionPlan, world: World) -> _Occupant:
+    def of(plan: SessionPlan) -> _Occupant:
         return _Occupant(plan.customer, plan.device, plan.start_ms, plan.end_ms, plan.key,
                          plan.stream_limit)  # fmt: skip
 
@@ -178,6 +199,12 @@ class _Occupant:
             strict=True,
         )
         return tuple(np.concatenate(list(c)) for c in columns)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class _CachedOccupant:
+    occupant: _Occupant  # the slot's draws with end_ms > pruned_at_ms
+    pruned_at_ms: int
 
 
 @dataclass(frozen=True)

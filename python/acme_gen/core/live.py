@@ -32,6 +32,7 @@ from acme_gen.core.traffic import SLOT_MS
 from acme_gen.invariants import check
 
 _NO_END = 2**62
+_DECIDED_AT_ONCE = 6  # slots whose draws physics decides in one pass (against their context)
 _EXPAND_SESSIONS = 100_000  # sessions expanded at once: bounds the temporaries' memory
 _PER_EVENT = tuple(f.name for f in fields(EventBatch) if f.name != "sessions")
 
@@ -158,9 +159,11 @@ class LiveTimeline:
 
     def _load(self, last_slot: int, progress: Callable[[int, int], None] | None = None) -> None:
         slots = list(range(self._loaded_through + 1, last_slot + 1))
-        curves = self.generator.slot_curves(slots)
+        plans: dict[int, SessionPlan] = {}
         for done, slot in enumerate(slots, 1):
-            plan = self.generator.draw_slot(slot, curves[slot])
+            if slot not in plans:  # the sessions that play, a few slots decided at a time
+                plans = self.generator.playable_slots(slots[done - 1 : done - 1 + _DECIDED_AT_ONCE])
+            plan = plans[slot]
             if self.shards > 1:
                 plan = plan.take(plan.key % np.uint64(self.shards) == np.uint64(self.shard))
             plan = plan.take(plan.end_ms >= self.cursor)
