@@ -27,7 +27,9 @@ from acme_gen.scenario import FaultRates, Incident, first_error
 # events. It is part of the fingerprint (backfill file names) and of a lake's manifest, so a
 # lake made by another model is never resumed or reconciled as if it were this one's.
 # 2: watch_duration_seconds counts the seconds watched since the session's previous event.
-# 3: the world is drawn on demand (customers and devices hashed from their ids).
+# 3: the world is drawn on demand (customers and devices hashed from their ids) and sized to
+#    the volume; physics (one stream per device, plan stream limits); complete at the credits;
+#    backward seeks; heavy-tailed pauses, and plays that end paused.
 MODEL_VERSION = 3
 
 TrafficShape = Literal["diurnal", "flat"]

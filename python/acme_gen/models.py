@@ -111,6 +111,9 @@ class Title(_Row):
     genre: str = Field(description="Primary genre")
     release_year: Int32 = Field(description="Year of release")
     runtime_seconds: Int32 = Field(description="Runtime of the title (an episode for series)")
+    credits_start_seconds: Int32 = Field(
+        description="Second the end credits begin (90-97% of the runtime): complete fires there"
+    )
     maturity_rating: str = Field(description="Audience rating")
     popularity_rank: Int32 = Field(description="1 = most watched; views follow a Zipf law")
 

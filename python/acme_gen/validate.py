@@ -4,7 +4,9 @@ Checks, each with a one-line verdict; the exit code is 1 on any violation (2 on 
 - schema: every telemetry file's columns and Parquet physical types are the declared ones;
 - partitions: every event lies in the partition of its own event hour;
 - sessions: consecutive events of a session follow start -> (pause -> resume)* -> stop |
-  complete, watch time and position never go back, complete means position == runtime;
+  complete (or end paused: pause -> stop), watch and stall time since the previous event fit
+  the wall time and nothing is gained while paused, the playhead stays inside the title (it
+  seeks both ways), and complete means the position reached the title's credits;
 - references: every customer_id and title_id has a row in customers / titles;
 - duplicates: no event_id appears twice.
 Faults the lake declares in _truth/faults/ (a backfill with --faults) are reported and their
@@ -54,6 +56,7 @@ ALLOWED_TRANSITIONS = [
     ("start", "stop"),
     ("start", "complete"),
     ("pause", "resume"),
+    ("pause", "stop"),  # a play that ends on a pause never resumed
     ("resume", "pause"),
     ("resume", "stop"),
     ("resume", "complete"),

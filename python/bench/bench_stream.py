@@ -24,6 +24,7 @@ from null_kinesis import NullKinesis
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.live import LiveTimeline
+from acme_gen.core.sizing import with_world_size
 from acme_gen.kinesis.records import json_records
 from acme_gen.lambdas.plan import plan_window
 
@@ -40,7 +41,10 @@ def show(label: str, value: str, target: str = "") -> None:
 
 def generate_and_serialise() -> None:
     """Per core, in process: the timeline against window() per tick (the naive baseline)."""
-    config = GeneratorConfig(events_per_day=10_000 * 86_400, traffic_shape="flat")
+    # The world sized to the volume, as the stream sizes it (tens of millions of customers).
+    config = with_world_size(
+        GeneratorConfig(events_per_day=10_000 * 86_400, traffic_shape="flat"), False
+    )
     timeline = LiveTimeline(TelemetryGenerator(config), PRIME_TIME)
     timeline.warm_up()
     cpu, events = time.process_time(), 0
@@ -165,7 +169,7 @@ def lambda_chunk_at_high_volume() -> None:
         terraform_default("lambda_timeout_seconds"),
     )
     chunk_events = terraform_default("chunk_events", "modules/generator")
-    config = GeneratorConfig(events_per_day=100_000_000)
+    config = with_world_size(GeneratorConfig(events_per_day=100_000_000), False)
     cpu = time.process_time()
     generator = TelemetryGenerator(config)  # a cold container builds its world first
     chunks = plan_window(generator, PRIME_TIME, PRIME_TIME + FIVE_MINUTES, chunk_events)

@@ -53,14 +53,16 @@ def test_sessions_are_well_formed_state_machines(ev: dict[str, np.ndarray]) -> N
     same = sid[1:] == sid[:-1]
     prev, nxt = etype[:-1][same], etype[1:][same]
     allowed = {("start", "pause"), ("start", "stop"), ("start", "complete"),
-               ("pause", "resume"), ("resume", "pause"), ("resume", "stop"),
+               ("pause", "resume"), ("pause", "stop"), ("resume", "pause"), ("resume", "stop"),
                ("resume", "complete")}  # fmt: skip
-    pairs = set(zip(prev.tolist(), nxt.tolist(), strict=True))
-    assert pairs <= allowed, pairs - allowed
-    assert pairs == allowed
-    # time and position only move forward within a session
-    for col in ("event_timestamp", "position_seconds"):
-        assert (ev[col][1:][same] >= ev[col][:-1][same]).all(), col
+    pairs = list(zip(prev.tolist(), nxt.tolist(), strict=True))
+    assert set(pairs) <= allowed, set(pairs) - allowed
+    assert set(pairs) == allowed
+    # Some plays end on a pause never resumed (the app closed or timed out), not most.
+    ended = (etype[1:] == "stop")[same]
+    after_pause = (prev == "pause") & ended
+    assert 0.01 < after_pause.sum() / ended.sum() < 0.15
+    # time only moves forward within a session
     assert (ev["event_timestamp"][1:][same] > ev["event_timestamp"][:-1][same]).all()
 
 
@@ -78,9 +80,12 @@ def test_watch_time_is_a_counter_that_fits_the_wall_time(ev: dict[str, np.ndarra
     after_pause = (etype[:-1] == "pause")[same]
     assert (watch[1:][same][after_pause] == 0).all()
     assert (stalled[1:][same][after_pause] == 0).all()
+    # Viewers seek forward on the way (intros, dull scenes) and sometimes back (to see a
+    # moment again): the playhead is not the start plus what was watched.
     moved = (ev["position_seconds"][1:] - ev["position_seconds"][:-1])[same]
-    assert (moved >= watch[1:][same]).all()  # viewers seek forward on the way
     assert 0.2 < (moved > watch[1:][same]).mean() < 0.9
+    assert 0.005 < (moved < watch[1:][same]).mean() < 0.1
+    assert (moved < 0).any()
     assert (watch[etype == "start"] == 0).all()
 
 
@@ -88,16 +93,19 @@ def test_completion_is_consistent_with_runtime(
     ev: dict[str, np.ndarray], generator: TelemetryGenerator
 ) -> None:
     world = generator.world
-    runtime_by_id = dict(zip(world.title_ids, world.title_runtime.tolist(), strict=True))
-    runtime = np.array([runtime_by_id[t] for t in ev["title_id"]])
+    index = {t: i for i, t in enumerate(world.title_ids)}
+    title = np.array([index[t] for t in ev["title_id"]])
+    runtime, credits = world.title_runtime[title], world.title_credits[title]
     pos = ev["position_seconds"]
-    assert (pos <= runtime).all()
+    assert (pos >= 0).all() and (pos <= runtime).all()
     assert np.allclose(ev["completion_percentage"], np.round(100 * pos / runtime, 2))
+    # complete fires where the end credits begin, at 90-97% of the runtime
     complete = ev["event_type"] == "complete"
-    assert (pos[complete] == runtime[complete]).all()
-    assert (ev["completion_percentage"][complete] == 100.0).all()
+    assert (pos[complete] == credits[complete]).all()
+    share = ev["completion_percentage"][complete]
+    assert share.min() >= 89.9 and share.max() <= 97.1 and share.std() > 1
     stop = ev["event_type"] == "stop"
-    assert (pos[stop] < runtime[stop]).all()
+    assert (pos[stop] < credits[stop]).all()
 
 
 def test_ids_resolve_to_dimension_rows(two_days: pa.Table, generator: TelemetryGenerator) -> None:

@@ -107,14 +107,15 @@ def _set(table: pa.Table, column: str, row: int, value: object) -> pa.Table:
 
 
 @pytest.mark.parametrize("broken", ["complete_before_the_end", "watch_beyond_wall_time",
-                                    "watched_while_paused", "position_backwards",
+                                    "watched_while_paused", "position_before_the_start",
+                                    "position_past_the_end",
                                     "impossible_transition"])  # fmt: skip
 def test_broken_session(copy: Path, capsys: pytest.CaptureFixture[str], broken: str) -> None:
     path = _a_file(copy, 10)
     table = pq.read_table(path)
-    prev, row = _session_step(table)
+    _, row = _session_step(table)
     if broken == "complete_before_the_end":
-        row = table["event_type"].to_pylist().index("stop")  # a stop is short of the runtime
+        row = table["event_type"].to_pylist().index("stop")  # a stop is short of the credits
         table = _set(table, "event_type", row, "complete")
     elif broken == "watch_beyond_wall_time":  # more watched since the last event than elapsed
         row = _after_playback(table)  # (after a pause, any watch at all is caught already)
@@ -122,8 +123,10 @@ def test_broken_session(copy: Path, capsys: pytest.CaptureFixture[str], broken: 
     elif broken == "watched_while_paused":  # a resume has nothing new watched
         row = table["event_type"].to_pylist().index("resume")
         table = _set(table, "watch_duration_seconds", row, 1)
-    elif broken == "position_backwards":
-        table = _set(table, "position_seconds", row, table["position_seconds"][prev].as_py() - 1)
+    elif broken == "position_before_the_start":  # seeking back stops at 0
+        table = _set(table, "position_seconds", row, -1)
+    elif broken == "position_past_the_end":  # and forward at the runtime
+        table = _set(table, "position_seconds", row, 10**6)
     else:  # the second event of a session cannot be another start
         table = _set(table, "event_type", row, "start")
     victim = table["event_id"][row].as_py()

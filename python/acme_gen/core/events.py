@@ -25,7 +25,7 @@ from acme_gen.invariants import check
 from acme_gen.models import EVENT_TYPES, QUALITIES
 
 # Hash streams: one per kind of per-event draw.
-_SEGMENT, _PAUSE, _SEEK, _ERRORS, _BANDWIDTH = 1, 2, 3, 5, 6
+_SEGMENT, _PAUSE, _SEEK, _ERRORS, _BANDWIDTH, _REWIND = 1, 2, 3, 5, 6, 9
 EVENT_ID_HI, EVENT_ID_LO = 7, 8
 _WEIGHT_UNITS = float(2**20)  # fixed-point weights keep running sums exact
 MAX_ERRORS_PER_STRETCH = 100  # far beyond any drawn count: a bound, not a pile-up
@@ -116,12 +116,17 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     seq = (np.arange(int(n_events.sum())) - first[session]).astype(np.int32)
     key = rand.event_base(p.key[session], seq)  # per-event draws hash from this
     played = (p.outcome == PLAYED)[session]
+    last = seq == (n_events[session] - 1)
+    ends_paused = (p.final_pause_ms > 0)[session]
     odd = (seq & 1) == 1  # pause or end: closes a stretch of playback
     playback = odd & played
-    resume = ~odd & (seq > 0)
+    resume = ~odd & (seq > 0) & ~(last & ends_paused)  # not the stop after a last pause
     watched = _split(p.watch_total, 1, playback, _SEGMENT, key, first, n_events, session)
-    paused = _split(p.pause_total_ms, 1000, resume, _PAUSE, key, first, n_events, session)
+    resumed_ms = p.pause_total_ms - p.final_pause_ms
+    paused = _split(resumed_ms, 1000, resume, _PAUSE, key, first, n_events, session)
+    paused += np.where(last, p.final_pause_ms[session], 0)
     skipped = _split(p.skip_s, 0, playback, _SEEK, key, first, n_events, session)
+    rewound = _split(p.rewind_s, 0, playback, _REWIND, key, first, n_events, session)
     # Stalls fall in proportion to the playback, and their time with them (centiseconds).
     watch_total = np.maximum(p.watch_total[session].astype(np.int64), 1)
     stalled = p.stalls[session].astype(np.int64) * watched // watch_total
@@ -144,14 +149,13 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     )
     check(bool((step_ms[seq > 0] > 0).all()), "events of a session must be strictly ordered")
     ts_ms = p.start_ms[session] + _grouped_cumsum(step_ms, first, session)
-    last = seq == (n_events[session] - 1)
 
     keep = np.flatnonzero((ts_ms >= start_ms) & (ts_ms < end_ms))
     keep = keep[np.argsort(ts_ms[keep], kind="stable")]
     session, seq, key, ts_ms = session[keep], seq[keep], key[keep], ts_ms[keep]
     odd, last, played, playback = odd[keep], last[keep], played[keep], playback[keep]
     watch, watched, stretch_s = watch[keep], watched[keep], stretch_s[keep]
-    skipped = skipped[keep]
+    skipped, rewound = skipped[keep], rewound[keep]
     stalls, stall_s = stalls[keep], stall_s[keep]
 
     event_type = np.select(
@@ -167,7 +171,11 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
                        rand.uniform(key, None, _ERRORS), MAX_ERRORS_PER_STRETCH),
         ((p.outcome[session] == START_FAILURE) & (seq == 1)).astype(np.int32),
     )  # fmt: skip
-    position = p.start_position[session] + watched + skipped
+    # Seeks move the playhead both ways, so it is no longer the start plus what was watched.
+    # A session's last event lands exactly at its planned end (the credits, for a complete);
+    # before it, the playhead stays inside the title and short of the credits.
+    position = p.start_position[session] + watched + skipped - rewound
+    position = np.where(last, position, np.clip(position, 0, p.credits_s[session] - 1))
     completion = np.round(100.0 * position / runtime[session], 2)
     return EventBatch(
         sessions=p.refs(),

@@ -160,6 +160,8 @@ def _with_failed(p: SessionPlan, fails: B) -> SessionPlan:
             watch_total=np.where(fails, zero, p.watch_total).astype(np.int32),
             pauses=np.where(fails, zero, p.pauses).astype(np.int32),
             pause_total_ms=np.where(fails, 0, p.pause_total_ms).astype(np.int64),
+            final_pause_ms=np.where(fails, 0, p.final_pause_ms).astype(np.int64),
+            rewind_s=np.where(fails, zero, p.rewind_s).astype(np.int32),
             stalls=np.where(fails, zero, p.stalls).astype(np.int32),
             stall_cs=np.where(fails, 0, p.stall_cs).astype(np.int64),
             skip_s=np.where(fails, zero, p.skip_s).astype(np.int32),
@@ -211,11 +213,15 @@ def _shortened(p: SessionPlan, watch: I32) -> SessionPlan:
     go too."""
     kept = watch / np.maximum(p.watch_total, 1)
     pauses = np.minimum((p.pauses * kept).astype(np.int32), np.maximum(watch - 1, 0))
-    pause_ms = np.where(pauses > 0, np.maximum(p.pause_total_ms * kept, 1000 * pauses), 0)
+    final_ms = np.where(pauses > 0, p.final_pause_ms * kept, 0).astype(np.int64)
+    pause_ms = np.where(
+        pauses > 0, np.maximum(p.pause_total_ms * kept, 1000 * pauses + final_ms), 0
+    )
     stalls = (p.stalls * kept).astype(np.int32)
     stall_cs = np.maximum((p.stall_cs * kept).astype(np.int64), 10 * stalls)
     return replace(p, watch_total=watch, pauses=pauses.astype(np.int32),
-                   pause_total_ms=pause_ms.astype(np.int64), stalls=stalls,
+                   pause_total_ms=pause_ms.astype(np.int64), final_pause_ms=final_ms,
+                   rewind_s=np.minimum(p.rewind_s, watch // 2).astype(np.int32), stalls=stalls,
                    stall_cs=np.where(stalls > 0, stall_cs, 0).astype(np.int64))  # fmt: skip
 
 

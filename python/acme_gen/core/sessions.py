@@ -34,7 +34,9 @@ import numpy as np
 import numpy.typing as npt
 
 from acme_gen.core.arrays import F64, I8, I32, I64, U64, B
-from acme_gen.core.rebuffering import bad_path_chance, errors_per_minute, rebuffering, soft_cap
+from acme_gen.core.playback import events_per_play, planned_watch
+from acme_gen.core.playback import pauses as pause_draws
+from acme_gen.core.rebuffering import bad_path_chance, errors_per_minute, rebuffering
 from acme_gen.core.traffic import utc_offset_ms
 from acme_gen.core.world import (
     CARRIER_IP_POOL,
@@ -49,21 +51,18 @@ from acme_gen.core.world import (
     World,
 )
 from acme_gen.invariants import check
-from acme_gen.models import DEVICE_TYPES, PLAN_STREAMS, TITLE_TYPES
+from acme_gen.models import DEVICE_TYPES, PLAN_STREAMS
 from acme_gen.time_labels import HOUR_MS
 
 PLAYED, START_FAILURE, EXIT_BEFORE_START = 0, 1, 2
 
-MAX_PAUSES = 8
-MAX_PAUSE_TOTAL_MS = 45 * 60_000  # longer totals are scaled down, never clipped to a value
 MAX_STARTUP_MS = 30_000
+_SPARE_MS = 120_000  # room kept for pauses when a session's playback nearly fills its span
 # Longest a session can span: the longest runtime (200 min) + pauses + stalls + start-up.
 MAX_SESSION_MS = 5 * HOUR_MS
 
 CELLULAR_SHARE = {"mobile": 0.40, "tablet": 0.12, "web": 0.0, "tv": 0.0}
 RESUME_SHARE = 0.28  # sessions that continue a title part-watched earlier
-PAUSE_EVERY_S = 2400.0  # one pause per 40 minutes watched, on average
-PAUSE_MEDIAN_S, PAUSE_SIGMA = 60.0, 1.4  # log-normal pauses: a minute typically, an hour rarely
 
 # Which of a customer's devices a session uses, by local daypart (rows: night 0-6 h, morning
 # 6-9 h, day 9-17 h, evening 17-23 h, late 23-24 h; columns: DEVICE_TYPES order mobile, web,
@@ -78,15 +77,6 @@ DEVICE_DAYPART_WEIGHT = np.array([
 ])  # fmt: skip
 # Video-start failures by platform (mobile, web, tv, tablet): browsers and phones fail more.
 START_FAILURE_DEVICE = np.array([1.3, 1.6, 0.8, 1.0])
-SHORTEST_PLAY_MEDIAN_S = 20.0
-# Forward seeks: the share of plays that skip ahead, and the total skipped (log-normal).
-SEEK_SHARE, SEEK_MEDIAN_S, SEEK_SIGMA = 0.95, 30.0, 1.2
-# How much of the title a play covers, by device (mobile, web, tv, tablet): the chance to
-# watch to the credits relative to the title type's, and Beta(a, b) for the share of what is
-# left that a play that stops early covers.
-COMPLETE_SHARE = {"movie": 0.40, "series": 0.58, "documentary": 0.35}
-DEVICE_COMPLETE_FACTOR = np.array([0.35, 0.75, 1.0, 0.7])
-DEVICE_PARTIAL_BETA = np.array([[0.45, 3.2], [0.7, 1.8], [1.0, 1.3], [0.6, 2.2]])
 
 
 @dataclass(frozen=True)
@@ -134,10 +124,13 @@ class SessionPlan:
     outcome: I8  # PLAYED, START_FAILURE or EXIT_BEFORE_START
     complete: B  # plays to the end of the title
     start_position: I32  # seconds into the title at start
+    credits_s: I32  # the title's credits start: where `complete` fires
     skip_s: I32  # seconds the viewer seeks forward over the session (intros, dull scenes)
+    rewind_s: I32  # seconds the viewer seeks back (and watches again) over the session
     watch_total: I32  # seconds watched in the session
     pauses: I32
     pause_total_ms: I64
+    final_pause_ms: I64  # a last pause never resumed (the play ends on it), or 0
     startup_ms: I64
     stalls: I32  # rebuffering events in the session
     stall_cs: I64  # their total length, centiseconds
@@ -201,19 +194,27 @@ def draw_sessions(
     startup_ms, outcome = _start_up(rng, bandwidth, dtype)
     played = outcome == PLAYED
 
-    runtime = world.title_runtime[title]
+    runtime, credits = world.title_runtime[title], world.title_credits[title]
     resumed = (rng.random(n) < RESUME_SHARE) & (title_override is None)
     start_position = np.where(
         resumed, (runtime * rng.uniform(0.05, 0.85, n)).astype(np.int32), 0
     ).astype(np.int32)
-    planned, complete, skip_s = _planned_watch(world, rng, title, dtype, runtime - start_position)
+    title_type = world.title_type[title]
+    planned, complete, skip_s, rewind_s = planned_watch(
+        rng, title_type, dtype, credits - start_position
+    )
     bad_path = bad_path_chance(world, customer, network, dtype, bandwidth)
     watch_total, stalls, stall_cs, left = rebuffering(rng, bandwidth, bad_path, planned)
     watch_total = np.where(played, watch_total, 0).astype(np.int32)
     complete = played & complete & ~left
+    # A play cut short by a stall may have watched less than it went back.
+    rewind_s = np.where(played, np.minimum(rewind_s, watch_total // 2), 0).astype(np.int32)
     stalls = np.where(played, stalls, 0).astype(np.int32)
     stall_cs = np.where(played, stall_cs, 0).astype(np.int64)
-    pauses, pause_total_ms = _pauses(rng, watch_total)
+    room_ms = MAX_SESSION_MS - startup_ms - watch_total * 1000 - stall_cs * 10 - _SPARE_MS
+    pauses, pause_total_ms, final_pause_ms = pause_draws(
+        rng, watch_total, np.maximum(room_ms, _SPARE_MS), ~complete
+    )
     error_rate = errors_per_minute(bandwidth)
     key = rng.integers(0, 2**64, n, dtype=np.uint64)
 
@@ -237,10 +238,13 @@ def draw_sessions(
         outcome=outcome,
         complete=complete,
         start_position=start_position,
+        credits_s=credits,
         skip_s=np.where(played, skip_s, 0).astype(np.int32),
+        rewind_s=rewind_s,
         watch_total=watch_total,
         pauses=pauses,
         pause_total_ms=pause_total_ms,
+        final_pause_ms=final_pause_ms,
         startup_ms=startup_ms,
         stalls=stalls,
         stall_cs=stall_cs,
@@ -316,45 +320,6 @@ def _start_up(rng: np.random.Generator, bandwidth: F64, dtype: I8) -> tuple[I64,
     return startup_ms, outcome
 
 
-def _planned_watch(
-    world: World, rng: np.random.Generator, title: I32, dtype: I8, remaining: I32
-) -> tuple[I32, B, I32]:
-    """What the viewer means to watch if nothing goes wrong: to the credits, or a share of
-    what is left that depends on the device (a phone play is short, a TV play long); and how
-    far they seek forward on the way (skipping an intro or a dull scene), so that even plays
-    of one title to its end differ in watch time."""
-    n = len(title)
-    base = np.array([COMPLETE_SHARE[t] for t in TITLE_TYPES])[world.title_type[title]]
-    complete = rng.random(n) < base * DEVICE_COMPLETE_FACTOR[dtype]
-    a, b = DEVICE_PARTIAL_BETA[dtype].T
-    share = rng.beta(a, b)
-    # A play that stops early lasts at least a few seconds to a minute or so (zapping).
-    least = SHORTEST_PLAY_MEDIAN_S * np.exp(rng.standard_normal(n))
-    partial = np.minimum((remaining * share + least).astype(np.int32), remaining - 1)
-    partial = np.maximum(partial, 1)
-    seeks = rng.random(n) < SEEK_SHARE
-    skip = np.where(seeks, SEEK_MEDIAN_S * np.exp(SEEK_SIGMA * rng.standard_normal(n)), 0.0)
-    room = np.where(complete, remaining // 3, np.maximum(remaining - 1 - partial, 0))
-    skip_s = np.minimum(skip.astype(np.int32), room).astype(np.int32)
-    planned = np.where(complete, np.maximum(remaining - skip_s, 1), partial).astype(np.int32)
-    skip_s = np.where(complete, remaining - planned, skip_s).astype(np.int32)
-    return planned, complete, skip_s
-
-
-def _pauses(rng: np.random.Generator, watch_total: I32) -> tuple[I32, I64]:
-    """Pauses: about one per PAUSE_EVERY_S watched, each log-normal in length (a minute
-    typically, an hour rarely), at least a second; never more stretches than seconds."""
-    n = len(watch_total)
-    pauses = np.minimum(rng.poisson(watch_total / PAUSE_EVERY_S), MAX_PAUSES)
-    pauses = np.minimum(pauses, np.maximum(watch_total - 1, 0)).astype(np.int32)
-    session = np.repeat(np.arange(n), pauses)
-    length_ms = 1000 + PAUSE_MEDIAN_S * 1000 * np.exp(
-        PAUSE_SIGMA * rng.standard_normal(len(session))
-    )
-    total = soft_cap(np.bincount(session, weights=length_ms, minlength=n), MAX_PAUSE_TOTAL_MS)
-    return pauses, np.maximum(total.astype(np.int64), 1000 * pauses)
-
-
 def session_end(start_ms: I64, startup_ms: I64, watch_total: I32, pause_total_ms: I64,
                 stall_cs: I64) -> I64:  # fmt: skip
     """The time of a session's last event: start-up, then what it watched, paused and
@@ -364,5 +329,7 @@ def session_end(start_ms: I64, startup_ms: I64, watch_total: I32, pause_total_ms
 
 
 def events_per_session(plan: SessionPlan) -> I64:
-    """start, (pause, resume) per pause, then stop or complete; two events if it never played."""
-    return np.where(plan.outcome == PLAYED, 2 + 2 * plan.pauses, 2).astype(np.int64)
+    """start, (pause, resume) per pause, then stop or complete (a play that ends paused has
+    no resume after its last pause); two events if it never played."""
+    played = events_per_play(plan.pauses, plan.final_pause_ms > 0)
+    return np.where(plan.outcome == PLAYED, played, 2).astype(np.int64)

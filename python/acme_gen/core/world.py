@@ -62,6 +62,9 @@ APP_VERSION_WEIGHTS = (0.55, 0.25, 0.12, 0.08)
 # movie, series, documentary: series dominate viewing hours (NPAW 2023; Netflix's 2023
 # engagement report), and shorter episodes need more of them to carry the hours.
 TITLE_TYPE_WEIGHTS = (0.22, 0.70, 0.08)
+# Where the end credits begin, as a share of the runtime, by title type (uniform within):
+# a film's credits run several minutes, an episode's about one.
+CREDITS_SHARE = {"movie": (0.90, 0.95), "series": (0.94, 0.97), "documentary": (0.92, 0.96)}
 ZIPF_EXPONENT = 0.9  # title popularity; VoD catalogues are Zipf-like with s just under 1
 CARRIER_IP_POOL = 64  # carriers share addresses behind carrier-grade NAT
 
@@ -149,6 +152,7 @@ class World:
     # titles
     title_type: I8  # index into TITLE_TYPES
     title_runtime: I32  # seconds
+    title_credits: I32  # the second the end credits begin
     title_rank: I32  # popularity rank, 1 = most popular
     title_cumulative: F64  # cumulative popularity, for inverse-CDF sampling
     # networks: home ISPs, then mobile carriers
@@ -260,6 +264,7 @@ def build_world(config: GeneratorConfig) -> World:
         key=key,
         title_type=titles.type,
         title_runtime=titles.runtime,
+        title_credits=titles.credits,
         title_rank=titles.rank,
         title_cumulative=titles.cumulative,
         network_names=tuple(i.name for i in geo.ISPS) + tuple(c.name for c in geo.CARRIERS),
@@ -289,6 +294,7 @@ class _Titles:
     runtime: I32
     rank: I32
     cumulative: F64
+    credits: I32
 
 
 def _titles(rng: np.random.Generator, n_titles: int) -> _Titles:
@@ -309,5 +315,8 @@ def _titles(rng: np.random.Generator, n_titles: int) -> _Titles:
         documentary,
     )
     popularity = 1.0 / title_rank.astype(np.float64) ** ZIPF_EXPONENT
-    return _Titles(title_type, np.round(minutes * 60).astype(np.int32), title_rank,
-                   np.cumsum(popularity) / popularity.sum())  # fmt: skip
+    runtime = np.round(minutes * 60).astype(np.int32)
+    lo, hi = (np.array([CREDITS_SHARE[t][k] for t in TITLE_TYPES])[title_type] for k in (0, 1))
+    credits = np.round(runtime * (lo + (hi - lo) * rng.random(n_titles))).astype(np.int32)
+    return _Titles(title_type, runtime, title_rank, np.cumsum(popularity) / popularity.sum(),
+                   credits)  # fmt: skip

@@ -213,6 +213,7 @@ def titles_table(world: World) -> pa.Table:
         "genre": [GENRES[t][g % len(GENRES[t])] for t, g in zip(types, genre_pick, strict=True)],
         "release_year": release,
         "runtime_seconds": world.title_runtime,
+        "credits_start_seconds": world.title_credits,
         "maturity_rating": [
             RATINGS[t][r % len(RATINGS[t])] for t, r in zip(types, rating_pick, strict=True)
         ],

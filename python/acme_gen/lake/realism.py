@@ -53,6 +53,12 @@ BENCHMARKS = (
               "no machine-made values", 0, 0.5, "%"),
     Benchmark("stall_p99_seconds", "99th percentile stall length",
               "heavy-tailed: 10-60 s stalls exist (Conviva, Mux)", 10, 120, "s"),
+    Benchmark("complete_at_credits", "where complete fires (median share of the runtime)",
+              "at the end credits: a film's run several minutes, an episode's about one",
+              90, 97, "%"),
+    Benchmark("pause_p99_minutes", "99th percentile pause length",
+              "heavy-tailed, up to hours (a call, a meal, the app left paused)", 15, 240,
+              " min"),
 )  # fmt: skip
 
 

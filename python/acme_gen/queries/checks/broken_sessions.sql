@@ -1,7 +1,8 @@
 -- validate: events that break their session's state machine (a transition not in
 -- allowed_transitions) or its physics: watch time and stalls since the previous event that
--- do not fit the wall time since it, anything gained while paused, a playhead that moves
--- backwards, or a complete anywhere but at the title's runtime. Sessions with a declared
+-- do not fit the wall time since it, anything gained while paused, a playhead outside the
+-- title (it may seek back, but not before 0 or past the end), or a complete anywhere but
+-- at the title's credits. Sessions with a declared
 -- drop or malformed event have a gap and are not checked; a declared duplicate is checked
 -- once.
 WITH unique_events AS (
@@ -29,7 +30,9 @@ WHERE (prev_type IS NOT NULL
    OR (event_type = 'start' AND watch_duration_seconds + buffering_duration_seconds > 0)
    OR 1000 * (watch_duration_seconds + buffering_duration_seconds) > wall_ms + 1
    OR (prev_type = 'pause' AND watch_duration_seconds + buffering_duration_seconds > 0)
-   OR position_seconds < prev_position
+   OR position_seconds < 0
+   OR position_seconds > (SELECT runtime_seconds FROM titles t WHERE t.title_id = s.title_id)
    OR (event_type = 'complete'
-       AND position_seconds != (SELECT runtime_seconds FROM titles t WHERE t.title_id = s.title_id))
+       AND position_seconds
+           != (SELECT credits_start_seconds FROM titles t WHERE t.title_id = s.title_id))
 ORDER BY 1, 2, 3
