@@ -29,7 +29,7 @@ from .conftest import run_backfill
 FAULTS = "duplicate=0.02,drop=0.02,late=0.03,skew=0.02,malformed=0.02"
 INCIDENT = "isp-outage:Comcast Xfinity@2026-01-15T20:00/60m"
 ARGS = ["--telemetry", "60000", "--start", "2026-01-15T12:00", "--end", "2026-01-16",
-        "--customers", "2000", "--titles", "100", "--campaigns", "5", "--quiet"]  # fmt: skip
+        "--customers", "4000", "--titles", "100", "--campaigns", "5", "--quiet"]  # fmt: skip
 WORLD = ["--titles", "50", "--campaigns", "5"]  # the world sized to the volume
 STREAM_FAULTS = FAULTS + ",out_of_order=0.03"
 
