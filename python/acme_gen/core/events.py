@@ -25,7 +25,8 @@ from acme_gen.invariants import check
 from acme_gen.models import EVENT_TYPES, QUALITIES
 
 # Hash streams: one per kind of per-event draw.
-_SEGMENT, _PAUSE, _SEEK, _ERRORS, _BANDWIDTH, _REWIND = 1, 2, 3, 5, 6, 9
+_SEGMENT, _PAUSE, _SEEK, _ERRORS, _BANDWIDTH, _REWIND, _DIP = 1, 2, 3, 5, 6, 9, 10
+THROUGHPUT_DIP_SHARE = 0.12  # events caught in a throughput dip (to 3-33% of the usual)
 EVENT_ID_HI, EVENT_ID_LO = 7, 8
 _WEIGHT_UNITS = float(2**20)  # fixed-point weights keep running sums exact
 MAX_ERRORS_PER_STRETCH = 100  # far beyond any drawn count: a bound, not a pile-up
@@ -161,9 +162,14 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     event_type = np.select(
         [seq == 0, last & p.complete[session], last, odd], [START, COMPLETE, STOP, PAUSE], RESUME
     ).astype(np.int8)
+    # Throughput moves within a session (cross traffic, Wi-Fi, a cell edge), now and then
+    # dropping to a fraction for a while; the ABR ladder follows it, so plays change quality.
+    dip = rand.uniform(key, None, _DIP)
+    dipped = np.where(dip < THROUGHPUT_DIP_SHARE, 0.03 + dip / THROUGHPUT_DIP_SHARE * 0.3, 1.0)
     bandwidth = np.round(
-        p.bandwidth[session] * np.exp(0.18 * rand.normal(key, None, _BANDWIDTH)), 2
+        p.bandwidth[session] * dipped * np.exp(0.3 * rand.normal(key, None, _BANDWIDTH)), 2
     )
+    bandwidth = np.maximum(bandwidth, 0.1)
     quality = np.minimum(np.searchsorted(_LADDER, bandwidth, side="right"), p.quality_cap[session])
     errors = np.where(
         playback,

@@ -42,7 +42,6 @@ from acme_gen.core.world import (
     CARRIER_IP_POOL,
     CELLULAR_4G,
     CELLULAR_5G,
-    DEVICE_QUALITY_CAP,
     MAX_DEVICES,
     MEDIAN_BY_CONNECTION,
     PLAN_QUALITY_CAP,
@@ -189,7 +188,7 @@ def draw_sessions(
     network, connection, ip, bandwidth = _network(
         world, rng, people, dtype, np.atleast_2d(congestion)[slot, group]
     )
-    device_cap = np.array([DEVICE_QUALITY_CAP[d] for d in DEVICE_TYPES], dtype=np.int8)[dtype]
+    device_cap = world.device_quality_cap(device, dtype)
     quality_cap = np.minimum(np.asarray(PLAN_QUALITY_CAP, np.int8)[people.plan], device_cap)
     startup_ms, outcome = _start_up(rng, bandwidth, dtype)
     played = outcome == PLAYED

@@ -38,9 +38,15 @@ BANDWIDTH_SIGMA = {"fiber": 0.5, "cable": 0.5, "dsl": 0.55, "satellite": 0.6, "5
 COUNTRY_BANDWIDTH_FACTOR = {"IN": 0.45, "BR": 0.7, "MX": 0.55, "KR": 1.5, "JP": 1.3}
 
 PLAN_WEIGHTS = (0.30, 0.45, 0.25)
-PLAN_QUALITY_CAP = (QUALITIES.index("SD"), QUALITIES.index("HD"), QUALITIES.index("4K"))
+# The top rung each plan allows (basic, standard, premium), as streaming plans sell them
+# (basic 720p and standard 1080p are both HD; premium adds 4K). Below it, the ABR ladder
+# picks the rung from the throughput (acme_gen.core.events).
+PLAN_QUALITY_CAP = (QUALITIES.index("HD"), QUALITIES.index("HD"), QUALITIES.index("4K"))
 DEVICE_TYPE_WEIGHTS = {"mobile": 0.30, "web": 0.17, "tv": 0.38, "tablet": 0.15}
-DEVICE_QUALITY_CAP = {"mobile": 1, "web": 2, "tv": 2, "tablet": 1}
+# The share of each device type that can play 4K at all: phones and tablets none, browsers
+# few (4K streaming needs a particular browser, OS and HDCP 2.2 display), TVs most (4K sets
+# are most of the installed base by 2026). The others top out at HD.
+UHD_CAPABLE_SHARE = {"mobile": 0.0, "web": 0.08, "tv": 0.65, "tablet": 0.0}
 DEVICE_COUNT_WEIGHTS = (0.35, 0.35, 0.20, 0.10)  # 1..4 devices per customer
 
 # (os, weight) by device type, and app versions by os family (newest first, most installed).
@@ -73,7 +79,7 @@ MAX_DEVICES = len(DEVICE_COUNT_WEIGHTS)  # device d of customer c is c * MAX_DEV
 
 # Hash streams of the per-customer and per-device traits.
 _ISP, _CARRIER, _PLAN, _DEVICE_COUNT, _BANDWIDTH, _HOST = 0xC1, 0xC2, 0xC3, 0xC4, 0xC5, 0xC6
-_DEVICE_TYPE, _OS, _APP, _UUID_HI, _UUID_LO = 0xD1, 0xD2, 0xD3, 0xD4, 0xD5
+_DEVICE_TYPE, _OS, _APP, _UUID_HI, _UUID_LO, _UHD = 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6
 _PREFIX_FIRST, _PREFIX_SECOND, _POOL_HOST = 0xE1, 0xE2, 0xE3
 
 
@@ -124,6 +130,7 @@ _ISP_CONNECTION = np.array([CONNECTION_TYPES.index(i.connection_type) for i in g
 _PLANS = _uniform_choice(PLAN_WEIGHTS)
 _DEVICE_COUNTS = _uniform_choice(DEVICE_COUNT_WEIGHTS)
 _DEVICE_TYPES = _uniform_choice(tuple(DEVICE_TYPE_WEIGHTS[d] for d in DEVICE_TYPES))
+_UHD_SHARE = np.array([UHD_CAPABLE_SHARE[d] for d in DEVICE_TYPES])
 MEDIAN_BY_CONNECTION = np.array([BANDWIDTH_MEDIAN[c] for c in CONNECTION_TYPES])
 SIGMA_BY_CONNECTION = np.array([BANDWIDTH_SIGMA[c] for c in CONNECTION_TYPES])
 _COUNTRY_FACTOR = np.array([COUNTRY_BANDWIDTH_FACTOR.get(c, 1.0) for c in _COUNTRIES])
@@ -210,6 +217,11 @@ class World:
         return _DEVICE_TYPES.pick(
             np.zeros(len(device), np.int32), self._uniform(device, _DEVICE_TYPE)
         ).astype(np.int8)
+
+    def device_quality_cap(self, device: I32, dtype: I8) -> I8:
+        """The top quality each device can play (UHD_CAPABLE_SHARE)."""
+        capable = self._uniform(device, _UHD) < _UHD_SHARE[dtype]
+        return np.where(capable, QUALITIES.index("4K"), QUALITIES.index("HD")).astype(np.int8)
 
     def device_os(self, device: I32, dtype: I8 | None = None) -> I32:
         dtype = self.device_type(device) if dtype is None else dtype
