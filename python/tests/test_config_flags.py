@@ -50,7 +50,7 @@ def test_the_defaults_are_the_models_own(command: str) -> None:
 
 
 def test_a_value_the_model_refuses_is_one_line() -> None:
-    args = argparse.Namespace(customers=60_000_000)
+    args = argparse.Namespace(customers=600_000_000)
     with pytest.raises(cli.UsageError, match=r"^customers: Input should be less than or equal"):
         cli.generator_config(args)
     with pytest.raises(ConfigError, match=r"^traffic_shape: "):

@@ -188,7 +188,7 @@ def test_replay_sends_exactly_the_past_window_from_two_workers() -> None:
 
 def test_count_sends_exactly_that_many_in_all(local_aws: LocalAws) -> None:
     local_aws.client("kinesis").create_stream(StreamName="counted", ShardCount=1)
-    result = _stream(local_aws.endpoint, "--stream-name", "counted", "--rate", "2000/s",
+    result = _stream(local_aws.endpoint, "--stream-name", "counted", "--rate", "500/s",
                      "--shape", "flat", "--count", "2500", "--threads", "1")  # fmt: skip
     assert result.returncode == 0, result.stderr
     records = [
@@ -234,7 +234,7 @@ def test_falling_behind_is_said_once_with_the_achieved_rate(
 
 def test_count_splits_over_workers() -> None:
     with NullKinesis(keep=True) as sink:
-        result = _stream(sink.url, "--stream-name", "counted", "--rate", "2000/s", "--shape",
+        result = _stream(sink.url, "--stream-name", "counted", "--rate", "500/s", "--shape",
                          "flat", "--count", "2501", "--workers", "2")  # fmt: skip
         ids = [orjson.loads(d)["event_id"] for d in sink.data()]
     assert result.returncode == 0, result.stderr
