@@ -25,8 +25,11 @@ from acme_gen.invariants import check
 from acme_gen.models import EVENT_TYPES, QUALITIES
 
 # Hash streams: one per kind of per-event draw.
-_SEGMENT, _PAUSE, _SEEK, _ERRORS, _BANDWIDTH, _REWIND, _DIP = 1, 2, 3, 5, 6, 9, 10
+_SEGMENT, _PAUSE, _SEEK, _ERRORS, _BANDWIDTH, _REWIND = 1, 2, 3, 5, 6, 9
+_DIP, _DIP_DEPTH, _DIP_FACTOR = 10, 11, 12
 THROUGHPUT_DIP_SHARE = 0.12  # events caught in a throughput dip (to 3-33% of the usual)
+DIP_STALL_WEIGHT = 6  # a dipped stretch's share of the session's stalls, per second watched
+STALLED_DIP_SHARE = 0.6  # stretches with a stall that report the throughput dip behind it
 EVENT_ID_HI, EVENT_ID_LO = 7, 8
 _WEIGHT_UNITS = float(2**20)  # fixed-point weights keep running sums exact
 MAX_ERRORS_PER_STRETCH = 100  # far beyond any drawn count: a bound, not a pile-up
@@ -128,13 +131,17 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     paused += np.where(last, p.final_pause_ms[session], 0)
     skipped = _split(p.skip_s, 0, playback, _SEEK, key, first, n_events, session)
     rewound = _split(p.rewind_s, 0, playback, _REWIND, key, first, n_events, session)
-    # Stalls fall in proportion to the playback, and their time with them (centiseconds).
-    watch_total = np.maximum(p.watch_total[session].astype(np.int64), 1)
-    stalled = p.stalls[session].astype(np.int64) * watched // watch_total
-    stalled_cs = p.stall_cs[session] * stalled // np.maximum(p.stalls[session], 1)
     # Counters count what happened since the session's previous event (watch_duration_seconds
     # included): SUM over a session is its total.
     watch = _since_previous(watched, seq)
+    # Stalls fall in proportion to the playback, several times more in a stretch whose
+    # throughput dipped (the buffer drains), and their time with them (centiseconds).
+    dip = rand.uniform(key, None, _DIP)
+    in_dip = playback & (dip < THROUGHPUT_DIP_SHARE)
+    exposure = _grouped_cumsum(watch * np.where(in_dip, DIP_STALL_WEIGHT, 1), first, session)
+    total_exposure = np.maximum(exposure[first + n_events - 1][session], 1)
+    stalled = p.stalls[session].astype(np.int64) * exposure // total_exposure
+    stalled_cs = p.stall_cs[session] * stalled // np.maximum(p.stalls[session], 1)
     stall_cs = _since_previous(stalled_cs, seq)
     stalls = _since_previous(stalled, seq)
     stretch_s = watch.astype(np.float64)
@@ -164,8 +171,10 @@ def expand(plan: SessionPlan, runtime: I32, start_ms: int, end_ms: int) -> Event
     ).astype(np.int8)
     # Throughput moves within a session (cross traffic, Wi-Fi, a cell edge), now and then
     # dropping to a fraction for a while; the ABR ladder follows it, so plays change quality.
-    dip = rand.uniform(key, None, _DIP)
-    dipped = np.where(dip < THROUGHPUT_DIP_SHARE, 0.03 + dip / THROUGHPUT_DIP_SHARE * 0.3, 1.0)
+    # A stretch that stalled mostly measured a throughput that fell (that is why it stalled).
+    dip, depth = dip[keep], rand.uniform(key, None, _DIP_DEPTH)
+    fell = (dip < THROUGHPUT_DIP_SHARE) | ((stalls > 0) & (depth < STALLED_DIP_SHARE))
+    dipped = np.where(fell, 0.03 + 0.3 * rand.uniform(key, None, _DIP_FACTOR), 1.0)
     bandwidth = np.round(
         p.bandwidth[session] * dipped * np.exp(0.3 * rand.normal(key, None, _BANDWIDTH)), 2
     )
