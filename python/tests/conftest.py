@@ -35,7 +35,7 @@ def two_days(generator: TelemetryGenerator) -> pa.Table:
 
 
 BACKFILL_ARGS = [
-    "--customers", "800", "--titles", "120", "--campaigns", "10", "--telemetry", "40000",
+    "--customers", "3300", "--titles", "120", "--campaigns", "10", "--telemetry", "40000",
     "--start", "2026-01-14T18:00", "--end", "2026-01-16T06:00", "--seed", "3", "--quiet",
 ]  # fmt: skip
 

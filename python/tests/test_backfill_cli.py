@@ -28,7 +28,7 @@ def test_layout_and_manifest(lake: Path) -> None:
     for table in ("customers", "titles", "campaigns"):
         assert pq.read_metadata(lake / table / f"{table}.parquet").num_rows > 0
     manifest = json.loads((lake / MANIFEST).read_text())
-    assert manifest["generator"]["customers"] == 800
+    assert manifest["generator"]["customers"] == 3300
     assert not (lake / ".staging").exists()
     total = sum(pq.read_metadata(p).num_rows for p in (lake / "telemetry").rglob("*.parquet"))
     assert abs(total / 40_000 - 1) < 0.02  # the README's tolerance for 10,000-100,000 events

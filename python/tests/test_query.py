@@ -28,7 +28,7 @@ def test_every_seed_example_query_runs(lake: Path) -> None:
     single = dict(results["10_single_partition"])
     assert 0 < sum(single.values()) < total
     completion = dict((r[0], r[1]) for r in results["11_completion_by_event_type"])
-    assert completion["complete"] == 100.0
+    assert 90 <= completion["complete"] <= 97  # complete fires at the credits
     assert len(results["12_top_customers_by_watch_time"]) == 10
     assert len(results["06_events_by_country"]) == 10
 

@@ -147,7 +147,7 @@ def test_a_lake_without_manifest_takes_the_configuration_from_flags(
     code, result = run(capsys, "--lake", copy, *flags, "--start", manifest["start"],
                        "--end", manifest["end"])  # fmt: skip
     assert code == 0 and result["expected"] > 0
-    code, result = run(capsys, "--lake", copy, *flags[:-2], "--customers=801", "--titles=120",
+    code, result = run(capsys, "--lake", copy, *flags[:-2], "--customers=3301", "--titles=120",
                        "--start", manifest["start"], "--end", manifest["end"])  # fmt: skip
     assert code == 1 and result["unexpected"] > 0  # another world: nothing matches
 

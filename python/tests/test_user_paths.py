@@ -105,11 +105,11 @@ def test_backfill_refuses_a_path_it_cannot_create(tmp_path: Path) -> None:
 
 def test_backfill_refusal_lists_every_difference(lake: Path) -> None:
     changed = [*BACKFILL_ARGS]
-    for flag, value in (("--customers", "801"), ("--titles", "121"), ("--campaigns", "11"),
+    for flag, value in (("--customers", "3301"), ("--titles", "121"), ("--campaigns", "11"),
                         ("--seed", "4")):  # fmt: skip
         changed[changed.index(flag) + 1] = value
     err = one_line(command("acme_gen.backfill", *changed, "--output-dir", lake), 2)
-    for field in ("customers: 800 -> 801", "titles: 120 -> 121", "campaigns: 10 -> 11",
+    for field in ("customers: 3300 -> 3301", "titles: 120 -> 121", "campaigns: 10 -> 11",
                   "seed: 3 -> 4"):  # fmt: skip
         assert field in err
 
