@@ -4,8 +4,8 @@ refuses the draws that would overlap on a device or exceed a plan's stream limit
 
 The refused share depends on each customer's own rate, so it is measured by simulating a
 reference week of a smaller world with the same per-customer rates (the rules act within a
-customer, so a sample of customers gives the same share), at the rate the configuration
-asks for: a fixed point, found in a few rounds.
+customer, so a sample of customers gives the same share), at the draw rate whose kept
+events are the configuration's volume: found by a fixed-point step, then secant steps.
 """
 
 from __future__ import annotations
