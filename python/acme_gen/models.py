@@ -116,6 +116,13 @@ class Title(_Row):
     )
     maturity_rating: str = Field(description="Audience rating")
     popularity_rank: Int32 = Field(description="1 = most watched; views follow a Zipf law")
+    series_id: str | None = Field(description="The show an episode belongs to; null for films")
+    season_number: Int32 | None = Field(
+        description="Season of an episode (1-based); null for films"
+    )
+    episode_number: Int32 | None = Field(
+        description="Episode within its season (1-based); null for films"
+    )
 
 
 class Campaign(_Row):

@@ -53,10 +53,12 @@ def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
 
 
 def glue_type(field: FieldInfo) -> str:
-    for meta in field.metadata:
+    annotation, _ = _unwrap_optional(field.annotation)
+    # A nullable Int32 keeps its GlueType inside the optional's Annotated member.
+    inner = list(getattr(annotation, "__metadata__", ()))
+    for meta in [*field.metadata, *inner]:
         if isinstance(meta, GlueType):
             return meta.name
-    annotation, _ = _unwrap_optional(field.annotation)
     if get_origin(annotation) is Literal:
         annotation = type(get_args(annotation)[0])
     try:

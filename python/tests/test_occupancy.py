@@ -15,13 +15,19 @@ from .conftest import DAY_MS, T0
 MIN = 60_000
 
 
-def _plays(rows: list[tuple[int, int, int, int]], limit: int = 4) -> list[bool]:
-    """rows: (customer, device, start minute, end minute); every row decided."""
+def _plays(rows: list[tuple[int, int, int, int]], limit: int = 4,
+           sittings: list[tuple[int, int]] | None = None) -> list[bool]:  # fmt: skip
+    """rows: (customer, device, start minute, end minute); every row decided. `sittings`:
+    (sitting, part) per row; by default each row is a sitting of its own."""
     c, d, s, e = (np.array(col, dtype=np.int64) for col in zip(*rows, strict=True))
     n = len(rows)
     key = np.arange(n, dtype=np.uint64)
+    sitting, part = (np.array(col) for col in zip(*(sittings or [(i, 0) for i in range(n)]),
+                                                  strict=True))  # fmt: skip
+    began = np.array([s[np.flatnonzero(sitting == k)].min() for k in sitting]) * MIN
     flags = playable(c.astype(np.int32), d.astype(np.int32), s * MIN, e * MIN, key,
-                     np.full(n, limit, np.int8), np.ones(n, bool))  # fmt: skip
+                     np.full(n, limit, np.int8), sitting.astype(np.uint64),
+                     part.astype(np.int8), began, np.ones(n, bool))  # fmt: skip
     return flags.tolist()
 
 
@@ -47,10 +53,34 @@ def test_the_plan_limits_simultaneous_streams() -> None:
 
 def test_only_the_decided_draws_are_returned_true() -> None:
     c = np.zeros(2, np.int32)
-    flags = playable(c, c, np.array([0, 10]) * MIN, np.array([5, 20]) * MIN,
-                     np.arange(2, dtype=np.uint64), np.ones(2, np.int8),
-                     np.array([False, True]))  # fmt: skip
+    key = np.arange(2, dtype=np.uint64)
+    start = np.array([0, 10]) * MIN
+    flags = playable(c, c, start, np.array([5, 20]) * MIN, key, np.ones(2, np.int8), key,
+                     np.zeros(2, np.int8), start, np.array([False, True]))  # fmt: skip
     assert flags.tolist() == [False, True]
+
+
+def test_a_sitting_stops_at_its_first_refused_part() -> None:
+    # Sitting 0 plays 0-30, 40-70, 80-100; sitting 1 (earlier: it began at -5) holds the
+    # device 45-65, so sitting 0's second part is refused, and its third with it.
+    rows = [(0, 0, 0, 30), (0, 0, 40, 70), (0, 0, 80, 100), (1, 0, -5, -1), (1, 0, 45, 65)]
+    sittings = [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)]
+    assert _plays(rows, sittings=sittings) == [True, False, False, True, True]
+    # Without the other sitting, every part plays.
+    assert _plays(rows[:3], sittings=sittings[:3]) == [True, True, True]
+
+
+def test_a_later_sitting_yields_to_an_earlier_sittings_later_part() -> None:
+    """Rank follows the sitting's start: a sitting started at 30 overlaps the part that the
+    sitting started at 0 plays from 60, so it is refused (the earlier sitting never depends
+    on later ones, so a window still needs only its look-back)."""
+    rows = [(0, 0, 0, 20), (0, 0, 60, 90), (1, 0, 30, 80), (1, 0, 30, 50)]
+    sittings = [(0, 0), (0, 1), (2, 0), (3, 0)]
+    assert _plays(rows[:3], sittings=sittings[:3]) == [True, True, False]
+    others = [0, 1, 3]
+    assert _plays([rows[i] for i in others], sittings=[sittings[i] for i in others]) == [
+        True, True, True,
+    ]  # fmt: skip
 
 
 def _sessions(gen: TelemetryGenerator, start: int, end: int) -> SessionPlan:
@@ -73,9 +103,13 @@ def test_kept_sessions_never_overlap_on_a_device_nor_exceed_the_limit() -> None:
 
 
 def test_the_decision_does_not_depend_on_the_window() -> None:
-    """One day decided at once equals the same day decided an hour at a time."""
+    """A quarter day decided at once equals the same decided an hour, or a slot, at a time
+    (sittings run hours past their start slot, so later slots must never matter)."""
     config = GeneratorConfig(customers=1000, titles=50, events_per_day=40_000)
     whole = _sessions(TelemetryGenerator(config), T0, T0 + DAY_MS // 4)
     gen = TelemetryGenerator(config)
     parts = [_sessions(gen, T0 + h * 3_600_000, T0 + (h + 1) * 3_600_000) for h in range(6)]
     assert np.array_equal(whole.key, SessionPlan.concat(parts).key)
+    gen = TelemetryGenerator(config)
+    slots = [_sessions(gen, T0 + i * 300_000, T0 + (i + 1) * 300_000) for i in range(72)]
+    assert np.array_equal(whole.key, SessionPlan.concat(slots).key)

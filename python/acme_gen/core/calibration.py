@@ -54,18 +54,16 @@ def events_per_draw(config: GeneratorConfig) -> float:
 @functools.lru_cache(maxsize=16)
 def _events_per_draw(config: GeneratorConfig) -> float:
     world = build_world(config)
-    per_session = float(events_per_session(calibration_sample(config, world)).mean())
-    # Find the draw rate x whose kept events x * share(x) * per_played(x) are the volume: a
+    per_draw = events_per_drawn_sitting(calibration_sample(config, world))
+    # Find the draw rate x whose kept events x * kept_per_draw(x) are the volume: a
     # fixed-point step first, then secant steps (refusals saturate, so plain fixed-point
     # steps converge slowly where many draws are refused).
     target = config.events_per_day
-    x = [target / per_session]
-    share, per_played = _playing(config, world, x[0])
-    kept = [x[0] * share * per_played]
-    x.append(x[0] / share)
+    x = [target / per_draw]
+    kept = [x[0] * _kept_per_draw(config, world, x[0])]
+    x.append(x[0] * target / kept[0])
     for _ in range(_ROUNDS):
-        share, per_played = _playing(config, world, x[-1])
-        kept.append(x[-1] * share * per_played)
+        kept.append(x[-1] * _kept_per_draw(config, world, x[-1]))
         if abs(kept[-1] / target - 1) < _TOLERANCE or kept[-1] == kept[-2]:
             break
         slope = (kept[-1] - kept[-2]) / (x[-1] - x[-2])
@@ -74,9 +72,15 @@ def _events_per_draw(config: GeneratorConfig) -> float:
     return target / x[-1]
 
 
-def _playing(config: GeneratorConfig, world: World, draws_per_day: float) -> tuple[float, float]:
-    """(the share of draws that play, events per playing session) over a reference week of a
-    sample world with the configuration's per-customer rates."""
+def events_per_drawn_sitting(plan: SessionPlan) -> float:
+    """Events per drawn session with the parts of the sittings it starts."""
+    drawn = max(int((plan.part == 0).sum()), 1)
+    return float(events_per_session(plan).sum()) / drawn
+
+
+def _kept_per_draw(config: GeneratorConfig, world: World, draws_per_day: float) -> float:
+    """Events kept per drawn session (its sitting's parts counted, a refused draw as none)
+    over a reference week of a sample world with the configuration's per-customer rates."""
     customers = min(config.customers, _SAMPLE_CUSTOMERS)
     sample = (
         world
@@ -91,10 +95,11 @@ def _playing(config: GeneratorConfig, world: World, draws_per_day: float) -> tup
     counts = rng.poisson(rate * HOUR_MS / DAY_MS * sample.timezone_activity * curve)
     drawn = draw_sessions(sample, rng, counts.astype(np.int64), hours, HOUR_MS,
                           congestion_factor(curve))  # fmt: skip
-    decide = drawn.start_ms >= _CALIBRATION_WEEK_MS
+    decide = drawn.sitting_start_ms >= _CALIBRATION_WEEK_MS
     plays = playable(drawn.customer, drawn.device, drawn.start_ms, drawn.end_ms, drawn.key,
-                     drawn.stream_limit, decide)  # fmt: skip
-    decided = int(decide.sum())
-    if decided == 0 or not plays.any():
-        return 1.0, float(events_per_session(drawn).mean()) if len(drawn) else 2.0
-    return int(plays.sum()) / decided, float(events_per_session(drawn.take(plays)).mean())
+                     drawn.stream_limit, drawn.sitting, drawn.part, drawn.sitting_start_ms,
+                     decide)  # fmt: skip
+    decided = int((decide & (drawn.part == 0)).sum())
+    if decided == 0:
+        return events_per_drawn_sitting(drawn) if len(drawn) else 2.0
+    return float(events_per_session(drawn.take(plays)).sum()) / decided

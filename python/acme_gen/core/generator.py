@@ -180,6 +180,9 @@ class _Occupant:
     end_ms: I64
     key: U64
     limit: I8
+    sitting: U64
+    part: I8
+    sitting_start_ms: I64
 
     def __len__(self) -> int:
         return len(self.key)
@@ -190,14 +193,12 @@ class _Occupant:
     @staticmethod
     def of(plan: SessionPlan) -> _Occupant:
         return _Occupant(plan.customer, plan.device, plan.start_ms, plan.end_ms, plan.key,
-                         plan.stream_limit)  # fmt: skip
+                         plan.stream_limit, plan.sitting, plan.part,
+                         plan.sitting_start_ms)  # fmt: skip
 
     @staticmethod
-    def concat(parts: list[_Occupant]) -> tuple[I32, I32, I64, I64, U64, I8]:
-        columns = zip(
-            *((p.customer, p.device, p.start_ms, p.end_ms, p.key, p.limit) for p in parts),
-            strict=True,
-        )
+    def concat(parts: list[_Occupant]) -> tuple[I32, I32, I64, I64, U64, I8, U64, I8, I64]:
+        columns = zip(*(tuple(getattr(p, f.name) for f in fields(p)) for p in parts), strict=True)
         return tuple(np.concatenate(list(c)) for c in columns)  # type: ignore[return-value]
 
 

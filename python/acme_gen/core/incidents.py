@@ -20,7 +20,7 @@ from dataclasses import replace
 import numpy as np
 
 from acme_gen.core import geo, rand
-from acme_gen.core.arrays import F64, I32, I64, B
+from acme_gen.core.arrays import F64, I8, I32, I64, U64, B
 from acme_gen.core.rebuffering import (
     BAD_PATH_RATE_MEDIAN,
     BAD_STALL_MEDIAN_S,
@@ -128,6 +128,10 @@ def _disrupt(world: World, incident: Incident, plan: SessionPlan) -> SessionPlan
     hit &= plan.outcome == PLAYED
     if not hit.any():
         return plan
+    # A sitting the incident hits ends with the part it hit: what was planned after it (the
+    # next episode, a return) assumed the play went as drawn. Retries start sittings anew.
+    later = _later_parts(plan, plan.sitting[hit], plan.part[hit])
+    plan, hit = plan.take(~later), hit[~later]
     index = np.flatnonzero(hit)
     before = plan.take(index)
     if incident.kind == "cdn-degradation":
@@ -138,6 +142,17 @@ def _disrupt(world: World, incident: Incident, plan: SessionPlan) -> SessionPlan
     plan = _with_rows(plan, index, after)
     retries = _retries(world, incident, before.take(fails))
     return SessionPlan.concat([plan, retries]) if len(retries) else plan
+
+
+def _later_parts(plan: SessionPlan, sitting: U64, part: I8) -> B:
+    """The parts of `plan` that come after the given parts of their sittings."""
+    order = np.lexsort((part, sitting))
+    sitting, part = sitting[order], part[order]
+    first = np.r_[True, sitting[1:] != sitting[:-1]]
+    cut_sitting, cut_part = sitting[first], part[first]  # each sitting's earliest part hit
+    at = np.minimum(np.searchsorted(cut_sitting, plan.sitting), len(cut_sitting) - 1)
+    later: B = (cut_sitting[at] == plan.sitting) & (plan.part > cut_part[at])
+    return later
 
 
 def _worse(p: SessionPlan, kind: str) -> SessionPlan:
@@ -245,9 +260,11 @@ def _retries(world: World, incident: Incident, failed: SessionPlan) -> SessionPl
     lo, hi = RETRY_DELAY_MS
     delay = lo + (rand.uniform(p.key, None, _RETRY_DELAY) * (hi - lo)).astype(np.int64)
     start = p.start_ms + p.startup_ms + delay
+    key = rand.hash64(p.key, None, _NEW_KEY)
+    # A retry starts a sitting of its own (it may be on another device).
     retry = _ended(
-        replace(p, key=rand.hash64(p.key, None, _NEW_KEY), start_ms=start,
-                device=device.astype(np.int32))
+        replace(p, key=key, start_ms=start, device=device.astype(np.int32), sitting=key,
+                part=np.zeros(len(p), np.int8), sitting_start_ms=start)
     )  # fmt: skip
     hit = in_scope(world, incident, retry) & _starts_within(incident, retry)
     fails = hit & (rand.uniform(retry.key, None, _HIT) < START_FAILURE_SHARE[incident.kind])

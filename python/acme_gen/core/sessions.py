@@ -33,24 +33,19 @@ from dataclasses import dataclass, fields
 import numpy as np
 import numpy.typing as npt
 
+from acme_gen.core import viewers
 from acme_gen.core.arrays import F64, I8, I32, I64, U64, B
 from acme_gen.core.playback import events_per_play, planned_watch
 from acme_gen.core.playback import pauses as pause_draws
 from acme_gen.core.rebuffering import bad_path_chance, errors_per_minute, rebuffering
-from acme_gen.core.traffic import utc_offset_ms
+from acme_gen.core.sittings import MAX_PARTS, next_parts
+from acme_gen.core.viewers import Viewer
 from acme_gen.core.world import (
-    CARRIER_IP_POOL,
-    CELLULAR_4G,
-    CELLULAR_5G,
-    MAX_DEVICES,
-    MEDIAN_BY_CONNECTION,
     PLAN_QUALITY_CAP,
-    SIGMA_BY_CONNECTION,
-    Customers,
     World,
 )
 from acme_gen.invariants import check
-from acme_gen.models import DEVICE_TYPES, PLAN_STREAMS
+from acme_gen.models import PLAN_STREAMS
 from acme_gen.time_labels import HOUR_MS
 
 PLAYED, START_FAILURE, EXIT_BEFORE_START = 0, 1, 2
@@ -60,20 +55,10 @@ _SPARE_MS = 120_000  # room kept for pauses when a session's playback nearly fil
 # Longest a session can span: the longest runtime (200 min) + pauses + stalls + start-up.
 MAX_SESSION_MS = 5 * HOUR_MS
 
-CELLULAR_SHARE = {"mobile": 0.40, "tablet": 0.12, "web": 0.0, "tv": 0.0}
-RESUME_SHARE = 0.28  # sessions that continue a title part-watched earlier
+# Drawn sessions that continue a title part-watched before the look-back (a sitting's own
+# returns to a title are its later parts: acme_gen.core.sittings).
+RESUME_SHARE = 0.10
 
-# Which of a customer's devices a session uses, by local daypart (rows: night 0-6 h, morning
-# 6-9 h, day 9-17 h, evening 17-23 h, late 23-24 h; columns: DEVICE_TYPES order mobile, web,
-# tv, tablet): relative weights of a device of that type.
-DAYPARTS = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4])
-DEVICE_DAYPART_WEIGHT = np.array([
-    [1.0, 0.6, 0.7, 0.9],   # night: in bed on the phone or tablet, or the TV left on
-    [2.2, 0.8, 0.4, 1.2],   # morning and commute: phones
-    [1.3, 1.5, 0.6, 1.0],   # day: phones, desktops at work
-    [0.5, 0.5, 3.0, 0.8],   # evening: the TV
-    [0.9, 0.5, 1.6, 0.9],   # late
-])  # fmt: skip
 # Video-start failures by platform (mobile, web, tv, tablet): browsers and phones fail more.
 START_FAILURE_DEVICE = np.array([1.3, 1.6, 0.8, 1.0])
 
@@ -135,6 +120,9 @@ class SessionPlan:
     stall_cs: I64  # their total length, centiseconds
     error_rate: F64  # expected errors per minute of playback
     end_ms: I64  # the time of the session's last event
+    sitting: U64  # the key of its sitting's first session (acme_gen.core.sittings)
+    part: I8  # its place in the sitting, 0 for the drawn session
+    sitting_start_ms: I64  # when the sitting's first session started
 
     def __len__(self) -> int:
         return len(self.key)
@@ -164,11 +152,12 @@ def draw_sessions(
     congestion: F64,
     title_override: int | None = None,
 ) -> SessionPlan:
-    """Sessions for `counts[g]` starts in each time-zone group g within one slot; all of one
-    title, watched from its beginning, with `title_override` (a premiere's extra viewers).
-    Every part draws from `rng` in this order, so the slot's sessions are fixed. Many slots
-    at once (one call, for a calibration): `counts` and `congestion` (slots, zones) with
-    `slot_start_ms` per slot."""
+    """Sittings for `counts[g]` starts in each time-zone group g within one slot: each drawn
+    session and the parts that follow it (acme_gen.core.sittings); all of one title, watched
+    from its beginning, with `title_override` (a premiere's extra viewers). Every part draws
+    from `rng` in this order, so the slot's sessions are fixed. Many slots at once (one call,
+    for a calibration): `counts` and `congestion` (slots, zones) with `slot_start_ms` per
+    slot."""
     counts_2d = np.atleast_2d(counts)
     zones = counts_2d.shape[1]
     cell = np.repeat(np.arange(counts_2d.size), counts_2d.ravel())
@@ -178,32 +167,81 @@ def draw_sessions(
     customer, city = world.population.sample(group, rng.random(n), rng.random(n))
     people = world.customers(customer, city)
     start_ms = starts[slot] + (rng.random(n) * slot_ms).astype(np.int64)
-    local_hour = _local_hour(world, starts)[slot, group]
-    device, dtype = _device_for_daypart(world, rng, customer, people.device_count, local_hour)
+    hour = viewers.local_hour(world, starts)[slot, group]
+    device, dtype = viewers.device_for_daypart(world, rng, customer, people.device_count, hour)
     n_titles = len(world.title_type)
     title = np.minimum(np.searchsorted(world.title_cumulative, rng.random(n)), n_titles - 1)
     title = (
         title.astype(np.int32) if title_override is None else np.full(n, title_override, np.int32)
     )
-    network, connection, ip, bandwidth = _network(
+    network, connection, ip, bandwidth = viewers.network(
         world, rng, people, dtype, np.atleast_2d(congestion)[slot, group]
     )
     device_cap = world.device_quality_cap(device, dtype)
-    quality_cap = np.minimum(np.asarray(PLAN_QUALITY_CAP, np.int8)[people.plan], device_cap)
-    startup_ms, outcome = _start_up(rng, bandwidth, dtype)
-    played = outcome == PLAYED
-
-    runtime, credits = world.title_runtime[title], world.title_credits[title]
+    who = Viewer(
+        customer=customer.astype(np.int32),
+        device=device,
+        dtype=dtype,
+        network=network,
+        connection=connection,
+        ip=ip,
+        bandwidth=bandwidth,
+        quality_cap=np.minimum(np.asarray(PLAN_QUALITY_CAP, np.int8)[people.plan], device_cap),
+        stream_limit=np.asarray(PLAN_STREAMS, np.int8)[people.plan],
+    )
+    runtime = world.title_runtime[title]
     resumed = (rng.random(n) < RESUME_SHARE) & (title_override is None)
     start_position = np.where(
         resumed, (runtime * rng.uniform(0.05, 0.85, n)).astype(np.int32), 0
     ).astype(np.int32)
+    parts = [_play(world, rng, who, start_ms, title, start_position, None, 0)]
+    watchers = [who]
+    for part in range(1, MAX_PARTS):
+        last, seen = parts[-1], watchers[-1]
+        follow = next_parts(
+            rng, part - 1, seen.dtype, last.outcome == PLAYED, last.outcome == START_FAILURE,
+            last.complete, last.title, world.title_next[last.title], final_position(last),
+            last.watch_total, last.credits_s, last.end_ms,
+        )  # fmt: skip
+        if len(follow.after) == 0:
+            break
+        seen = seen.take(follow.after)
+        plan = _play(world, rng, seen, follow.start_ms, follow.title, follow.start_position,
+                     last.take(follow.after), part)  # fmt: skip
+        # A part that would end past the sitting's span is not played: the sitting ends.
+        within = plan.end_ms - plan.sitting_start_ms <= MAX_SESSION_MS
+        parts.append(plan.take(within))
+        watchers.append(seen.take(within))
+    plan = SessionPlan.concat(parts)
+    check(
+        len(plan) == 0 or int((plan.end_ms - plan.sitting_start_ms).max()) <= MAX_SESSION_MS,
+        "a sitting outlasts MAX_SESSION_MS, so the look-back would miss its events",
+    )
+    return plan
+
+
+def _play(
+    world: World,
+    rng: np.random.Generator,
+    who: Viewer,
+    start_ms: I64,
+    title: I32,
+    start_position: I32,
+    previous: SessionPlan | None,
+    part: int,
+) -> SessionPlan:
+    """One play each: its start-up, how much it watches, stalls and pauses; `previous` is
+    the part it follows in its sitting (None for a sitting's first)."""
+    n = len(title)
+    startup_ms, outcome = _start_up(rng, who.bandwidth, who.dtype)
+    played = outcome == PLAYED
+    credits = world.title_credits[title]
     title_type = world.title_type[title]
     planned, complete, skip_s, rewind_s = planned_watch(
-        rng, title_type, dtype, credits - start_position
+        rng, title_type, who.dtype, credits - start_position
     )
-    bad_path = bad_path_chance(world, customer, network, dtype, bandwidth)
-    watch_total, stalls, stall_cs, left = rebuffering(rng, bandwidth, bad_path, planned)
+    bad_path = bad_path_chance(world, who.customer, who.network, who.dtype, who.bandwidth)
+    watch_total, stalls, stall_cs, left = rebuffering(rng, who.bandwidth, bad_path, planned)
     watch_total = np.where(played, watch_total, 0).astype(np.int32)
     complete = played & complete & ~left
     # A play cut short by a stall may have watched less than it went back.
@@ -214,9 +252,7 @@ def draw_sessions(
     pauses, pause_total_ms, final_pause_ms = pause_draws(
         rng, watch_total, np.maximum(room_ms, _SPARE_MS), ~complete
     )
-    error_rate = errors_per_minute(bandwidth)
     key = rng.integers(0, 2**64, n, dtype=np.uint64)
-
     end_ms = session_end(start_ms, startup_ms, watch_total, pause_total_ms, stall_cs)
     check(
         n == 0 or int((end_ms - start_ms).max()) <= MAX_SESSION_MS,
@@ -225,15 +261,15 @@ def draw_sessions(
     return SessionPlan(
         key=key,
         start_ms=start_ms,
-        customer=customer.astype(np.int32),
-        device=device,
+        customer=who.customer,
+        device=who.device,
         title=title,
-        network=network,
-        connection=connection,
-        ip=ip,
-        bandwidth=bandwidth,
-        quality_cap=quality_cap,
-        stream_limit=np.asarray(PLAN_STREAMS, np.int8)[people.plan],
+        network=who.network,
+        connection=who.connection,
+        ip=who.ip,
+        bandwidth=who.bandwidth,
+        quality_cap=who.quality_cap,
+        stream_limit=who.stream_limit,
         outcome=outcome,
         complete=complete,
         start_position=start_position,
@@ -247,60 +283,18 @@ def draw_sessions(
         startup_ms=startup_ms,
         stalls=stalls,
         stall_cs=stall_cs,
-        error_rate=error_rate,
+        error_rate=errors_per_minute(who.bandwidth),
         end_ms=end_ms,
+        sitting=key if previous is None else previous.sitting,
+        part=np.full(n, part, np.int8),
+        sitting_start_ms=start_ms if previous is None else previous.sitting_start_ms,
     )
 
 
-def _local_hour(world: World, slot_starts_ms: I64) -> I64:
-    """The local hour of day at each slot's start (rows) in each time zone (columns)."""
-    offsets = np.array(
-        [[utc_offset_ms(tz, start // HOUR_MS) for tz in world.timezones]
-         for start in slot_starts_ms.tolist()], dtype=np.int64,
-    ).reshape(len(slot_starts_ms), len(world.timezones))  # fmt: skip
-    local = slot_starts_ms[:, None] + offsets
-    return np.asarray(local // HOUR_MS % 24, dtype=np.int64)
-
-
-def _device_for_daypart(
-    world: World, rng: np.random.Generator, customer: I32, count: I32, local_hour: I64
-) -> tuple[I32, I8]:
-    """One of the customer's devices, weighted by its type's share of the daypart, and its
-    type."""
-    slots = customer.astype(np.int64)[:, None] * MAX_DEVICES + np.arange(MAX_DEVICES)
-    kind = world.device_type(slots.ravel().astype(np.int32)).reshape(slots.shape)
-    weights = DEVICE_DAYPART_WEIGHT[DAYPARTS[local_hour]]  # (sessions, device types)
-    rows = np.arange(len(customer))[:, None]
-    per_device = np.where(np.arange(MAX_DEVICES) < count[:, None], weights[rows, kind], 0.0)
-    cumulative = np.cumsum(per_device, axis=1)
-    pick = (cumulative < rng.random(len(customer))[:, None] * cumulative[:, -1:]).sum(axis=1)
-    pick = np.minimum(pick, count - 1)
-    return slots[rows[:, 0], pick].astype(np.int32), kind[rows[:, 0], pick]
-
-
-def _network(
-    world: World, rng: np.random.Generator, people: Customers, dtype: I8, congestion: F64
-) -> tuple[I32, I8, I64, F64]:
-    """The network a session uses (mobile devices are sometimes out of home on the carrier's
-    4G/5G), its address and its throughput (Mbit/s), lower at prime time."""
-    n = len(dtype)
-    p_cell = np.array([CELLULAR_SHARE[d] for d in DEVICE_TYPES])[dtype]
-    cellular = rng.random(n) < p_cell
-    carrier = people.carrier
-    on_5g = rng.random(n) < world.carrier_share_5g[carrier]
-    network = np.where(cellular, carrier, people.isp).astype(np.int32)
-    connection = np.where(
-        cellular, np.where(on_5g, CELLULAR_5G, CELLULAR_4G), people.connection
-    ).astype(np.int8)
-    pool_slot = rng.integers(0, CARRIER_IP_POOL, n)
-    ip = np.where(cellular, world.carrier_address(carrier, pool_slot), people.home_ip)
-    noise = rng.standard_normal(n)
-    line = np.where(
-        cellular,
-        MEDIAN_BY_CONNECTION[connection] * np.exp(SIGMA_BY_CONNECTION[connection] * noise),
-        people.bandwidth * np.exp(0.25 * noise),
-    )
-    return network, connection, ip, np.maximum(line * congestion, 0.3)
+def final_position(plan: SessionPlan) -> I32:
+    """The playhead at a session's last event: where it started, plus what it watched and
+    skipped, less what it went back over (acme_gen.core.events places it so)."""
+    return (plan.start_position + plan.watch_total + plan.skip_s - plan.rewind_s).astype(np.int32)
 
 
 def _start_up(rng: np.random.Generator, bandwidth: F64, dtype: I8) -> tuple[I64, I8]:

@@ -18,9 +18,9 @@ import math
 import numpy as np
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.core.calibration import calibration_sample
+from acme_gen.core.calibration import calibration_sample, events_per_drawn_sitting
 from acme_gen.core.population import TIER_ACTIVITY, TIER_SHARES
-from acme_gen.core.sessions import PLAYED, events_per_session
+from acme_gen.core.sessions import PLAYED
 from acme_gen.core.world import build_world
 
 HOURS_PER_ACTIVE_DAY = 2.0  # the target for an average active subscriber-day
@@ -36,7 +36,7 @@ class WorldTooSmall(ValueError):
 
 
 def per_session(config: GeneratorConfig) -> tuple[float, float]:
-    """(events per session, hours watched per session) in a reference world of the
+    """(events, hours watched) per drawn session, its sitting counted, in a reference world of the
     configuration's seed and catalogue (measured once per process)."""
     return _per_session(config.seed, config.titles, config.traffic_shape)
 
@@ -49,8 +49,8 @@ def _per_session(seed: int, titles: int, traffic_shape: str) -> tuple[float, flo
     world = build_world(reference)
     sample = calibration_sample(reference, world)
     watched = np.where(sample.outcome == PLAYED, sample.watch_total, 0)
-    events = float(events_per_session(sample).mean())
-    return events, float(watched.mean()) / 3600
+    drawn = max(int((sample.part == 0).sum()), 1)  # per drawn session, its sitting's parts too
+    return events_per_drawn_sitting(sample), float(watched.sum()) / drawn / 3600
 
 
 def hours_per_active_day(customers: int, sessions_per_day: float, hours_per_session: float

@@ -20,10 +20,11 @@ import numpy.typing as npt
 from acme_gen.config import GeneratorConfig
 from acme_gen.core import geo, rand
 from acme_gen.core.arrays import F64, I8, I32, I64, U64
+from acme_gen.core.catalogue import build_catalogue
 from acme_gen.core.population import Population, lay_out
 from acme_gen.core.text import Bytes2D, prefixed_number_text, uuid4_text
 from acme_gen.invariants import check
-from acme_gen.models import DEVICE_TYPES, QUALITIES, TITLE_TYPES
+from acme_gen.models import DEVICE_TYPES, QUALITIES
 
 CONNECTION_TYPES = ("fiber", "cable", "dsl", "satellite", "5g", "4g")
 CELLULAR_4G = CONNECTION_TYPES.index("4g")
@@ -65,13 +66,6 @@ APP_VERSIONS = {
 }
 APP_VERSION_WEIGHTS = (0.55, 0.25, 0.12, 0.08)
 
-# movie, series, documentary: series dominate viewing hours (NPAW 2023; Netflix's 2023
-# engagement report), and shorter episodes need more of them to carry the hours.
-TITLE_TYPE_WEIGHTS = (0.22, 0.70, 0.08)
-# Where the end credits begin, as a share of the runtime, by title type (uniform within):
-# a film's credits run several minutes, an episode's about one.
-CREDITS_SHARE = {"movie": (0.90, 0.95), "series": (0.94, 0.97), "documentary": (0.92, 0.96)}
-ZIPF_EXPONENT = 0.9  # title popularity; VoD catalogues are Zipf-like with s just under 1
 CARRIER_IP_POOL = 64  # carriers share addresses behind carrier-grade NAT
 
 
@@ -162,6 +156,10 @@ class World:
     title_credits: I32  # the second the end credits begin
     title_rank: I32  # popularity rank, 1 = most popular
     title_cumulative: F64  # cumulative popularity, for inverse-CDF sampling
+    title_show: I32  # an episode's show (catalogue.NO_SHOW for films and documentaries)
+    title_season: I32  # 1-based for episodes, 0 otherwise
+    title_episode: I32  # 1-based within the season, 0 otherwise
+    title_next: I32  # the episode auto-play goes on to, -1 if none
     # networks: home ISPs, then mobile carriers
     network_names: tuple[str, ...]
     carrier_share_5g: F64  # per network; 0 for home ISPs
@@ -265,7 +263,7 @@ def build_world(config: GeneratorConfig) -> World:
     check(config.customers * MAX_DEVICES < 2**31, "device indices must fit in 32 bits")
     key = rand.hash64(np.array([config.seed], np.uint64), np.array([config.customers]), 0x3091D)
     rng = np.random.default_rng([config.seed, 0x3091D, config.titles])
-    titles = _titles(rng, config.titles)
+    titles = build_catalogue(rng, config.titles)
     networks = len(geo.ISPS) + len(geo.CARRIERS)
     first = 11 + (rand.uniform(key, np.arange(networks), _PREFIX_FIRST) * 212).astype(np.int64)
     first = np.where(np.isin(first, (100, 127, 169, 172, 192)), first + 1, first)
@@ -279,6 +277,10 @@ def build_world(config: GeneratorConfig) -> World:
         title_credits=titles.credits,
         title_rank=titles.rank,
         title_cumulative=titles.cumulative,
+        title_show=titles.show,
+        title_season=titles.season,
+        title_episode=titles.episode,
+        title_next=titles.next_episode,
         network_names=tuple(i.name for i in geo.ISPS) + tuple(c.name for c in geo.CARRIERS),
         carrier_share_5g=np.array([0.0] * len(geo.ISPS) + [c.share_5g for c in geo.CARRIERS]),
         network_prefix=first * 256 + second,
@@ -295,40 +297,3 @@ def ipv4_text(address: I64) -> npt.NDArray[np.str_]:
 
 
 _OCTETS = np.array([str(i) for i in range(256)])
-
-
-_GOLDEN_RATIO = (5**0.5 - 1) / 2
-
-
-@dataclass(frozen=True)
-class _Titles:
-    type: I8
-    runtime: I32
-    rank: I32
-    cumulative: F64
-    credits: I32
-
-
-def _titles(rng: np.random.Generator, n_titles: int) -> _Titles:
-    """Type, runtime, and Zipf popularity over a shuffled rank. Types follow the ranks by a
-    golden-ratio sequence, so that every run of ranks (the few hits that carry a Zipf
-    catalogue's viewing most of all) holds the type mix, and no catalogue is all-movie at
-    the top by chance."""
-    title_rank = (rng.permutation(n_titles) + 1).astype(np.int32)
-    spread = (rng.random() + title_rank * _GOLDEN_RATIO) % 1.0
-    cumulative = np.cumsum(TITLE_TYPE_WEIGHTS) / sum(TITLE_TYPE_WEIGHTS)
-    title_type = np.minimum(np.searchsorted(cumulative, spread), 2).astype(np.int8)
-    movie = np.clip(rng.normal(112, 22, n_titles), 75, 200)
-    episode = rng.choice([22.0, 30.0, 45.0, 55.0, 60.0], n_titles) + rng.normal(0, 2, n_titles)
-    documentary = np.clip(rng.normal(85, 25, n_titles), 40, 150)
-    minutes = np.select(
-        [title_type == TITLE_TYPES.index("movie"), title_type == TITLE_TYPES.index("series")],
-        [movie, episode],
-        documentary,
-    )
-    popularity = 1.0 / title_rank.astype(np.float64) ** ZIPF_EXPONENT
-    runtime = np.round(minutes * 60).astype(np.int32)
-    lo, hi = (np.array([CREDITS_SHARE[t][k] for t in TITLE_TYPES])[title_type] for k in (0, 1))
-    credits = np.round(runtime * (lo + (hi - lo) * rng.random(n_titles))).astype(np.int32)
-    return _Titles(title_type, runtime, title_rank, np.cumsum(popularity) / popularity.sum(),
-                   credits)  # fmt: skip

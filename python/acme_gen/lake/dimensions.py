@@ -191,24 +191,42 @@ def _customers(
 
 
 def titles_table(world: World) -> pa.Table:
+    """One row per film, documentary and episode; a show's episodes share its name, genre,
+    rating and first release year, numbered by season and episode."""
     rng = _rng(world, 3)
     n = len(world.title_type)
     words = [w.title() for w in _words(world.config.seed + 1, 600)]
-    types = [TITLE_TYPES[t] for t in world.title_type.tolist()]
     n_words = rng.integers(1, 4, n)
     picks = rng.integers(0, len(words), (n, 3))
     the = rng.random(n) < 0.35
-    names = [
-        ("The " if t else "") + " ".join(words[w] for w in row[:k])
-        for t, row, k in zip(the.tolist(), picks.tolist(), n_words.tolist(), strict=True)
-    ]
     genre_pick = rng.integers(0, 100, n)
     rating_pick = rng.integers(0, 100, n)
     # Release years skew recent: catalogues are mostly the last decade.
     release = np.clip(2026 - np.floor(rng.exponential(7.0, n)), 1960, 2026).astype(np.int32)
+    # A show's traits are its first episode's (draws per row, then shared).
+    show = world.title_show
+    episode = show >= 0
+    first_row = np.flatnonzero(np.r_[True, show[1:] != show[:-1]] | ~episode)
+    owner = first_row[np.searchsorted(first_row, np.arange(n), side="right") - 1]
+    the, n_words, picks = the[owner], n_words[owner], picks[owner]
+    genre_pick, rating_pick = genre_pick[owner], rating_pick[owner]
+    release = np.minimum(release[owner] + world.title_season - np.minimum(world.title_season, 1),
+                         2026).astype(np.int32)  # fmt: skip
+    plain = [
+        ("The " if t else "") + " ".join(words[w] for w in row[:k])
+        for t, row, k in zip(the.tolist(), picks.tolist(), n_words.tolist(), strict=True)
+    ]
+    numbered = np.strings.add(
+        np.strings.add(np.strings.add(" S", world.title_season.astype(str)), " E"),
+        world.title_episode.astype(str),
+    )
+    names = np.where(episode, np.strings.add(np.array(plain, dtype=np.str_), numbered), plain)
+    types = [TITLE_TYPES[t] for t in world.title_type.tolist()]
+    width = max(5, len(str(int(show.max()) + 1)))
+    show_ids = [f"SHOW-{s + 1:0{width}d}" if s >= 0 else None for s in show.tolist()]
     columns = {
         "title_id": list(world.title_ids),
-        "title_name": names,
+        "title_name": names.tolist(),
         "title_type": types,
         "genre": [GENRES[t][g % len(GENRES[t])] for t, g in zip(types, genre_pick, strict=True)],
         "release_year": release,
@@ -218,6 +236,9 @@ def titles_table(world: World) -> pa.Table:
             RATINGS[t][r % len(RATINGS[t])] for t, r in zip(types, rating_pick, strict=True)
         ],
         "popularity_rank": world.title_rank,
+        "series_id": show_ids,
+        "season_number": [s if s else None for s in world.title_season.tolist()],
+        "episode_number": [e if e else None for e in world.title_episode.tolist()],
     }
     return table_from_columns(arrow_schema(Title), columns)
 
