@@ -30,7 +30,9 @@ from acme_gen.scenario import FaultRates, Incident, first_error
 # 3: the world is drawn on demand (customers and devices hashed from their ids) and sized to
 #    the volume; physics (one stream per device, plan stream limits); complete at the credits;
 #    backward seeks; heavy-tailed pauses, and plays that end paused.
-MODEL_VERSION = 3
+# 4: sittings (auto-play to the next episode, returns to where a play stopped, retries);
+#    shows with seasons and episodes in the titles table.
+MODEL_VERSION = 4
 
 TrafficShape = Literal["diurnal", "flat"]
 TRAFFIC_SHAPES: tuple[str, ...] = get_args(TrafficShape)  # the --shape choices

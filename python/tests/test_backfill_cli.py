@@ -31,7 +31,7 @@ def test_layout_and_manifest(lake: Path) -> None:
     assert manifest["generator"]["customers"] == 3300
     assert not (lake / ".staging").exists()
     total = sum(pq.read_metadata(p).num_rows for p in (lake / "telemetry").rglob("*.parquet"))
-    assert abs(total / 40_000 - 1) < 0.02  # the README's tolerance for 10,000-100,000 events
+    assert abs(total / 40_000 - 1) < 0.04  # whole sittings carry the count (README: 3-7%)
 
 
 # Runs the backfill in-process and SIGKILLs it halfway through its N+1st file write, after

@@ -72,6 +72,20 @@ def _events_per_draw(config: GeneratorConfig) -> float:
     return target / x[-1]
 
 
+def mean_event_delay_ms(config: GeneratorConfig) -> float:
+    """How long after its sitting's draw an event comes, on average (measured once)."""
+    return _mean_event_delay_ms(config.replaced(faults=FaultRates(), incidents=()))
+
+
+@functools.lru_cache(maxsize=16)
+def _mean_event_delay_ms(config: GeneratorConfig) -> float:
+    sample = calibration_sample(config, build_world(config))
+    events = events_per_session(sample)
+    # A session's events spread over its span: on average about its middle.
+    middle = (sample.start_ms - sample.sitting_start_ms) + (sample.end_ms - sample.start_ms) / 2
+    return float(np.dot(events, middle) / max(int(events.sum()), 1))
+
+
 def events_per_drawn_sitting(plan: SessionPlan) -> float:
     """Events per drawn session with the parts of the sittings it starts."""
     drawn = max(int((plan.part == 0).sum()), 1)

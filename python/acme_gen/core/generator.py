@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.arrays import I8, I32, I64, U64, B
-from acme_gen.core.calibration import events_per_draw
+from acme_gen.core.calibration import events_per_draw, mean_event_delay_ms
 from acme_gen.core.events import EventBatch, expand
 from acme_gen.core.incidents import apply_incidents
 from acme_gen.core.occupancy import playable
@@ -217,7 +217,11 @@ class _CachedSlot:
 def events_per_day_for_total(
     config: GeneratorConfig, world: World, total_events: int, start_ms: int, end_ms: int
 ) -> float:
-    """The daily volume that makes `total_events` the expected count in [start_ms, end_ms)."""
+    """The daily volume that makes `total_events` the expected count in [start_ms, end_ms).
+    Events come a while after their sitting's draw (a sitting runs for hours), so the range's
+    events are those of the draws about that delay earlier: the curve is read there."""
+    delay = round(mean_event_delay_ms(config))
+    start_ms, end_ms = start_ms - delay, end_ms - delay
     slots = np.arange(start_ms // SLOT_MS, -(-end_ms // SLOT_MS), dtype=np.int64) * SLOT_MS
     curve = traffic_curve(config, world, slots)
     weight = (curve * world.timezone_activity).sum(axis=1)
