@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import functools
 import math
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -41,12 +42,20 @@ SETUP_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, OSE
 
 def command(main: Callable[_P, int]) -> Callable[_P, int]:
     """A command's main: a UsageError raised anywhere in it (argparse's included), and a
-    setup error it does not handle itself, is one `error: ...` line and exit code 2."""
+    setup error it does not handle itself, is one `error: ...` line and exit code 2; output
+    into a closed pipe ends quietly with exit code 0."""
 
     @functools.wraps(main)
     def run(*args: _P.args, **kwargs: _P.kwargs) -> int:
         try:
-            return main(*args, **kwargs)
+            code = main(*args, **kwargs)
+            sys.stdout.flush()  # inside the try: a closed pipe shows here if not before
+            return code
+        except BrokenPipeError:
+            # The reader went away (`| head`): end quietly, as Unix tools do. Point stdout at
+            # /dev/null so that the interpreter's own flush at exit does not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         except UsageError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

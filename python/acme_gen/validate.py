@@ -102,13 +102,17 @@ def scan(lake: Lake) -> tuple[list[Verdict], pa.Table]:
     misplaced = 0
     tables = []
     for index, path in enumerate(files):
-        with lake.fs.open_input_file(path) as f:
-            parquet = pq.ParquetFile(f)
-            problem = _schema_problem(parquet.schema, table_format)
-            if problem:
-                schema_bad.append(f"{path}: {problem}")
-                continue
-            table = parquet.read(columns=SESSION_COLUMNS)
+        try:
+            with lake.fs.open_input_file(path) as f:
+                parquet = pq.ParquetFile(f)
+                problem = _schema_problem(parquet.schema, table_format)
+                if problem:
+                    schema_bad.append(f"{path}: {problem}")
+                    continue
+                table = parquet.read(columns=SESSION_COLUMNS)
+        except (pa.ArrowException, OSError) as exc:  # truncated, empty or not Parquet at all
+            schema_bad.append(f"{path}: unreadable ({_first_line(exc)})")
+            continue
         partition_hour = partition_hour_ms(path)
         if partition_hour is None:
             partition_bad.append(f"{path}: not under year=/month=/day=/hour=")
@@ -166,26 +170,36 @@ def cross_checks(lake: Lake, events: pa.Table) -> list[Verdict]:
     con.register("allowed_transitions", pa.table({"prev_type": prev, "event_type": now}))
     truth = read_faults(lake)
     con.register("declared", truth if truth is not None else FAULT_SCHEMA.empty_table())
-    dims = _register_dimensions(con, lake)
+    dims, unreadable = _register_dimensions(con, lake)
     verdicts = [] if truth is None else [_declared_faults(con)]
+    if unreadable:
+        verdicts.append(Verdict("dimensions", False, "; ".join(unreadable)))
     verdicts.append(_duplicates(con, events.num_rows, truth is not None))
     verdicts.append(_references(con, dims))
     verdicts.append(_sessions(con))
     return verdicts
 
 
-def _register_dimensions(con: duckdb.DuckDBPyConnection, lake: Lake) -> set[str]:
-    """customers and titles as the lake has them (empty where it has none); which it has."""
-    found = set()
+def _register_dimensions(con: duckdb.DuckDBPyConnection, lake: Lake) -> tuple[set[str], list[str]]:
+    """customers and titles as the lake has them (empty where it has none or cannot be
+    read); which it has, and the files it could not read."""
+    found, unreadable = set(), []
     for name in ("customers", "titles"):
         path = f"{TABLE_DIRS[name]}/{name}.parquet"
+        table = arrow_schema(TABLES[name]).empty_table()
         if lake.exists(path):
-            with lake.fs.open_input_file(lake.path(path)) as f:
-                con.register(name, pq.read_table(f))
-            found.add(name)
-        else:
-            con.register(name, arrow_schema(TABLES[name]).empty_table())
-    return found
+            try:
+                with lake.fs.open_input_file(lake.path(path)) as f:
+                    table = pq.read_table(f)
+                found.add(name)
+            except (pa.ArrowException, OSError) as exc:
+                unreadable.append(f"{lake.path(path)}: unreadable ({_first_line(exc)})")
+        con.register(name, table)
+    return found, unreadable
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _declared_faults(con: duckdb.DuckDBPyConnection) -> Verdict:

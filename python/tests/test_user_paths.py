@@ -173,3 +173,17 @@ def test_dummy_keys_reach_the_local_server(local_aws: LocalAws) -> None:
            "AWS_SECRET_ACCESS_KEY": DUMMY_KEYS["aws_secret_access_key"]}  # fmt: skip
     result = command("acme_gen.stream", "--stream-name", "env-only", "--duration", "2", env=env)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["schema", "--ddl", "s3://bucket"], ["query", "--examples"]], ids=["schema", "query"]
+)
+def test_output_into_a_closed_pipe_ends_quietly(args: list[str], lake: Path) -> None:
+    """`... | head` closes the pipe early: exit 0, nothing on stderr (no traceback, no error)."""
+    extra = ["--lake", str(lake)] if args[0] == "query" else []
+    child = subprocess.Popen([sys.executable, "-m", f"acme_gen.{args[0]}", *args[1:], *extra],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # before the child (still importing) writes a byte
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=300) == 0 and err == ""

@@ -56,6 +56,32 @@ def test_wrong_physical_type(copy: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert path.name in lines["schema"] and "buffering_events is INT64" in lines["schema"]
 
 
+@pytest.mark.parametrize("damage", ["truncated", "empty", "not parquet"])
+def test_an_unreadable_file_is_one_fail_line_and_the_rest_is_checked(
+    copy: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    path = _a_file(copy)
+    data = path.read_bytes()
+    path.write_bytes({"truncated": data[: len(data) // 2], "empty": b"",
+                      "not parquet": b"year,month\n2026,01\n"}[damage])  # fmt: skip
+    code, lines = _run(copy, capsys)
+    assert code == 1 and lines["schema"].startswith("FAIL")
+    assert path.name in lines["schema"] and "unreadable" in lines["schema"]
+    assert "Traceback" not in capsys.readouterr().err
+    # The other files are still read and checked (their events reach the cross checks).
+    assert lines["duplicates"].startswith("PASS") and " 0 events" not in lines["duplicates"]
+
+
+def test_an_unreadable_dimension_table_is_named(
+    copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    titles = copy / "titles" / "titles.parquet"
+    titles.write_bytes(titles.read_bytes()[:100])
+    code, lines = _run(copy, capsys)
+    assert code == 1 and lines["dimensions"].startswith("FAIL")
+    assert "titles.parquet" in lines["dimensions"] and "unreadable" in lines["dimensions"]
+
+
 def test_event_in_the_wrong_partition(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _a_file(copy)
     elsewhere = copy / "telemetry/year=2026/month=01/day=20/hour=00"
