@@ -32,7 +32,9 @@ from acme_gen.scenario import FaultRates, Incident, first_error
 #    backward seeks; heavy-tailed pauses, and plays that end paused.
 # 4: sittings (auto-play to the next episode, returns to where a play stopped, retries);
 #    shows with seasons and episodes in the titles table.
-MODEL_VERSION = 4
+# 5: addresses from the space each network announces in its country, IPv4 and IPv6, with
+#    home leases of days (acme_gen.core.addresses); current network brands.
+MODEL_VERSION = 5
 
 TrafficShape = Literal["diurnal", "flat"]
 TRAFFIC_SHAPES: tuple[str, ...] = get_args(TrafficShape)  # the --shape choices

@@ -76,7 +76,7 @@ class StreamingEvent(_Row):
     completion_percentage: float = Field(
         ge=0, le=100, description="100 * position_seconds / title runtime"
     )
-    ip_address: str = Field(description="Client IPv4 address")
+    ip_address: str = Field(description="Client IP address: IPv4 dotted quad or IPv6 (RFC 5952)")
     isp: str = Field(description="Internet service provider of the connection")
     connection_type: str = Field(description="fiber, cable, dsl, satellite, 4g or 5g")
     country: str = Field(description="ISO 3166-1 alpha-2 country code")

@@ -11,7 +11,7 @@ from acme_gen.config import GeneratorConfig
 from acme_gen.core import geo
 from acme_gen.core.permutation import Permutation
 from acme_gen.core.population import TIER_ACTIVITY, TIER_SHARES, apportion, lay_out
-from acme_gen.core.world import MAX_DEVICES, build_world, ipv4_text
+from acme_gen.core.world import MAX_DEVICES, build_world
 from acme_gen.models import PLAN_STREAMS
 
 
@@ -80,10 +80,10 @@ def test_a_customer_is_a_pure_function_of_seed_size_and_id() -> None:
     ids = np.array([0, 17, 49_999], dtype=np.int32)
     again = build_world(GeneratorConfig(customers=50_000, seed=3)).customers(ids[::-1])
     first = world.customers(ids)
-    for name in ("city", "isp", "carrier", "plan", "device_count", "home_ip", "bandwidth"):
+    for name in ("city", "isp", "carrier", "plan", "device_count", "bandwidth"):
         assert np.array_equal(getattr(first, name), getattr(again, name)[::-1]), name
     other_seed = build_world(GeneratorConfig(customers=50_000, seed=4)).customers(ids)
-    assert not np.array_equal(first.home_ip, other_seed.home_ip)
+    assert not np.array_equal(first.bandwidth, other_seed.bandwidth)
 
 
 def test_customers_attributes_agree_with_each_other() -> None:
@@ -98,10 +98,6 @@ def test_customers_attributes_agree_with_each_other() -> None:
     assert np.bincount(people.device_count, minlength=5)[0] == 0
     assert people.device_count.max() == MAX_DEVICES
     assert set(np.unique(people.plan).tolist()) == set(range(len(PLAN_STREAMS)))
-    # A home address sits in its ISP's prefix, a public one.
-    assert (people.home_ip >> 16 == world.network_prefix[people.isp]).all()
-    first_octet = people.home_ip >> 24
-    assert not np.isin(first_octet, (0, 10, 127)).any()
 
 
 def test_devices_are_hashed_per_device_and_ids_are_unique() -> None:
@@ -115,14 +111,10 @@ def test_devices_are_hashed_per_device_and_ids_are_unique() -> None:
     assert (shares > 0.1).all()
 
 
-def test_id_and_address_text() -> None:
+def test_id_text() -> None:
     world = build_world(GeneratorConfig(customers=1_234_567))
     text = world.customer_id_text(np.array([0, 1_234_566], dtype=np.int32))
     assert [bytes(r).decode() for r in text] == ["CUST-0000001", "CUST-1234567"]
-    assert ipv4_text(np.array([0x01020304, 0xFFFFFFFE], np.int64)).tolist() == [
-        "1.2.3.4",
-        "255.255.255.254",
-    ]
 
 
 def test_a_large_world_is_set_up_without_a_row_per_customer() -> None:

@@ -14,9 +14,11 @@ import numpy as np
 import numpy.typing as npt
 
 from acme_gen.core import geo, rand
+from acme_gen.core.addresses import address_text
+from acme_gen.core.arrays import U64
 from acme_gen.core.events import EVENT_ID_HI, EVENT_ID_LO, EventBatch
 from acme_gen.core.text import iso_millis_text, uuid4_text
-from acme_gen.core.world import CONNECTION_TYPES, World, ipv4_text
+from acme_gen.core.world import CONNECTION_TYPES, World
 from acme_gen.invariants import check
 from acme_gen.models import DEVICE_TYPES, EVENT_TYPES, QUALITIES, TITLE_TYPES, StreamingEvent
 
@@ -42,6 +44,14 @@ def _used(
     with the text of each made once (sorted by entity, so the bytes are deterministic)."""
     distinct, index = np.unique(per_session, return_inverse=True)
     return Codes(index.astype(np.int32)[session], text(distinct))
+
+
+def _used_addresses(hi: U64, lo: U64, session: npt.NDArray[np.integer]) -> Codes:
+    """`_used` for 128-bit addresses (two words), sorted by address."""
+    pairs = np.empty(len(hi), dtype=[("hi", np.uint64), ("lo", np.uint64)])
+    pairs["hi"], pairs["lo"] = hi, lo
+    distinct, index = np.unique(pairs, return_inverse=True)
+    return Codes(index.astype(np.int32)[session], address_text(distinct["hi"], distinct["lo"]))
 
 
 Column = Codes | npt.NDArray[np.uint8] | npt.NDArray[np.generic]
@@ -82,7 +92,7 @@ def event_columns(world: World, batch: EventBatch) -> dict[str, Column]:
         "watch_duration_seconds": batch.watch_seconds,
         "position_seconds": batch.position_seconds,
         "completion_percentage": batch.completion,
-        "ip_address": _used(s.ip, session, ipv4_text),
+        "ip_address": _used_addresses(s.ip_hi, s.ip_lo, session),
         "isp": Codes(s.network[session], world.network_names),
         "connection_type": Codes(s.connection[session], CONNECTION_TYPES),
         "country": Codes(city, _CITY_COUNTRY),

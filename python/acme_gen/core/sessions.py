@@ -74,7 +74,8 @@ class SessionRefs:
     title: I32
     network: I32
     connection: I8
-    ip: I64  # IPv4 address as an integer
+    ip_hi: U64  # the address's upper and lower 64 bits (acme_gen.core.addresses)
+    ip_lo: U64
 
     def __len__(self) -> int:
         return len(self.key)
@@ -101,7 +102,8 @@ class SessionPlan:
     title: I32
     network: I32  # index into World.network_names
     connection: I8  # index into CONNECTION_TYPES
-    ip: I64  # IPv4 address as an integer
+    ip_hi: U64  # the address's upper and lower 64 bits (acme_gen.core.addresses)
+    ip_lo: U64
     bandwidth: F64  # session mean throughput, Mbit/s
     quality_cap: I8  # highest quality the plan and device allow
     stream_limit: I8  # the plan's simultaneous streams (acme_gen.core.occupancy)
@@ -174,8 +176,8 @@ def draw_sessions(
     title = (
         title.astype(np.int32) if title_override is None else np.full(n, title_override, np.int32)
     )
-    network, connection, ip, bandwidth = viewers.network(
-        world, rng, people, dtype, np.atleast_2d(congestion)[slot, group]
+    network, connection, (ip_hi, ip_lo), bandwidth = viewers.network(
+        world, rng, people, device, dtype, start_ms, np.atleast_2d(congestion)[slot, group]
     )
     device_cap = world.device_quality_cap(device, dtype)
     who = Viewer(
@@ -184,7 +186,8 @@ def draw_sessions(
         dtype=dtype,
         network=network,
         connection=connection,
-        ip=ip,
+        ip_hi=ip_hi,
+        ip_lo=ip_lo,
         bandwidth=bandwidth,
         quality_cap=np.minimum(np.asarray(PLAN_QUALITY_CAP, np.int8)[people.plan], device_cap),
         stream_limit=np.asarray(PLAN_STREAMS, np.int8)[people.plan],
@@ -266,7 +269,8 @@ def _play(
         title=title,
         network=who.network,
         connection=who.connection,
-        ip=who.ip,
+        ip_hi=who.ip_hi,
+        ip_lo=who.ip_lo,
         bandwidth=who.bandwidth,
         quality_cap=who.quality_cap,
         stream_limit=who.stream_limit,

@@ -14,10 +14,10 @@ from dataclasses import dataclass, fields
 import numpy as np
 import numpy.typing as npt
 
-from acme_gen.core.arrays import F64, I8, I32, I64, B
+from acme_gen.core import addresses
+from acme_gen.core.arrays import F64, I8, I32, I64, U64, B
 from acme_gen.core.traffic import utc_offset_ms
 from acme_gen.core.world import (
-    CARRIER_IP_POOL,
     CELLULAR_4G,
     CELLULAR_5G,
     MAX_DEVICES,
@@ -54,7 +54,8 @@ class Viewer:
     dtype: I8
     network: I32
     connection: I8
-    ip: I64
+    ip_hi: U64
+    ip_lo: U64
     bandwidth: F64
     quality_cap: I8
     stream_limit: I8
@@ -90,10 +91,17 @@ def device_for_daypart(
 
 
 def network(
-    world: World, rng: np.random.Generator, people: Customers, dtype: I8, congestion: F64
-) -> tuple[I32, I8, I64, F64]:
+    world: World,
+    rng: np.random.Generator,
+    people: Customers,
+    device: I32,
+    dtype: I8,
+    start_ms: I64,
+    congestion: F64,
+) -> tuple[I32, I8, tuple[U64, U64], F64]:
     """The network a session uses (mobile devices are sometimes out of home on the carrier's
-    4G/5G), its address and its throughput (Mbit/s), lower at prime time."""
+    4G/5G), its address (acme_gen.core.addresses) and its throughput (Mbit/s), lower at
+    prime time."""
     n = len(dtype)
     p_cell = np.array([CELLULAR_SHARE[d] for d in DEVICE_TYPES])[dtype]
     cellular = rng.random(n) < p_cell
@@ -103,8 +111,11 @@ def network(
     connection = np.where(
         cellular, np.where(on_5g, CELLULAR_5G, CELLULAR_4G), people.connection
     ).astype(np.int8)
-    pool_slot = rng.integers(0, CARRIER_IP_POOL, n)
-    ip = np.where(cellular, world.carrier_address(carrier, pool_slot), people.home_ip)
+    stable_iid = dtype == DEVICE_TYPES.index("tv")
+    customer = (device // MAX_DEVICES).astype(np.int32)
+    home = addresses.home_address(world.key, customer, device, stable_iid, people.isp, start_ms)
+    mobile = addresses.mobile_address(world.key, rng, carrier)
+    ip = (np.where(cellular, mobile[0], home[0]), np.where(cellular, mobile[1], home[1]))
     noise = rng.standard_normal(n)
     line = np.where(
         cellular,

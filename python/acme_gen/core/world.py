@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core import geo, rand
-from acme_gen.core.arrays import F64, I8, I32, I64, U64
+from acme_gen.core.arrays import F64, I8, I32, U64
 from acme_gen.core.catalogue import build_catalogue
 from acme_gen.core.population import Population, lay_out
 from acme_gen.core.text import Bytes2D, prefixed_number_text, uuid4_text
@@ -66,15 +66,11 @@ APP_VERSIONS = {
 }
 APP_VERSION_WEIGHTS = (0.55, 0.25, 0.12, 0.08)
 
-CARRIER_IP_POOL = 64  # carriers share addresses behind carrier-grade NAT
-
-
 MAX_DEVICES = len(DEVICE_COUNT_WEIGHTS)  # device d of customer c is c * MAX_DEVICES + slot
 
 # Hash streams of the per-customer and per-device traits.
-_ISP, _CARRIER, _PLAN, _DEVICE_COUNT, _BANDWIDTH, _HOST = 0xC1, 0xC2, 0xC3, 0xC4, 0xC5, 0xC6
+_ISP, _CARRIER, _PLAN, _DEVICE_COUNT, _BANDWIDTH = 0xC1, 0xC2, 0xC3, 0xC4, 0xC5
 _DEVICE_TYPE, _OS, _APP, _UUID_HI, _UUID_LO, _UHD = 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6
-_PREFIX_FIRST, _PREFIX_SECOND, _POOL_HOST = 0xE1, 0xE2, 0xE3
 
 
 @dataclass(frozen=True)
@@ -88,7 +84,6 @@ class Customers:
     plan: I8  # index into PLANS
     bandwidth: F64  # home throughput median, Mbit/s
     device_count: I32
-    home_ip: I64  # IPv4 address as an integer
 
 
 class _Categorical:
@@ -163,7 +158,6 @@ class World:
     # networks: home ISPs, then mobile carriers
     network_names: tuple[str, ...]
     carrier_share_5g: F64  # per network; 0 for home ISPs
-    network_prefix: I64  # each network's /16, as the address's upper 16 bits
     os_names: tuple[str, ...] = OS_NAMES
     app_versions: tuple[str, ...] = APP_VERSION_NAMES
 
@@ -194,7 +188,6 @@ class World:
         bandwidth = (MEDIAN_BY_CONNECTION[connection] * _COUNTRY_FACTOR[country]
                      * np.exp(SIGMA_BY_CONNECTION[connection]
                               * rand.normal(self.key, customer, _BANDWIDTH)))  # fmt: skip
-        host = 1 + (rand.hash64(self.key, customer, _HOST) % np.uint64(65534)).astype(np.int64)
         return Customers(
             city=city,
             isp=isp,
@@ -208,7 +201,6 @@ class World:
                 np.zeros(len(customer), np.int32), self._uniform(customer, _DEVICE_COUNT)
             )
             + 1,
-            home_ip=self.network_prefix[isp] * 65536 + host,
         )
 
     def device_type(self, device: I32) -> I8:
@@ -228,12 +220,6 @@ class World:
     def device_app(self, device: I32, dtype: I8 | None = None) -> I32:
         dtype = self.device_type(device) if dtype is None else dtype
         return _APPS.pick(dtype, self._uniform(device, _APP))
-
-    def carrier_address(self, carrier: I32, pool_slot: npt.NDArray[np.integer]) -> I64:
-        """One of the carrier's CARRIER_IP_POOL shared (CGNAT) addresses."""
-        counter = carrier.astype(np.int64) * CARRIER_IP_POOL + pool_slot
-        host = 1 + (rand.hash64(self.key, counter, _POOL_HOST) % np.uint64(65534)).astype(np.int64)
-        return self.network_prefix[carrier] * 65536 + host
 
     def customer_id_text(self, customer: I32) -> Bytes2D:
         """'CUST-000042' for customer 41: fixed width for the world's size."""
@@ -264,10 +250,6 @@ def build_world(config: GeneratorConfig) -> World:
     key = rand.hash64(np.array([config.seed], np.uint64), np.array([config.customers]), 0x3091D)
     rng = np.random.default_rng([config.seed, 0x3091D, config.titles])
     titles = build_catalogue(rng, config.titles)
-    networks = len(geo.ISPS) + len(geo.CARRIERS)
-    first = 11 + (rand.uniform(key, np.arange(networks), _PREFIX_FIRST) * 212).astype(np.int64)
-    first = np.where(np.isin(first, (100, 127, 169, 172, 192)), first + 1, first)
-    second = (rand.uniform(key, np.arange(networks), _PREFIX_SECOND) * 256).astype(np.int64)
     return World(
         config=config,
         population=lay_out(config.customers, int(key[0])),
@@ -283,17 +265,4 @@ def build_world(config: GeneratorConfig) -> World:
         title_next=titles.next_episode,
         network_names=tuple(i.name for i in geo.ISPS) + tuple(c.name for c in geo.CARRIERS),
         carrier_share_5g=np.array([0.0] * len(geo.ISPS) + [c.share_5g for c in geo.CARRIERS]),
-        network_prefix=first * 256 + second,
     )
-
-
-def ipv4_text(address: I64) -> npt.NDArray[np.str_]:
-    """Dotted quads of IPv4 addresses held as integers."""
-    octets = [_OCTETS[(address >> shift) & 255] for shift in (24, 16, 8, 0)]
-    dotted = octets[0]
-    for part in octets[1:]:
-        dotted = np.strings.add(np.strings.add(dotted, "."), part)
-    return np.asarray(dotted, np.str_)
-
-
-_OCTETS = np.array([str(i) for i in range(256)])

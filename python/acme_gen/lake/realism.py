@@ -56,6 +56,9 @@ BENCHMARKS = (
     Benchmark("continue_where_left", "mid-title starts that continue where the viewer stopped",
               "Continue Watching resumes a title where it was left (Netflix Tech Blog, 2016)",
               50, 100, "%"),
+    Benchmark("ipv6_share", "sessions over IPv6",
+              "50.1% of Google's users (Google IPv6 statistics, March 2026); by country from "
+              "17% (KR) to 86% (FR), mobile networks highest", 30, 70, "%"),
     Benchmark("top_watch_time_share", "the most common watch time's share of plays",
               "no machine-made values", 0, 0.5, "%"),
     Benchmark("stall_p99_seconds", "99th percentile stall length",
