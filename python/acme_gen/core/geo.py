@@ -51,11 +51,13 @@ COUNTRY_WEIGHTS: dict[str, float] = {
     "BR": 0.07, "MX": 0.06, "IN": 0.07, "JP": 0.04, "AU": 0.04, "KR": 0.03,
 }  # fmt: skip
 
-# Locale of customer names per country (mimesis locales).
+# Locale of customer names per country (Faker locales), and how a full name is written:
+# Japanese and Korean names put the family name first, Korean without a space.
 NAME_LOCALES: dict[str, str] = {
-    "US": "en", "CA": "en-ca", "GB": "en-gb", "DE": "de", "FR": "fr", "ES": "es",
-    "BR": "pt-br", "MX": "es-mx", "IN": "en", "JP": "en", "AU": "en-au", "KR": "en",
+    "US": "en_US", "CA": "en_CA", "GB": "en_GB", "DE": "de_DE", "FR": "fr_FR", "ES": "es_ES",
+    "BR": "pt_BR", "MX": "es_MX", "IN": "en_IN", "JP": "ja_JP", "AU": "en_AU", "KR": "ko_KR",
 }  # fmt: skip
+NAME_ORDER: dict[str, str] = {"JP": "{last} {first}", "KR": "{last}{first}"}
 
 CITIES: tuple[City, ...] = (
     City("US", "New York", "New York", "America/New_York", 8.3),

@@ -1,19 +1,23 @@
 """Dimension tables (customers, titles, campaigns) from the same world as the events.
 
-Descriptive columns (names, emails, dates, genres) are drawn here, once per dataset; mimesis
-supplies name and word vocabularies, sampled by index rather than called per row.
+Descriptive columns (names, emails, dates, genres) are drawn here, once per dataset; Faker
+supplies names by locale and mimesis words, as vocabularies sampled by index rather than
+called per row.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-from mimesis import Person, Text
+from faker import Faker
+from mimesis import Text
 from mimesis.locales import Locale
 
 from acme_gen.core import geo, rand
@@ -30,6 +34,7 @@ CAMPAIGN_LAST_DAY = date(2025, 9, 30)
 ORGANIC_SIGNUP_FIRST_DAY = date(2015, 1, 1)
 ORGANIC_SIGNUP_LAST_DAY = date(2025, 12, 31)
 ACQUIRED_BY_CAMPAIGN = 0.55
+LAST_RELEASE_YEAR = 2025
 
 CHANNELS = ("paid_search", "paid_social", "display", "email", "connected_tv", "affiliate",
             "referral")  # fmt: skip
@@ -39,16 +44,28 @@ GENRES = {
     "series": ("Drama", "Comedy", "Crime", "Reality", "Sci-Fi", "Kids", "Fantasy"),
     "documentary": ("Nature", "History", "True Crime", "Science", "Sports", "Music"),
 }
-RATINGS = {
-    "movie": ("G", "PG", "PG-13", "R"),
-    "series": ("TV-Y", "TV-PG", "TV-14", "TV-MA"),
-    "documentary": ("TV-G", "TV-PG", "TV-14"),
-}
+# Ratings a title of each type and genre can carry (MPA for films, the TV Parental
+# Guidelines for series and documentaries): Kids shows are for children, horror never is.
+RATINGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "movie": {"Drama": ("PG", "PG-13", "R"), "Comedy": ("PG", "PG-13", "R"),
+              "Action": ("PG-13", "R"), "Thriller": ("PG-13", "R"), "Sci-Fi": ("PG", "PG-13", "R"),
+              "Horror": ("PG-13", "R"), "Romance": ("PG", "PG-13", "R"),
+              "Animation": ("G", "PG")},
+    "series": {"Drama": ("TV-14", "TV-MA"), "Comedy": ("TV-PG", "TV-14", "TV-MA"),
+               "Crime": ("TV-14", "TV-MA"), "Reality": ("TV-PG", "TV-14"),
+               "Sci-Fi": ("TV-PG", "TV-14", "TV-MA"), "Kids": ("TV-Y", "TV-Y7", "TV-G"),
+               "Fantasy": ("TV-PG", "TV-14", "TV-MA")},
+    "documentary": {"Nature": ("TV-G", "TV-PG"), "History": ("TV-PG", "TV-14"),
+                    "True Crime": ("TV-14", "TV-MA"), "Science": ("TV-G", "TV-PG"),
+                    "Sports": ("TV-G", "TV-PG"), "Music": ("TV-PG", "TV-14")},
+}  # fmt: skip
 EMAIL_DOMAINS = ("gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me")
 
 
 def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    """Lower-case ASCII for an e-mail address (accents dropped, nothing but [a-z0-9._-])."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9._-]", "", plain)
 
 
 def _words(seed: int, quantity: int) -> list[str]:
@@ -81,8 +98,7 @@ def campaigns_table(world: World) -> pa.Table:
     start = rng.integers(_days(CAMPAIGN_FIRST_DAY), _days(CAMPAIGN_LAST_DAY), n)
     length = rng.integers(14, 91, n)
     first, second = rng.integers(0, len(words), (2, n))
-    season = start // 91 % 4
-    quarter = [("Q1", "Q2", "Q3", "Q4")[q] for q in season.tolist()]
+    quarter = [f"Q{(d.month - 1) // 3 + 1}" for d in _dates(start)]
     year = [d.year for d in _dates(start)]
     columns = {
         "campaign_id": campaign_ids(n),
@@ -108,7 +124,7 @@ def campaign_ids(n: int) -> list[str]:
 
 
 CUSTOMER_CHUNK = 500_000  # customers per row group: memory stays flat in any world
-_FIRST, _LAST, _DOMAIN, _SUFFIX, _ACQUIRED, _CAMPAIGN, _SIGNUP = range(0xD10, 0xD17)
+_FIRST, _LAST, _DOMAIN, _SUFFIX, _ACQUIRED, _CAMPAIGN, _SIGNUP, _USER = range(0xD10, 0xD18)
 
 
 def customer_chunks(
@@ -117,28 +133,44 @@ def customer_chunks(
     """The customers table in chunks of `rows` customers, each a pure function of its ids
     (every column is hashed from the customer id, like the world's own attributes)."""
     pools = [_name_pool(world, k, code) for k, code in enumerate(geo.COUNTRY_WEIGHTS)]
-    firsts = np.array([p[0] for p in pools], dtype=object)  # (countries, _NAME_POOL)
-    lasts = np.array([p[1] for p in pools], dtype=object)
+    names = np.array(pools, dtype=object)  # (countries, first | last | user, _NAME_POOL)
     c_start = np.array([_days(d) for d in campaigns["start_date"].to_pylist()])
     c_end = np.array([_days(d) for d in campaigns["end_date"].to_pylist()])
     campaign_ids_ = np.array([*campaigns["campaign_id"].to_pylist(), None], dtype=object)
+    # Each country's campaigns: an acquired customer was won by one aimed at their country.
+    target = np.array(campaigns["target_country"].to_pylist(), dtype=object)
+    aimed = [np.flatnonzero(target == code) for code in geo.COUNTRY_WEIGHTS]
+    by_country = np.zeros((len(aimed), max(1, max(len(a) for a in aimed))), np.int64)
+    for k, a in enumerate(aimed):
+        by_country[k, : len(a)] = a
+    count = np.array([len(a) for a in aimed], np.int64)
+    plan = _CampaignPlan(c_start, c_end, campaign_ids_, by_country, count)
     for lo in range(0, world.n_customers, rows):
         ids = np.arange(lo, min(lo + rows, world.n_customers), dtype=np.int32)
-        yield _customers(world, ids, firsts, lasts, (c_start, c_end, campaign_ids_))
+        yield _customers(world, ids, names, plan)
 
 
-def _name_pool(world: World, k: int, country: str) -> tuple[list[str], list[str]]:
-    person = Person(Locale(geo.NAME_LOCALES[country]), seed=world.config.seed + k)
-    return ([person.first_name() for _ in range(_NAME_POOL)],
-            [person.last_name() for _ in range(_NAME_POOL)])  # fmt: skip
+def _name_pool(world: World, k: int, country: str) -> tuple[list[str], list[str], list[str]]:
+    """First names, family names and (for scripts without a Latin spelling) e-mail user
+    names of the country's locale."""
+    fake = Faker(geo.NAME_LOCALES[country])
+    fake.seed_instance(world.config.seed * 100 + k)
+    return ([fake.first_name() for _ in range(_NAME_POOL)],
+            [fake.last_name() for _ in range(_NAME_POOL)],
+            [fake.user_name() for _ in range(_NAME_POOL)])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _CampaignPlan:
+    start: npt.NDArray[np.int64]  # days since the epoch, per campaign
+    end: npt.NDArray[np.int64]
+    ids: npt.NDArray[np.object_]  # campaign ids, then None (organic)
+    by_country: npt.NDArray[np.int64]  # (countries, most campaigns): campaigns aimed at each
+    count: npt.NDArray[np.int64]  # per country
 
 
 def _customers(
-    world: World,
-    ids: npt.NDArray[np.int32],
-    firsts: npt.NDArray[np.object_],
-    lasts: npt.NDArray[np.object_],
-    campaign: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.object_]],
+    world: World, ids: npt.NDArray[np.int32], pools: npt.NDArray[np.object_], plan: _CampaignPlan
 ) -> pa.Table:
     def uniform(stream: int) -> npt.NDArray[np.float64]:
         return rand.uniform(world.key, ids, stream)
@@ -149,21 +181,28 @@ def _customers(
     people = world.customers(ids)
     city_country = np.array([list(geo.COUNTRY_WEIGHTS).index(c.country) for c in geo.CITIES])
     country = city_country[people.city]
-    first_names = firsts[country, index(_FIRST, _NAME_POOL)]
-    last_names = lasts[country, index(_LAST, _NAME_POOL)]
+    first_names = pools[country, 0, index(_FIRST, _NAME_POOL)]
+    last_names = pools[country, 1, index(_LAST, _NAME_POOL)]
+    user_names = pools[country, 2, index(_USER, _NAME_POOL)]
     domain = index(_DOMAIN, len(EMAIL_DOMAINS))
     suffix = 1 + index(_SUFFIX, 99)
-    names = [f"{f} {last}" for f, last in zip(first_names, last_names, strict=True)]
+    codes = list(geo.COUNTRY_WEIGHTS)
+    names = [
+        geo.NAME_ORDER.get(codes[c], "{first} {last}").format(first=f, last=last)
+        for f, last, c in zip(first_names, last_names, country.tolist(), strict=True)
+    ]
     emails = [
-        f"{_ascii(f)}.{_ascii(last)}{s}@{EMAIL_DOMAINS[d]}".replace(" ", "")
-        for f, last, s, d in zip(first_names, last_names, suffix.tolist(), domain.tolist(),
-                                 strict=True)
+        (f"{_ascii(f)}.{_ascii(last)}" if _ascii(f) and _ascii(last) else _ascii(user))
+        + f"{s}@{EMAIL_DOMAINS[d]}"
+        for f, last, user, s, d in zip(first_names, last_names, user_names, suffix.tolist(),
+                                       domain.tolist(), strict=True)
     ]  # fmt: skip
 
-    # Campaign-acquired customers signed up while their campaign ran; the rest organically.
-    c_start, c_end, c_ids = campaign
-    acquired = uniform(_ACQUIRED) < ACQUIRED_BY_CAMPAIGN
-    chosen = index(_CAMPAIGN, len(c_start))
+    # Campaign-acquired customers were won by a campaign aimed at their country and signed
+    # up while it ran; the rest (and those of a country no campaign aimed at) organically.
+    acquired = (uniform(_ACQUIRED) < ACQUIRED_BY_CAMPAIGN) & (plan.count[country] > 0)
+    chosen = plan.by_country[country, (uniform(_CAMPAIGN) * plan.count[country]).astype(np.int64)]
+    c_start, c_end = plan.start, plan.end
     campaign_day = c_start[chosen] + (uniform(_SIGNUP) * (c_end - c_start)[chosen]).astype(int)
     first_day, last_day = _days(ORGANIC_SIGNUP_FIRST_DAY), _days(ORGANIC_SIGNUP_LAST_DAY)
     organic_day = first_day + (uniform(_SIGNUP) * (last_day - first_day)).astype(np.int64)
@@ -184,7 +223,7 @@ def _customers(
         "plan": np.array(PLANS, dtype=object)[people.plan],
         "max_streams": np.asarray(PLAN_STREAMS, dtype=np.int32)[people.plan],
         "signup_date": _dates(signup),
-        "acquisition_campaign_id": c_ids[np.where(acquired, chosen, len(c_start))],
+        "acquisition_campaign_id": plan.ids[np.where(acquired, chosen, len(c_start))],
         "device_count": people.device_count,
     }
     return table_from_columns(arrow_schema(Customer), columns)
@@ -201,8 +240,10 @@ def titles_table(world: World) -> pa.Table:
     the = rng.random(n) < 0.35
     genre_pick = rng.integers(0, 100, n)
     rating_pick = rng.integers(0, 100, n)
-    # Release years skew recent: catalogues are mostly the last decade.
-    release = np.clip(2026 - np.floor(rng.exponential(7.0, n)), 1960, 2026).astype(np.int32)
+    # Release years skew recent: catalogues are mostly the last decade, released before the
+    # data's years (2026 on).
+    release = np.clip(LAST_RELEASE_YEAR - np.floor(rng.exponential(7.0, n)), 1960,
+                      LAST_RELEASE_YEAR).astype(np.int32)  # fmt: skip
     # A show's traits are its first episode's (draws per row, then shared).
     show = world.title_show
     episode = show >= 0
@@ -211,7 +252,7 @@ def titles_table(world: World) -> pa.Table:
     the, n_words, picks = the[owner], n_words[owner], picks[owner]
     genre_pick, rating_pick = genre_pick[owner], rating_pick[owner]
     release = np.minimum(release[owner] + world.title_season - np.minimum(world.title_season, 1),
-                         2026).astype(np.int32)  # fmt: skip
+                         LAST_RELEASE_YEAR).astype(np.int32)  # fmt: skip
     plain = [
         ("The " if t else "") + " ".join(words[w] for w in row[:k])
         for t, row, k in zip(the.tolist(), picks.tolist(), n_words.tolist(), strict=True)
@@ -222,18 +263,22 @@ def titles_table(world: World) -> pa.Table:
     )
     names = np.where(episode, np.strings.add(np.array(plain, dtype=np.str_), numbered), plain)
     types = [TITLE_TYPES[t] for t in world.title_type.tolist()]
+    genres = [
+        GENRES[t][g % len(GENRES[t])] for t, g in zip(types, genre_pick.tolist(), strict=True)
+    ]
     width = max(5, len(str(int(show.max()) + 1)))
     show_ids = [f"SHOW-{s + 1:0{width}d}" if s >= 0 else None for s in show.tolist()]
     columns = {
         "title_id": list(world.title_ids),
         "title_name": names.tolist(),
         "title_type": types,
-        "genre": [GENRES[t][g % len(GENRES[t])] for t, g in zip(types, genre_pick, strict=True)],
+        "genre": genres,
         "release_year": release,
         "runtime_seconds": world.title_runtime,
         "credits_start_seconds": world.title_credits,
         "maturity_rating": [
-            RATINGS[t][r % len(RATINGS[t])] for t, r in zip(types, rating_pick, strict=True)
+            RATINGS[t][g][r % len(RATINGS[t][g])]
+            for t, g, r in zip(types, genres, rating_pick.tolist(), strict=True)
         ],
         "popularity_rank": world.title_rank,
         "series_id": show_ids,

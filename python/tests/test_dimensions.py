@@ -1,0 +1,77 @@
+"""Dimension tables that read true: names by locale, campaigns aimed at their customers'
+country in their real calendar quarter, ratings that fit the genre."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pyarrow as pa
+import pytest
+
+from acme_gen.config import GeneratorConfig
+from acme_gen.core.world import build_world
+from acme_gen.lake.dimensions import LAST_RELEASE_YEAR, dimension_tables
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pa.Table]:
+    world = build_world(GeneratorConfig(customers=20_000, titles=400, campaigns=40, seed=5))
+    return dimension_tables(world)
+
+
+def test_campaign_names_carry_the_calendar_quarter_of_their_start(
+    tables: dict[str, pa.Table],
+) -> None:
+    for row in tables["campaigns"].to_pylist():
+        start: date = row["start_date"]
+        quarter = f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        assert quarter in row["campaign_name"], (row["campaign_name"], start)
+
+
+def test_acquired_customers_live_where_their_campaign_aimed_and_joined_while_it_ran(
+    tables: dict[str, pa.Table],
+) -> None:
+    campaigns = {r["campaign_id"]: r for r in tables["campaigns"].to_pylist()}
+    customers = tables["customers"].to_pylist()
+    acquired = [c for c in customers if c["acquisition_campaign_id"] is not None]
+    assert 0.35 < len(acquired) / len(customers) < 0.6
+    aimed = [campaigns[c["acquisition_campaign_id"]]["target_country"] for c in acquired]
+    in_target = [c for c, country in zip(acquired, aimed, strict=True) if country == c["country"]]
+    assert len(in_target) / len(acquired) >= 0.8
+    for c in acquired:
+        campaign = campaigns[c["acquisition_campaign_id"]]
+        assert campaign["start_date"] <= c["signup_date"] <= campaign["end_date"]
+
+
+def test_names_follow_the_customers_locale_and_emails_are_ascii(
+    tables: dict[str, pa.Table],
+) -> None:
+    customers = tables["customers"].to_pylist()
+    by_country: dict[str, list[dict[str, object]]] = {}
+    for c in customers:
+        by_country.setdefault(str(c["country"]), []).append(c)
+    kana_kanji = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    assert all(kana_kanji.search(str(c["name"])) for c in by_country["JP"])
+    korean = [str(c["name"]) for c in by_country["KR"]]
+    assert all(hangul.search(name) and " " not in name for name in korean)
+    us_last = {str(c["name"]).split()[-1] for c in by_country["US"]}
+    in_last = [str(c["name"]).split()[-1] for c in by_country["IN"]]
+    assert sum(n in us_last for n in in_last) / len(in_last) < 0.3, "Indian names, not US ones"
+    for c in customers:
+        email = str(c["email"])
+        assert email.isascii() and re.fullmatch(r"[a-z0-9._-]+\d+@[a-z.]+", email), email
+
+
+def test_ratings_fit_the_genre_and_titles_were_released_before_the_data(
+    tables: dict[str, pa.Table],
+) -> None:
+    titles = tables["titles"].to_pylist()
+    kids = [t["maturity_rating"] for t in titles if t["genre"] == "Kids"]
+    assert kids and set(kids) <= {"TV-Y", "TV-Y7", "TV-G"}
+    horror = {t["maturity_rating"] for t in titles if t["genre"] == "Horror"}
+    assert not horror & {"G", "PG", "TV-Y", "TV-Y7", "TV-G"}
+    animation = {t["maturity_rating"] for t in titles if t["genre"] == "Animation"}
+    assert animation <= {"G", "PG"}
+    assert max(t["release_year"] for t in titles) <= LAST_RELEASE_YEAR
