@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.core import geo, rand
+from acme_gen.core import geo, platforms, rand
 from acme_gen.core.arrays import F64, I8, I32, U64
 from acme_gen.core.catalogue import build_catalogue
 from acme_gen.core.population import Population, lay_out
@@ -50,14 +50,7 @@ DEVICE_TYPE_WEIGHTS = {"mobile": 0.30, "web": 0.17, "tv": 0.38, "tablet": 0.15}
 UHD_CAPABLE_SHARE = {"mobile": 0.0, "web": 0.08, "tv": 0.65, "tablet": 0.0}
 DEVICE_COUNT_WEIGHTS = (0.35, 0.35, 0.20, 0.10)  # 1..4 devices per customer
 
-# (os, weight) by device type, and app versions by os family (newest first, most installed).
-DEVICE_OS = {
-    "mobile": (("iOS", 0.55), ("Android", 0.45)),
-    "tablet": (("iPadOS", 0.6), ("Android", 0.3), ("Fire OS", 0.1)),
-    "tv": (("Roku OS", 0.3), ("Tizen", 0.2), ("webOS", 0.15), ("Android TV", 0.15),
-           ("tvOS", 0.1), ("Fire OS", 0.1)),
-    "web": (("Windows", 0.6), ("macOS", 0.28), ("ChromeOS", 0.09), ("Linux", 0.03)),
-}  # fmt: skip
+# App versions by device type (newest first, most installed).
 APP_VERSIONS = {
     "mobile": ("8.14.2", "8.13.0", "8.12.1", "8.10.3"),
     "tablet": ("8.14.2", "8.13.0", "8.12.1", "8.10.3"),
@@ -132,9 +125,8 @@ def _vocabulary(by_type: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(names)
 
 
-OS_NAMES = _vocabulary({d: tuple(o for o, _ in DEVICE_OS[d]) for d in DEVICE_TYPES})
 APP_VERSION_NAMES = _vocabulary({d: APP_VERSIONS[d] for d in DEVICE_TYPES})
-_OS_CHOICE = _Categorical([[(OS_NAMES.index(o), w) for o, w in DEVICE_OS[d]] for d in DEVICE_TYPES])
+_OS_CHOICE = _Categorical(platforms.os_rows())  # row country * len(DEVICE_TYPES) + type
 _APPS = _Categorical([[(APP_VERSION_NAMES.index(v), w) for v, w in
                        zip(APP_VERSIONS[d], APP_VERSION_WEIGHTS, strict=True)]
                       for d in DEVICE_TYPES])  # fmt: skip
@@ -158,7 +150,7 @@ class World:
     # networks: home ISPs, then mobile carriers
     network_names: tuple[str, ...]
     carrier_share_5g: F64  # per network; 0 for home ISPs
-    os_names: tuple[str, ...] = OS_NAMES
+    os_names: tuple[str, ...] = platforms.OS_NAMES
     app_versions: tuple[str, ...] = APP_VERSION_NAMES
 
     @property
@@ -213,9 +205,13 @@ class World:
         capable = self._uniform(device, _UHD) < _UHD_SHARE[dtype]
         return np.where(capable, QUALITIES.index("4K"), QUALITIES.index("HD")).astype(np.int8)
 
-    def device_os(self, device: I32, dtype: I8 | None = None) -> I32:
+    def device_os(self, device: I32, dtype: I8 | None = None, city: I32 | None = None) -> I32:
+        """Each device's OS, by its type and its owner's country (acme_gen.core.platforms);
+        `city` when the caller knows the owners' cities already."""
         dtype = self.device_type(device) if dtype is None else dtype
-        return _OS_CHOICE.pick(dtype, self._uniform(device, _OS))
+        city = self.population.city(device // MAX_DEVICES) if city is None else city
+        group = _CITY_COUNTRY[city] * len(DEVICE_TYPES) + dtype
+        return _OS_CHOICE.pick(group, self._uniform(device, _OS))
 
     def device_app(self, device: I32, dtype: I8 | None = None) -> I32:
         dtype = self.device_type(device) if dtype is None else dtype
