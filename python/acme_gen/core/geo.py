@@ -1,8 +1,9 @@
 """Curated geography and network vocabularies.
 
-Hand-kept rather than drawn from mimesis because the columns must agree with each other: a
-city lies in its state and time zone, an ISP serves its country. Weights are rough subscriber
-shares (population-weighted within a country); they shape the data, not any real company.
+The places come from the GeoNames gazetteer (acme_gen.core.places); the networks are kept
+here because the columns must agree with each other: an ISP serves its country and the
+regions (states, provinces, prefectures) it really covers. Weights are rough subscriber
+shares; they shape the data, not any real company.
 Each network names the autonomous systems (ASNs) that announce its customers' addresses;
 the address ranges themselves come from public routing data (acme_gen.core.addresses).
 """
@@ -11,13 +12,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-
-class City(NamedTuple):
-    country: str
-    state: str
-    city: str
-    timezone: str
-    weight: float
+from acme_gen.core.places import CITIES as CITIES
+from acme_gen.core.places import City as City
 
 
 class Isp(NamedTuple):
@@ -58,90 +54,6 @@ NAME_LOCALES: dict[str, str] = {
     "BR": "pt_BR", "MX": "es_MX", "IN": "en_IN", "JP": "ja_JP", "AU": "en_AU", "KR": "ko_KR",
 }  # fmt: skip
 NAME_ORDER: dict[str, str] = {"JP": "{last} {first}", "KR": "{last}{first}"}
-
-CITIES: tuple[City, ...] = (
-    City("US", "New York", "New York", "America/New_York", 8.3),
-    City("US", "New York", "Buffalo", "America/New_York", 0.9),
-    City("US", "California", "Los Angeles", "America/Los_Angeles", 3.9),
-    City("US", "California", "San Diego", "America/Los_Angeles", 1.4),
-    City("US", "California", "San Jose", "America/Los_Angeles", 1.0),
-    City("US", "California", "San Francisco", "America/Los_Angeles", 0.9),
-    City("US", "Illinois", "Chicago", "America/Chicago", 2.7),
-    City("US", "Texas", "Houston", "America/Chicago", 2.3),
-    City("US", "Texas", "Dallas", "America/Chicago", 1.3),
-    City("US", "Texas", "Austin", "America/Chicago", 1.0),
-    City("US", "Texas", "San Antonio", "America/Chicago", 1.4),
-    City("US", "Arizona", "Phoenix", "America/Phoenix", 1.6),
-    City("US", "Pennsylvania", "Philadelphia", "America/New_York", 1.6),
-    City("US", "Pennsylvania", "Pittsburgh", "America/New_York", 0.6),
-    City("US", "Florida", "Miami", "America/New_York", 0.9),
-    City("US", "Florida", "Orlando", "America/New_York", 0.6),
-    City("US", "Florida", "Tampa", "America/New_York", 0.6),
-    City("US", "Florida", "Jacksonville", "America/New_York", 0.9),
-    City("US", "Washington", "Seattle", "America/Los_Angeles", 0.7),
-    City("US", "Massachusetts", "Boston", "America/New_York", 0.7),
-    City("US", "Georgia", "Atlanta", "America/New_York", 0.5),
-    City("US", "Colorado", "Denver", "America/Denver", 0.7),
-    City("US", "Michigan", "Detroit", "America/Detroit", 0.6),
-    City("US", "Minnesota", "Minneapolis", "America/Chicago", 0.4),
-    City("US", "Ohio", "Columbus", "America/New_York", 0.9),
-    City("US", "North Carolina", "Charlotte", "America/New_York", 0.9),
-    City("US", "Tennessee", "Nashville", "America/Chicago", 0.7),
-    City("US", "Oregon", "Portland", "America/Los_Angeles", 0.7),
-    City("US", "Nevada", "Las Vegas", "America/Los_Angeles", 0.6),
-    City("US", "Utah", "Salt Lake City", "America/Denver", 0.2),
-    City("CA", "Ontario", "Toronto", "America/Toronto", 2.8),
-    City("CA", "Ontario", "Ottawa", "America/Toronto", 1.0),
-    City("CA", "Quebec", "Montreal", "America/Toronto", 1.8),
-    City("CA", "British Columbia", "Vancouver", "America/Vancouver", 0.7),
-    City("CA", "Alberta", "Calgary", "America/Edmonton", 1.3),
-    City("CA", "Alberta", "Edmonton", "America/Edmonton", 1.0),
-    City("GB", "England", "London", "Europe/London", 8.9),
-    City("GB", "England", "Birmingham", "Europe/London", 1.1),
-    City("GB", "England", "Manchester", "Europe/London", 0.6),
-    City("GB", "England", "Leeds", "Europe/London", 0.8),
-    City("GB", "Scotland", "Glasgow", "Europe/London", 0.6),
-    City("GB", "Scotland", "Edinburgh", "Europe/London", 0.5),
-    City("GB", "Wales", "Cardiff", "Europe/London", 0.4),
-    City("DE", "Berlin", "Berlin", "Europe/Berlin", 3.7),
-    City("DE", "Hamburg", "Hamburg", "Europe/Berlin", 1.9),
-    City("DE", "Bavaria", "Munich", "Europe/Berlin", 1.5),
-    City("DE", "North Rhine-Westphalia", "Cologne", "Europe/Berlin", 1.1),
-    City("DE", "Hesse", "Frankfurt", "Europe/Berlin", 0.8),
-    City("FR", "Ile-de-France", "Paris", "Europe/Paris", 2.2),
-    City("FR", "Provence-Alpes-Cote d'Azur", "Marseille", "Europe/Paris", 0.9),
-    City("FR", "Auvergne-Rhone-Alpes", "Lyon", "Europe/Paris", 0.5),
-    City("FR", "Occitanie", "Toulouse", "Europe/Paris", 0.5),
-    City("ES", "Madrid", "Madrid", "Europe/Madrid", 3.3),
-    City("ES", "Catalonia", "Barcelona", "Europe/Madrid", 1.6),
-    City("ES", "Valencia", "Valencia", "Europe/Madrid", 0.8),
-    City("ES", "Andalusia", "Seville", "Europe/Madrid", 0.7),
-    City("BR", "Sao Paulo", "Sao Paulo", "America/Sao_Paulo", 12.3),
-    City("BR", "Rio de Janeiro", "Rio de Janeiro", "America/Sao_Paulo", 6.7),
-    City("BR", "Distrito Federal", "Brasilia", "America/Sao_Paulo", 3.0),
-    City("BR", "Bahia", "Salvador", "America/Bahia", 2.9),
-    City("BR", "Ceara", "Fortaleza", "America/Fortaleza", 2.7),
-    City("MX", "Ciudad de Mexico", "Mexico City", "America/Mexico_City", 9.2),
-    City("MX", "Jalisco", "Guadalajara", "America/Mexico_City", 1.4),
-    City("MX", "Nuevo Leon", "Monterrey", "America/Monterrey", 1.1),
-    City("MX", "Puebla", "Puebla", "America/Mexico_City", 1.7),
-    City("IN", "Maharashtra", "Mumbai", "Asia/Kolkata", 12.4),
-    City("IN", "Delhi", "New Delhi", "Asia/Kolkata", 11.0),
-    City("IN", "Karnataka", "Bengaluru", "Asia/Kolkata", 8.4),
-    City("IN", "Telangana", "Hyderabad", "Asia/Kolkata", 6.8),
-    City("IN", "Tamil Nadu", "Chennai", "Asia/Kolkata", 4.6),
-    City("JP", "Tokyo", "Tokyo", "Asia/Tokyo", 14.0),
-    City("JP", "Osaka", "Osaka", "Asia/Tokyo", 2.7),
-    City("JP", "Kanagawa", "Yokohama", "Asia/Tokyo", 3.7),
-    City("JP", "Aichi", "Nagoya", "Asia/Tokyo", 2.3),
-    City("AU", "New South Wales", "Sydney", "Australia/Sydney", 5.3),
-    City("AU", "Victoria", "Melbourne", "Australia/Melbourne", 5.1),
-    City("AU", "Queensland", "Brisbane", "Australia/Brisbane", 2.6),
-    City("AU", "Western Australia", "Perth", "Australia/Perth", 2.1),
-    City("KR", "Seoul", "Seoul", "Asia/Seoul", 9.7),
-    City("KR", "Busan", "Busan", "Asia/Seoul", 3.4),
-    City("KR", "Incheon", "Incheon", "Asia/Seoul", 2.9),
-)
 
 ISPS: tuple[Isp, ...] = (
     Isp("US", "Comcast Xfinity", "cable", 30, (7922,), 0.72),
@@ -237,3 +149,58 @@ CARRIERS: tuple[Carrier, ...] = (
     Carrier("KR", "KT Mobile", 0.6, 30, (4766,), 0.5),
     Carrier("KR", "LG U+ Mobile", 0.6, 25, (17858,), 0.3),
 )  # fmt: skip
+
+# The regions each home ISP serves, by the gazetteer's first-level names; an ISP not listed
+# serves its whole country (national fibre and DSL networks, fixed wireless, satellite).
+# After the operators' published footprints: cable and the US telcos' wireline areas are
+# regional, so Cox is in Arizona, not New York, and Videotron in Quebec.
+_COMCAST = ("Washington", "Oregon", "California", "Colorado", "Utah", "New Mexico", "Minnesota",
+            "Illinois", "Indiana", "Michigan", "Tennessee", "Georgia", "Florida",
+            "Pennsylvania", "New Jersey", "Delaware", "Maryland", "District of Columbia",
+            "Virginia", "West Virginia", "Massachusetts", "New Hampshire", "Vermont", "Maine",
+            "Connecticut", "Texas", "Mississippi", "Alabama", "Arkansas", "South Carolina",
+            "Kentucky")  # fmt: skip
+_CHARTER = ("New York", "California", "Texas", "Ohio", "North Carolina", "South Carolina",
+            "Kentucky", "Wisconsin", "Missouri", "Nebraska", "Alabama", "Louisiana", "Florida",
+            "Michigan", "Minnesota", "Massachusetts", "Connecticut", "Maine", "Hawaii",
+            "Nevada", "Idaho", "Montana", "Wyoming", "Tennessee", "Georgia", "Virginia",
+            "Oregon", "Washington", "Colorado", "Illinois", "Indiana", "New Hampshire",
+            "Vermont", "New Mexico", "Mississippi", "Kansas", "Oklahoma", "Alaska",
+            "Pennsylvania", "New Jersey")  # fmt: skip
+_AT_T_WIRELINE = ("California", "Nevada", "Texas", "Oklahoma", "Kansas", "Missouri",
+                  "Arkansas", "Louisiana", "Mississippi", "Alabama", "Tennessee", "Kentucky",
+                  "Georgia", "Florida", "South Carolina", "North Carolina", "Indiana",
+                  "Illinois", "Michigan", "Ohio", "Wisconsin")  # fmt: skip
+ISP_REGIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("US", "Comcast Xfinity"): _COMCAST,
+    ("US", "Charter Spectrum"): _CHARTER,
+    ("US", "AT&T Fiber"): _AT_T_WIRELINE,
+    ("US", "Verizon Fios"): ("New York", "New Jersey", "Pennsylvania", "Massachusetts",
+                             "Rhode Island", "Maryland", "Virginia", "Delaware",
+                             "District of Columbia"),
+    ("US", "Cox Communications"): ("Arizona", "Nevada", "California", "Louisiana", "Oklahoma",
+                                   "Kansas", "Virginia", "Rhode Island", "Connecticut",
+                                   "Georgia", "Nebraska", "Arkansas", "Idaho", "Florida",
+                                   "Iowa", "Ohio", "North Carolina"),
+    ("US", "CenturyLink"): ("Arizona", "Colorado", "Washington", "Oregon", "Minnesota", "Idaho",
+                            "Utah", "New Mexico", "Nevada", "Iowa", "Nebraska", "Wyoming",
+                            "Montana", "North Dakota", "South Dakota", "Louisiana", "Missouri",
+                            "Wisconsin", "Arkansas"),
+    ("CA", "Rogers"): ("Ontario", "New Brunswick", "Newfoundland and Labrador",
+                       "British Columbia", "Alberta", "Saskatchewan", "Manitoba"),
+    ("CA", "Bell Canada"): ("Ontario", "Quebec", "New Brunswick", "Nova Scotia",
+                            "Prince Edward Island", "Newfoundland and Labrador", "Manitoba",
+                            "Northwest Territories", "Nunavut", "Yukon"),
+    ("CA", "Vidéotron"): ("Quebec",),
+    ("CA", "Telus"): ("British Columbia", "Alberta", "Quebec"),
+    ("JP", "J:COM"): ("Tokyo", "Kanagawa", "Chiba", "Saitama", "Osaka", "Hyōgo", "Kyoto", "Nara",
+                      "Fukuoka", "Kumamoto", "Hokkaido", "Miyagi", "Ibaraki", "Gunma",
+                      "Yamaguchi"),
+    ("IN", "ACT Fibernet"): ("Karnataka", "Telangana", "Tamil Nadu", "Andhra Pradesh", "Delhi"),
+    ("BR", "Nio Fibra"): tuple(s for s in (
+        "Acre", "Alagoas", "Amapá", "Amazonas", "Bahia", "Ceará", "Espírito Santo",
+        "Federal District", "Goiás", "Maranhão", "Mato Grosso", "Mato Grosso do Sul",
+        "Minas Gerais", "Paraná", "Paraíba", "Pará", "Pernambuco", "Piauí",
+        "Rio Grande do Norte", "Rio Grande do Sul", "Rio de Janeiro", "Rondônia", "Roraima",
+        "Santa Catarina", "Sergipe", "Tocantins")),
+}  # fmt: skip

@@ -85,24 +85,34 @@ class Population:
         return np.asarray(TIER_ACTIVITY[self.cell_tier[self.cell_of(customer)]], np.float64)
 
 
+def _city_weight() -> F64:
+    """Each city's share of all customers: its population's share of its country's, times
+    the country's share."""
+    countries = list(geo.COUNTRY_WEIGHTS)
+    country = np.array([countries.index(c.country) for c in geo.CITIES])
+    population = np.array([c.weight for c in geo.CITIES])
+    total = np.bincount(country, weights=population, minlength=len(countries))
+    share = np.array([geo.COUNTRY_WEIGHTS[c] for c in countries])
+    return np.asarray(population / total[country] * share[country], np.float64)
+
+
 def lay_out(n_customers: int, key: int) -> Population:
     """Cells for `n_customers`: tiers by their shares, and each tier's customers over the
     cities by their weight within their country's weight (so the tiers hold in any world,
     small ones too), ordered by time zone so that a zone is a run of cells."""
-    city_weight = np.array([c.weight * geo.COUNTRY_WEIGHTS[c.country] /
-                            sum(x.weight for x in geo.CITIES if x.country == c.country)
-                            for c in geo.CITIES])  # fmt: skip
+    city_weight = _city_weight()
     per_tier = apportion(n_customers, np.asarray(TIER_SHARES))
     per_cell = np.stack([apportion(int(n), city_weight) for n in per_tier], axis=1)
     per_city = per_cell.sum(axis=1)  # per_cell: (cities, tiers)
     city_tz = [c.timezone for c in geo.CITIES]
     timezones = tuple(sorted({city_tz[i] for i in np.flatnonzero(per_city)}))
-    cells = sorted(
-        (timezones.index(city_tz[c]), c, t) for c, t in zip(*np.nonzero(per_cell), strict=True)
-    )
-    zone = np.array([z for z, _, _ in cells], np.int64)
-    cell_city = np.array([c for _, c, _ in cells], np.int32)
-    cell_tier = np.array([t for _, _, t in cells], np.int32)
+    zone_of = {tz: g for g, tz in enumerate(timezones)}
+    city_zone = np.array([zone_of.get(tz, -1) for tz in city_tz], np.int64)
+    city, tier = np.nonzero(per_cell)
+    order = np.lexsort((tier, city, city_zone[city]))  # by zone, then city, then tier
+    zone = city_zone[city[order]]
+    cell_city = city[order].astype(np.int32)
+    cell_tier = tier[order].astype(np.int32)
     cell_size = per_cell[cell_city, cell_tier].astype(np.int64)
     weight = cell_size * TIER_ACTIVITY[cell_tier]
     zone_total = np.bincount(zone, weights=weight, minlength=len(timezones))

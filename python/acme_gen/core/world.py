@@ -104,8 +104,19 @@ def _uniform_choice(weights: tuple[float, ...]) -> _Categorical:
 
 _COUNTRIES = tuple(geo.COUNTRY_WEIGHTS)
 _CITY_COUNTRY = np.array([_COUNTRIES.index(c.country) for c in geo.CITIES], np.int32)
-_ISPS = _Categorical([[(k, i.weight) for k, i in enumerate(geo.ISPS) if i.country == country]
-                      for country in _COUNTRIES])  # fmt: skip
+# Home ISPs by region: a row per (country, state), of the ISPs that serve it.
+_REGIONS = sorted({(c.country, c.state) for c in geo.CITIES})
+_REGION_INDEX = {region: k for k, region in enumerate(_REGIONS)}
+_CITY_REGION = np.array([_REGION_INDEX[c.country, c.state] for c in geo.CITIES], np.int32)
+
+
+def _serves(isp: geo.Isp, country: str, state: str) -> bool:
+    regions = geo.ISP_REGIONS.get((isp.country, isp.name))
+    return isp.country == country and (regions is None or state in regions)
+
+
+_ISPS = _Categorical([[(k, i.weight) for k, i in enumerate(geo.ISPS) if _serves(i, *region)]
+                      for region in _REGIONS])  # fmt: skip
 _CARRIERS = _Categorical([[(len(geo.ISPS) + k, c.weight) for k, c in enumerate(geo.CARRIERS)
                            if c.country == country] for country in _COUNTRIES])  # fmt: skip
 _ISP_CONNECTION = np.array([CONNECTION_TYPES.index(i.connection_type) for i in geo.ISPS], np.int8)
@@ -175,7 +186,7 @@ class World:
         """The customers' attributes; `city` when the caller knows it already (a sample)."""
         city = self.population.city(customer) if city is None else city
         country = _CITY_COUNTRY[city]
-        isp = _ISPS.pick(country, self._uniform(customer, _ISP))
+        isp = _ISPS.pick(_CITY_REGION[city], self._uniform(customer, _ISP))
         connection = _ISP_CONNECTION[isp]
         bandwidth = (MEDIAN_BY_CONNECTION[connection] * _COUNTRY_FACTOR[country]
                      * np.exp(SIGMA_BY_CONNECTION[connection]
