@@ -25,7 +25,7 @@ WINDOW = (T0 - HOUR, T0 + 2 * HOUR)
 INCIDENTS = {
     "isp-outage": "isp-outage:Comcast Xfinity@2026-01-15T20:00/60m",
     "cdn-degradation": "cdn-degradation:US@2026-01-15T20:00/60m",
-    "bad-release": "bad-release:8.14.2@2026-01-15T20:00/60m",
+    "bad-release": "bad-release:8.170.2@2026-01-15T20:00/60m",
     "premiere": "premiere:TITLE-00042@2026-01-15T20:00/2h",
 }
 SCOPE_COLUMN = {"isp-outage": "isp", "cdn-degradation": "country", "bad-release": "app_version",
@@ -147,8 +147,8 @@ def _retries(rows: pa.Table) -> int:
 
 def test_a_bad_release_crashes_one_app_version(base_rows: pa.Table) -> None:
     rows = _rows(BASE.model_copy(update={"incidents": (Incident.parse(INCIDENTS["bad-release"]),)}))
-    assert _start_failure_share(rows, _in_window(rows, "app_version", "8.14.2")) > 0.4
-    assert _start_failure_share(rows, _in_window(rows, "app_version", "8.13.0")) < 0.1
+    assert _start_failure_share(rows, _in_window(rows, "app_version", "8.170.2")) > 0.4
+    assert _start_failure_share(rows, _in_window(rows, "app_version", "8.169.1")) < 0.1
 
 
 def test_cdn_degradation_lowers_throughput_and_raises_rebuffering(base_rows: pa.Table) -> None:

@@ -69,6 +69,8 @@ def event_columns(world: World, batch: EventBatch) -> dict[str, Column]:
     home = world.population.city(s.customer)
     city = home[session]
     device_type = world.device_type(s.device)
+    os = world.device_os(s.device, device_type, home)
+    app = world.device_app(s.device, s.start_ms, device_type, os)
     base = rand.event_base(s.key[session], batch.seq)
     session_text = uuid4_text(s.key, rand.hash64(s.key, np.zeros(len(s), np.int64), _SESSION_ID_LO))
     columns: dict[str, Column] = {
@@ -83,8 +85,8 @@ def event_columns(world: World, batch: EventBatch) -> dict[str, Column]:
         "device_id": _used(s.device, session, world.device_id_text),
         "title_type": Codes(world.title_type[title], TITLE_TYPES),
         "device_type": Codes(device_type[session], DEVICE_TYPES),
-        "device_os": Codes(world.device_os(s.device, device_type, home)[session], world.os_names),
-        "app_version": Codes(world.device_app(s.device, device_type)[session], world.app_versions),
+        "device_os": Codes(os[session], world.os_names),
+        "app_version": Codes(app[session], world.app_versions),
         "quality": Codes(batch.quality, QUALITIES),
         "bandwidth_mbps": batch.bandwidth,
         "buffering_events": batch.buffering_events,

@@ -110,7 +110,8 @@ def in_scope(world: World, incident: Incident, plan: SessionPlan) -> B:
         country: B = _COUNTRIES[world.population.city(plan.customer)] == incident.scope
         return country
     if incident.kind == "bad-release":
-        return np.isin(world.device_app(plan.device), _indices(world.app_versions, incident.scope))
+        apps = world.device_app(plan.device, plan.start_ms)
+        return np.isin(apps, _indices(world.app_versions, incident.scope))
     title: B = plan.title == world.title_ids.index(incident.scope)
     return title
 

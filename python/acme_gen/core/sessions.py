@@ -69,6 +69,7 @@ class SessionRefs:
     part of a plan that must outlive expansion."""
 
     key: U64
+    start_ms: I64
     customer: I32
     device: I32
     title: I32

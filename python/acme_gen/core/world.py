@@ -18,8 +18,8 @@ import numpy as np
 import numpy.typing as npt
 
 from acme_gen.config import GeneratorConfig
-from acme_gen.core import geo, platforms, rand
-from acme_gen.core.arrays import F64, I8, I32, U64
+from acme_gen.core import geo, platforms, rand, releases
+from acme_gen.core.arrays import F64, I8, I32, I64, U64
 from acme_gen.core.catalogue import build_catalogue
 from acme_gen.core.population import Population, lay_out
 from acme_gen.core.text import Bytes2D, prefixed_number_text, uuid4_text
@@ -50,20 +50,11 @@ DEVICE_TYPE_WEIGHTS = {"mobile": 0.30, "web": 0.17, "tv": 0.38, "tablet": 0.15}
 UHD_CAPABLE_SHARE = {"mobile": 0.0, "web": 0.08, "tv": 0.65, "tablet": 0.0}
 DEVICE_COUNT_WEIGHTS = (0.35, 0.35, 0.20, 0.10)  # 1..4 devices per customer
 
-# App versions by device type (newest first, most installed).
-APP_VERSIONS = {
-    "mobile": ("8.14.2", "8.13.0", "8.12.1", "8.10.3"),
-    "tablet": ("8.14.2", "8.13.0", "8.12.1", "8.10.3"),
-    "tv": ("5.22.0", "5.21.3", "5.20.1", "5.18.0"),
-    "web": ("2026.11.1", "2026.10.2", "2026.09.4", "2026.08.0"),
-}
-APP_VERSION_WEIGHTS = (0.55, 0.25, 0.12, 0.08)
-
 MAX_DEVICES = len(DEVICE_COUNT_WEIGHTS)  # device d of customer c is c * MAX_DEVICES + slot
 
 # Hash streams of the per-customer and per-device traits.
 _ISP, _CARRIER, _PLAN, _DEVICE_COUNT, _BANDWIDTH = 0xC1, 0xC2, 0xC3, 0xC4, 0xC5
-_DEVICE_TYPE, _OS, _APP, _UUID_HI, _UUID_LO, _UHD = 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6
+_DEVICE_TYPE, _OS, _UUID_HI, _UUID_LO, _UHD = 0xD1, 0xD2, 0xD4, 0xD5, 0xD6
 
 
 @dataclass(frozen=True)
@@ -127,20 +118,8 @@ _UHD_SHARE = np.array([UHD_CAPABLE_SHARE[d] for d in DEVICE_TYPES])
 MEDIAN_BY_CONNECTION = np.array([BANDWIDTH_MEDIAN[c] for c in CONNECTION_TYPES])
 SIGMA_BY_CONNECTION = np.array([BANDWIDTH_SIGMA[c] for c in CONNECTION_TYPES])
 _COUNTRY_FACTOR = np.array([COUNTRY_BANDWIDTH_FACTOR.get(c, 1.0) for c in _COUNTRIES])
-
-
-def _vocabulary(by_type: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    names: list[str] = []
-    for values in by_type.values():
-        names += [v for v in values if v not in names]
-    return tuple(names)
-
-
-APP_VERSION_NAMES = _vocabulary({d: APP_VERSIONS[d] for d in DEVICE_TYPES})
 _OS_CHOICE = _Categorical(platforms.os_rows())  # row country * len(DEVICE_TYPES) + type
-_APPS = _Categorical([[(APP_VERSION_NAMES.index(v), w) for v, w in
-                       zip(APP_VERSIONS[d], APP_VERSION_WEIGHTS, strict=True)]
-                      for d in DEVICE_TYPES])  # fmt: skip
+_STREAM = releases.stream_table(platforms.OS_NAMES)  # (device type, OS) -> release stream
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,7 +141,7 @@ class World:
     network_names: tuple[str, ...]
     carrier_share_5g: F64  # per network; 0 for home ISPs
     os_names: tuple[str, ...] = platforms.OS_NAMES
-    app_versions: tuple[str, ...] = APP_VERSION_NAMES
+    app_versions: tuple[str, ...] = releases.APP_VERSION_NAMES
 
     @property
     def n_customers(self) -> int:
@@ -224,9 +203,13 @@ class World:
         group = _CITY_COUNTRY[city] * len(DEVICE_TYPES) + dtype
         return _OS_CHOICE.pick(group, self._uniform(device, _OS))
 
-    def device_app(self, device: I32, dtype: I8 | None = None) -> I32:
+    def device_app(
+        self, device: I32, start_ms: I64, dtype: I8 | None = None, os: I32 | None = None
+    ) -> I32:
+        """Each device's app version at `start_ms` (acme_gen.core.releases)."""
         dtype = self.device_type(device) if dtype is None else dtype
-        return _APPS.pick(dtype, self._uniform(device, _APP))
+        os = self.device_os(device, dtype) if os is None else os
+        return releases.app_version(self.key, device, _STREAM[dtype, os], start_ms)
 
     def customer_id_text(self, customer: I32) -> Bytes2D:
         """'CUST-000042' for customer 41: fixed width for the world's size."""
