@@ -124,3 +124,17 @@ def test_a_large_world_is_set_up_without_a_row_per_customer() -> None:
     assert world.population.cell_start.nbytes < world.n_customers // 10
     sample = world.customers(np.array([0, 49_999_999], dtype=np.int32))
     assert len(sample.city) == 2
+
+
+def test_throughput_follows_the_network_country_and_generation() -> None:
+    """Starlink (low orbit) streams far faster than a geostationary link and DSL, slower
+    than fibre; fixed lines keep fibre > cable > DSL; 5G beats 4G most where it is built
+    out (India, Korea), and 4G is slower in India than in Korea."""
+    from acme_gen.core.world import CELLULAR_FACTOR, CONNECTION_TYPES, MEDIAN_BY_CONNECTION
+
+    median = dict(zip(CONNECTION_TYPES, MEDIAN_BY_CONNECTION.tolist(), strict=True))
+    assert median["fiber"] > median["satellite"] > median["cable"] / 2 > median["dsl"]
+    assert median["fiber"] > median["cable"] > median["dsl"]
+    countries = list(geo.COUNTRY_WEIGHTS)
+    india, korea, uk = (CELLULAR_FACTOR[countries.index(c)] for c in ("IN", "KR", "GB"))
+    assert india[1] / india[0] > uk[1] / uk[0] and korea[0] > india[0]

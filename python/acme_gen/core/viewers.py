@@ -20,6 +20,8 @@ from acme_gen.core.traffic import utc_offset_ms
 from acme_gen.core.world import (
     CELLULAR_4G,
     CELLULAR_5G,
+    CELLULAR_FACTOR,
+    CITY_COUNTRY,
     MAX_DEVICES,
     MEDIAN_BY_CONNECTION,
     SIGMA_BY_CONNECTION,
@@ -119,7 +121,9 @@ def network(
     noise = rng.standard_normal(n)
     line = np.where(
         cellular,
-        MEDIAN_BY_CONNECTION[connection] * np.exp(SIGMA_BY_CONNECTION[connection] * noise),
+        MEDIAN_BY_CONNECTION[connection]
+        * CELLULAR_FACTOR[CITY_COUNTRY[people.city], on_5g.astype(np.int64)]
+        * np.exp(SIGMA_BY_CONNECTION[connection] * noise),
         people.bandwidth * np.exp(0.25 * noise),
     )
     return network, connection, ip, np.maximum(line * congestion, 0.3)

@@ -31,12 +31,25 @@ CELLULAR_4G = CONNECTION_TYPES.index("4g")
 CELLULAR_5G = CONNECTION_TYPES.index("5g")
 
 # Median throughput (Mbit/s) and log-sd by connection type, loosely after Ookla/Opensignal
-# national medians; streaming sees less than the line rate.
-BANDWIDTH_MEDIAN = {"fiber": 110.0, "cable": 60.0, "dsl": 13.0, "satellite": 22.0, "5g": 45.0,
+# national medians; streaming sees less than the line rate. Satellite is low-orbit
+# (Starlink): Ookla's US median was 105 Mbit/s in Q1 2025 (54 in 2022), so a player sees about
+# 70-80, above DSL and below fibre; it varies more than a wire (obstructions, cell load).
+BANDWIDTH_MEDIAN = {"fiber": 110.0, "cable": 60.0, "dsl": 13.0, "satellite": 80.0, "5g": 45.0,
                     "4g": 12.0}  # fmt: skip
-BANDWIDTH_SIGMA = {"fiber": 0.5, "cable": 0.5, "dsl": 0.55, "satellite": 0.6, "5g": 0.65,
+BANDWIDTH_SIGMA = {"fiber": 0.5, "cable": 0.5, "dsl": 0.55, "satellite": 0.7, "5g": 0.65,
                    "4g": 0.7}  # fmt: skip
 COUNTRY_BANDWIDTH_FACTOR = {"IN": 0.45, "BR": 0.7, "MX": 0.55, "KR": 1.5, "JP": 1.3}
+# Cellular throughput by country and generation (4G, 5G), relative to the medians above,
+# after Ookla and Opensignal reports: 5G far ahead of 4G where mid-band 5G is built out (India:
+# 5G 150-260 Mbit/s against 4G 13-22 at the Maha Kumbh, Ookla 2025; Brazil: Vivo's 5G nine
+# times its overall speed, Opensignal 2025; US: T-Mobile 5G 205 Mbit/s, Opensignal 2024),
+# nearer where 5G is mostly low-band or non-standalone (UK: 111 Mbit/s, Ookla H2 2024);
+# Korea's and Japan's 4G networks are fast, India's and Mexico's slow.
+CELLULAR_COUNTRY_FACTOR = {
+    "US": (1.0, 1.5), "CA": (1.1, 1.1), "GB": (0.9, 0.9), "DE": (1.0, 0.9), "FR": (1.1, 1.0),
+    "ES": (1.0, 0.9), "BR": (0.8, 1.8), "MX": (0.7, 0.7), "IN": (0.6, 1.6), "JP": (1.2, 1.0),
+    "AU": (1.2, 1.2), "KR": (1.5, 2.0),
+}  # fmt: skip
 
 PLAN_WEIGHTS = (0.30, 0.45, 0.25)
 # The top rung each plan allows (basic, standard, premium), as streaming plans sell them
@@ -94,7 +107,7 @@ def _uniform_choice(weights: tuple[float, ...]) -> _Categorical:
 
 
 _COUNTRIES = tuple(geo.COUNTRY_WEIGHTS)
-_CITY_COUNTRY = np.array([_COUNTRIES.index(c.country) for c in geo.CITIES], np.int32)
+CITY_COUNTRY = np.array([_COUNTRIES.index(c.country) for c in geo.CITIES], np.int32)
 # Home ISPs by region: a row per (country, state), of the ISPs that serve it.
 _REGIONS = sorted({(c.country, c.state) for c in geo.CITIES})
 _REGION_INDEX = {region: k for k, region in enumerate(_REGIONS)}
@@ -118,6 +131,7 @@ _UHD_SHARE = np.array([UHD_CAPABLE_SHARE[d] for d in DEVICE_TYPES])
 MEDIAN_BY_CONNECTION = np.array([BANDWIDTH_MEDIAN[c] for c in CONNECTION_TYPES])
 SIGMA_BY_CONNECTION = np.array([BANDWIDTH_SIGMA[c] for c in CONNECTION_TYPES])
 _COUNTRY_FACTOR = np.array([COUNTRY_BANDWIDTH_FACTOR.get(c, 1.0) for c in _COUNTRIES])
+CELLULAR_FACTOR = np.array([CELLULAR_COUNTRY_FACTOR[c] for c in _COUNTRIES])  # (country, 4g|5g)
 _OS_CHOICE = _Categorical(platforms.os_rows())  # row country * len(DEVICE_TYPES) + type
 _STREAM = releases.stream_table(platforms.OS_NAMES)  # (device type, OS) -> release stream
 
@@ -164,7 +178,7 @@ class World:
     def customers(self, customer: I32, city: I32 | None = None) -> Customers:
         """The customers' attributes; `city` when the caller knows it already (a sample)."""
         city = self.population.city(customer) if city is None else city
-        country = _CITY_COUNTRY[city]
+        country = CITY_COUNTRY[city]
         isp = _ISPS.pick(_CITY_REGION[city], self._uniform(customer, _ISP))
         connection = _ISP_CONNECTION[isp]
         bandwidth = (MEDIAN_BY_CONNECTION[connection] * _COUNTRY_FACTOR[country]
@@ -200,7 +214,7 @@ class World:
         `city` when the caller knows the owners' cities already."""
         dtype = self.device_type(device) if dtype is None else dtype
         city = self.population.city(device // MAX_DEVICES) if city is None else city
-        group = _CITY_COUNTRY[city] * len(DEVICE_TYPES) + dtype
+        group = CITY_COUNTRY[city] * len(DEVICE_TYPES) + dtype
         return _OS_CHOICE.pick(group, self._uniform(device, _OS))
 
     def device_app(

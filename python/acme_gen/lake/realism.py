@@ -59,6 +59,12 @@ BENCHMARKS = (
     Benchmark("ipv6_share", "sessions over IPv6",
               "50.1% of Google's users (Google IPv6 statistics, March 2026); by country from "
               "17% (KR) to 86% (FR), mobile networks highest", 30, 70, "%"),
+    Benchmark("starlink_median_mbps", "Starlink sessions' median throughput",
+              "104.7 Mbit/s US median download (Ookla, Q1 2025); 54 in Q3 2022", 40, 110,
+              " Mbit/s"),
+    Benchmark("cellular_5g_4g_ratio", "median throughput, 5G / 4G sessions",
+              "5G several times 4G: T-Mobile 5G 205 vs 113 Mbit/s overall (Opensignal 2024); "
+              "India 5G 150-260 vs 4G 13-22 (Ookla 2025)", 2, 12, "x"),
     Benchmark("top_watch_time_share", "the most common watch time's share of plays",
               "no machine-made values", 0, 0.5, "%"),
     Benchmark("stall_p99_seconds", "99th percentile stall length",
