@@ -4,7 +4,10 @@ country in their real calendar quarter, ratings that fit the genre."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -75,3 +78,23 @@ def test_ratings_fit_the_genre_and_titles_were_released_before_the_data(
     animation = {t["maturity_rating"] for t in titles if t["genre"] == "Animation"}
     assert animation <= {"G", "PG"}
     assert max(t["release_year"] for t in titles) <= LAST_RELEASE_YEAR
+
+
+def test_titles_read_like_titles_and_are_unique(tables: dict[str, pa.Table]) -> None:
+    titles = tables["titles"].to_pylist()
+    works = [t["title_name"] for t in titles if t["series_id"] is None]
+    shows = {t["series_id"]: t["title_name"].rsplit(" S", 1)[0] for t in titles if t["series_id"]}
+    names = works + list(shows.values())
+    assert len(names) == len(set(names)), "a title name repeats"
+    assert all(1 <= len(n.split()) <= 5 and n[0].isupper() for n in names)
+    for t in titles:
+        if t["series_id"]:
+            suffix = f" S{t['season_number']} E{t['episode_number']}"
+            assert t["title_name"] == shows[t["series_id"]] + suffix
+
+
+def test_the_shipped_title_words_are_what_the_pinned_word_lists_give() -> None:
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_title_words.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr

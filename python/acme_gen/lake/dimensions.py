@@ -1,8 +1,8 @@
 """Dimension tables (customers, titles, campaigns) from the same world as the events.
 
 Descriptive columns (names, emails, dates, genres) are drawn here, once per dataset; Faker
-supplies names by locale and mimesis words, as vocabularies sampled by index rather than
-called per row.
+supplies names by locale, acme_gen.lake.title_names the titles, and mimesis the words of
+campaign names, as vocabularies sampled by index rather than called per row.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from mimesis.locales import Locale
 from acme_gen.core import geo, rand
 from acme_gen.core.world import CONNECTION_TYPES, World
 from acme_gen.lake.arrow import table_from_columns
+from acme_gen.lake.title_names import title_names
 from acme_gen.models import PLAN_STREAMS, PLANS, TITLE_TYPES, Campaign, Customer, Title
 from acme_gen.schema import arrow_schema
 
@@ -234,10 +235,6 @@ def titles_table(world: World) -> pa.Table:
     rating and first release year, numbered by season and episode."""
     rng = _rng(world, 3)
     n = len(world.title_type)
-    words = [w.title() for w in _words(world.config.seed + 1, 600)]
-    n_words = rng.integers(1, 4, n)
-    picks = rng.integers(0, len(words), (n, 3))
-    the = rng.random(n) < 0.35
     genre_pick = rng.integers(0, 100, n)
     rating_pick = rng.integers(0, 100, n)
     # Release years skew recent: catalogues are mostly the last decade, released before the
@@ -249,14 +246,12 @@ def titles_table(world: World) -> pa.Table:
     episode = show >= 0
     first_row = np.flatnonzero(np.r_[True, show[1:] != show[:-1]] | ~episode)
     owner = first_row[np.searchsorted(first_row, np.arange(n), side="right") - 1]
-    the, n_words, picks = the[owner], n_words[owner], picks[owner]
     genre_pick, rating_pick = genre_pick[owner], rating_pick[owner]
     release = np.minimum(release[owner] + world.title_season - np.minimum(world.title_season, 1),
                          LAST_RELEASE_YEAR).astype(np.int32)  # fmt: skip
-    plain = [
-        ("The " if t else "") + " ".join(words[w] for w in row[:k])
-        for t, row, k in zip(the.tolist(), picks.tolist(), n_words.tolist(), strict=True)
-    ]
+    work_name = dict(zip(first_row.tolist(), title_names(rng, len(first_row), world.config.seed),
+                         strict=True))  # fmt: skip
+    plain = [work_name[o] for o in owner.tolist()]
     numbered = np.strings.add(
         np.strings.add(np.strings.add(" S", world.title_season.astype(str)), " E"),
         world.title_episode.astype(str),
