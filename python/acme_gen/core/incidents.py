@@ -28,6 +28,7 @@ from acme_gen.core.rebuffering import (
     thin_line_stalls,
 )
 from acme_gen.core.sessions import (
+    MAX_SESSION_MS,
     MAX_STARTUP_MS,
     PLAYED,
     START_FAILURE,
@@ -93,7 +94,10 @@ def apply_incidents(
     count without them (a premiere's scale)."""
     slot_start = slot * SLOT_MS
     for number, incident in enumerate(incidents):
-        if incident.end_ms <= slot_start or incident.start_ms >= slot_start + SLOT_MS:
+        # A slot's sittings go on for up to MAX_SESSION_MS: a later part can start inside
+        # an incident that begins hours after the slot. Premieres add only the slot's own.
+        reach = SLOT_MS if incident.kind == "premiere" else SLOT_MS + MAX_SESSION_MS
+        if incident.end_ms <= slot_start or incident.start_ms >= slot_start + reach:
             continue
         if incident.kind == "premiere":
             extra = _premiere(world, seed, incident, number, slot, usual_starts)
