@@ -141,9 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         region=region,
     )
     stop = [False]
+    signalled = [0]  # the first stop signal: the exit code is 128 + its number, as shells do
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
         stop[0] = True
+        signalled[0] = signalled[0] or signum
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
@@ -167,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         totals = run_workers(settings, args.workers, stop, progress)
     progress.summary(totals)
-    return 1 if totals.failed else 0
+    if totals.failed:
+        return 1
+    return 128 + signalled[0] if signalled[0] else 0
 
 
 class Progress:
@@ -209,6 +213,13 @@ class Progress:
             )
 
     def summary(self, totals: StreamTotals) -> None:
+        if totals.warm_slots_done < totals.warm_slots:
+            print(
+                f"\nstopped during warm-up after {totals.warm_up_s:.1f} s "
+                f"({totals.warm_slots_done / totals.warm_slots:.0%} of the running sessions "
+                f"drawn): generated {totals.generated:,}, sent {totals.sent:,}"
+            )
+            return
         rate = totals.sent / max(totals.sending_s, 1e-9)
         print(
             f"\ngenerated {totals.generated:,}, sent {totals.sent:,}, failed {totals.failed:,}, "
