@@ -153,6 +153,13 @@ variable "faults" {
     condition     = var.faults == "" || alltrue([for part in split(",", var.faults) : can(regex("^(duplicate|drop|skew|malformed)=(0|0?\\.[0-9]+)$", trimspace(part)))])
     error_message = "faults must be \"KIND=R,...\" with KIND one of duplicate, drop, skew, malformed and R in [0, 1); late and out_of_order need python -m acme_gen.stream."
   }
+  validation {
+    # A share of events gets at most one fault: rates adding up to 1 or more fail every
+    # invocation (acme_gen.scenario refuses them the same way). A malformed spec is the
+    # validation above's to name.
+    condition     = try(sum([for part in split(",", var.faults) : tonumber(split("=", trimspace(part))[1])]) < 1, true)
+    error_message = "the fault rates must add up to less than 1 (each event gets at most one fault)."
+  }
 }
 
 variable "incidents" {

@@ -158,12 +158,35 @@ run "rejects_faults_a_lambda_cannot_hold" {
   expect_failures = [var.faults]
 }
 
-run "rejects_an_unknown_fault_or_a_rate_of_one" {
+run "rejects_an_unknown_fault" {
   command = plan
   variables {
-    faults = "dupe=0.01,drop=1"
+    faults = "dupe=0.01"
   }
   expect_failures = [var.faults]
+}
+
+run "rejects_a_rate_of_one" {
+  command = plan
+  variables {
+    faults = "drop=1"
+  }
+  expect_failures = [var.faults]
+}
+
+run "rejects_fault_rates_that_add_up_to_one_or_more" {
+  command = plan
+  variables {
+    faults = "drop=0.6,duplicate=0.6"
+  }
+  expect_failures = [var.faults]
+}
+
+run "accepts_fault_rates_just_under_one" {
+  command = plan
+  variables {
+    faults = "drop=0.5,duplicate=0.49"
+  }
 }
 
 run "rejects_a_malformed_incident" {
