@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 from typing import Any
 
 import orjson
@@ -32,7 +33,8 @@ def test_batches_respect_every_limit() -> None:
 
 @pytest.fixture
 def stream(local_aws: LocalAws, request: pytest.FixtureRequest) -> str:
-    name = f"test-{request.node.name[:40]}".replace("[", "-").replace("]", "")
+    node = request.node.name  # parametrized tests differ only at the end of their name
+    name = f"test-{node[:32]}-{zlib.crc32(node.encode()):08x}".replace("[", "-").replace("]", "")
     local_aws.client("kinesis").create_stream(
         StreamName=name, StreamModeDetails={"StreamMode": "ON_DEMAND"}
     )
@@ -101,11 +103,17 @@ def test_throttled_records_are_retried_not_lost(
     assert len(delivered) == len(set(delivered)) == len(data)  # each exactly once
 
 
-def test_records_still_refused_fail_loudly(local_aws: LocalAws, stream: str, records: Any) -> None:
+@pytest.mark.parametrize("threads", [1, 4])
+def test_records_still_refused_fail_loudly(
+    local_aws: LocalAws, stream: str, records: Any, threads: int
+) -> None:
+    """Every thread's undelivered records count: none is lost from the report."""
     data, keys = records
     proxy = ThrottlingKinesis(local_aws.client("kinesis"), share=1.0)
+    producer = KinesisProducer(proxy, stream, max_attempts=3, sleep=lambda s: None,
+                               threads=threads)  # fmt: skip
     with pytest.raises(PutRecordsError, match=f"{len(data)} of {len(data)} records") as info:
-        KinesisProducer(proxy, stream, max_attempts=3, sleep=lambda s: None).put(data, keys)
+        producer.put(data, keys)
     assert info.value.report.error_codes["ProvisionedThroughputExceededException"] == len(data)
 
 
