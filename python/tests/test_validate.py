@@ -164,16 +164,20 @@ def test_broken_session(copy: Path, capsys: pytest.CaptureFixture[str], broken: 
     assert path.name in lines["sessions"] and victim in lines["sessions"]
 
 
-def test_orphan_id(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("column", "orphan"), [("customer_id", "CUST-999999"),
+                                                ("title_id", "TITLE-99999")])  # fmt: skip
+def test_orphan_id(
+    copy: Path, capsys: pytest.CaptureFixture[str], column: str, orphan: str
+) -> None:
     path = _a_file(copy)
     table = pq.read_table(path)
-    ids = table["customer_id"].to_pylist()
-    ids[0] = "CUST-999999"
-    i = table.schema.get_field_index("customer_id")
-    _rewrite(path, table.set_column(i, "customer_id", pa.array(ids)))
+    ids = table[column].to_pylist()
+    ids[0] = orphan
+    i = table.schema.get_field_index(column)
+    _rewrite(path, table.set_column(i, column, pa.array(ids)))
     code, lines = _run(copy, capsys)
     assert code == 1 and lines["references"].startswith("FAIL")
-    assert "CUST-999999" in lines["references"] and path.name in lines["references"]
+    assert orphan in lines["references"] and path.name in lines["references"]
 
 
 def test_duplicate_event(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
