@@ -276,3 +276,45 @@ def test_reconcile_checks_the_declared_truth(faulty_lake: Path, tmp_path: Path) 
     result = _module("reconcile", "--lake", copy)
     assert result.returncode == 1
     assert "FAIL: truth differs: _truth/faults declares" in result.stdout
+
+
+def test_reconcile_names_a_declared_duplicate_whose_copy_never_landed(
+    faulty_lake: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    copy = tmp_path / "lake"
+    shutil.copytree(faulty_lake, copy)
+    truth = read_faults(Lake(copy))
+    assert truth is not None
+    duplicates = truth.filter(pc.equal(truth["fault"], "duplicate"))
+    victim = duplicates["event_id"][0].as_py()
+    files = [
+        f
+        for f in sorted(copy.glob("telemetry/**/*.parquet"))
+        if victim in pq.read_table(f, columns=["event_id"])["event_id"].to_pylist()
+    ]
+    table = pq.read_table(files[-1])
+    rows = table["event_id"].to_pylist()
+    keep = [i for i, e in enumerate(rows) if e != victim or i != rows.index(victim)]
+    pq.write_table(table.take(keep), files[-1])  # one copy of the two taken out
+    result = _module("reconcile", "--lake", copy, "--json")
+    assert result.returncode == 1, result.stdout[-1000:]
+    report = json.loads(result.stdout)
+    assert report["missing"] == 1 and report["unexplained"] == 1
+
+
+def test_reconcile_names_a_malformed_record_found_nowhere(
+    faulty_lake: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    copy = tmp_path / "lake"
+    shutil.copytree(faulty_lake, copy)
+    errors = sorted(copy.glob("errors/**/*.json"))[0]
+    lines = errors.read_text().splitlines(keepends=True)
+    errors.write_text("".join(lines[1:]))  # its record neither in errors/ nor in the table
+    result = _module("reconcile", "--lake", copy, "--json")
+    assert result.returncode == 1, result.stdout[-1000:]
+    report = json.loads(result.stdout)
+    assert report["missing"] == 1 and report["unexplained"] == 1

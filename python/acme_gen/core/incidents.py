@@ -104,7 +104,11 @@ def apply_incidents(
             plan = SessionPlan.concat([plan, extra])
         else:
             plan = _disrupt(world, incident, plan)
-    return plan
+    # Every session of a slot ends within MAX_SESSION_MS of the slot's end: a window looks
+    # back no further. A retry of a late part, or a part the incident slowed, can run past
+    # that: the viewer gives up first.
+    within = plan.end_ms < slot_start + SLOT_MS + MAX_SESSION_MS
+    return plan if within.all() else plan.take(within)
 
 
 def in_scope(world: World, incident: Incident, plan: SessionPlan) -> B:
@@ -266,10 +270,12 @@ def _retries(world: World, incident: Incident, failed: SessionPlan) -> SessionPl
     delay = lo + (rand.uniform(p.key, None, _RETRY_DELAY) * (hi - lo)).astype(np.int64)
     start = p.start_ms + p.startup_ms + delay
     key = rand.hash64(p.key, None, _NEW_KEY)
-    # A retry starts a sitting of its own (it may be on another device).
+    # A retry starts a sitting of its own (it may be on another device), ranked for physics
+    # where the failed one's was (acme_gen.core.occupancy ranks by sitting start): a rank
+    # in a later slot would make a slot's decisions depend on how slots are batched.
     retry = _ended(
         replace(p, key=key, start_ms=start, device=device.astype(np.int32), sitting=key,
-                part=np.zeros(len(p), np.int8), sitting_start_ms=start)
+                part=np.zeros(len(p), np.int8))
     )  # fmt: skip
     hit = in_scope(world, incident, retry) & _starts_within(incident, retry)
     fails = hit & (rand.uniform(retry.key, None, _HIT) < START_FAILURE_SHARE[incident.kind])
