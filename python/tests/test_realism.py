@@ -5,12 +5,16 @@ Published figures behind the ranges are cited in acme_gen.core.sessions and acme
 
 from __future__ import annotations
 
+import itertools
+
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
 from acme_gen.core.generator import TelemetryGenerator
+from acme_gen.core.releases import APP_VERSION_NAMES
 from acme_gen.core.traffic import utc_offset_ms
 from acme_gen.core.world import MAX_DEVICES
 from acme_gen.lake.dimensions import dimension_tables
@@ -131,7 +135,8 @@ def test_ids_resolve_to_dimension_rows(two_days: pa.Table, generator: TelemetryG
 @pytest.mark.parametrize(
     ("entity", "attributes"),
     [
-        ("device_id", ["customer_id", "device_type", "device_os", "app_version"]),
+        ("device_id", ["customer_id", "device_type", "device_os"]),
+        ("session_id", ["app_version"]),  # a device updates its app between sessions
         ("customer_id", ["country", "state", "city"]),
         ("title_id", ["title_type"]),
         ("session_id", ["customer_id", "device_id", "title_id", "isp", "ip_address"]),
@@ -143,6 +148,21 @@ def test_attributes_are_stable_per_entity(
     grouped = two_days.group_by(entity).aggregate([(a, "count_distinct") for a in attributes])
     for a in attributes:
         assert pc.max(grouped[f"{a}_count_distinct"]).as_py() == 1, (entity, a)
+
+
+def test_a_device_updates_its_app_forward_only(two_days: pa.Table) -> None:
+    """A device's app version changes only to a later release (acme_gen.core.releases)."""
+    code = {name: i for i, name in enumerate(APP_VERSION_NAMES)}  # streams in release order
+    rows = duckdb.sql(
+        "SELECT device_id, app_version, MIN(event_timestamp) AS first FROM two_days "
+        "GROUP BY ALL ORDER BY device_id, first"
+    ).fetchall()
+    updated = 0
+    for (device, version, _), (device_next, version_next, _) in itertools.pairwise(rows):
+        if device == device_next:
+            assert code[version_next] > code[version], (device, version, version_next)
+            updated += 1
+    assert updated > 0, "no device updated its app in two days"
 
 
 def _corr(x: np.ndarray, y: np.ndarray) -> float:
