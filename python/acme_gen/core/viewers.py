@@ -113,11 +113,16 @@ def network(
     connection = np.where(
         cellular, np.where(on_5g, CELLULAR_5G, CELLULAR_4G), people.connection
     ).astype(np.int8)
-    stable_iid = dtype == DEVICE_TYPES.index("tv")
-    customer = (device // MAX_DEVICES).astype(np.int32)
-    home = addresses.home_address(world.key, customer, device, stable_iid, people.isp, start_ms)
-    mobile = addresses.mobile_address(world.key, rng, carrier)
-    ip = (np.where(cellular, mobile[0], home[0]), np.where(cellular, mobile[1], home[1]))
+    # Each session's address, from its home line or its carrier (only the one it uses).
+    home, cell = np.flatnonzero(~cellular), np.flatnonzero(cellular)
+    ip = (np.empty(n, np.uint64), np.empty(n, np.uint64))
+    at_home = addresses.home_address(
+        world.key, (device[home] // MAX_DEVICES).astype(np.int32), device[home],
+        dtype[home] == DEVICE_TYPES.index("tv"), people.isp[home], start_ms[home],
+    )  # fmt: skip
+    on_carrier = addresses.mobile_address(world.key, rng, carrier[cell])
+    for word in (0, 1):
+        ip[word][home], ip[word][cell] = at_home[word], on_carrier[word]
     noise = rng.standard_normal(n)
     line = np.where(
         cellular,
