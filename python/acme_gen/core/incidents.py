@@ -28,7 +28,6 @@ from acme_gen.core.rebuffering import (
     thin_line_stalls,
 )
 from acme_gen.core.sessions import (
-    MAX_SESSION_MS,
     MAX_STARTUP_MS,
     PLAYED,
     START_FAILURE,
@@ -94,21 +93,14 @@ def apply_incidents(
     count without them (a premiere's scale)."""
     slot_start = slot * SLOT_MS
     for number, incident in enumerate(incidents):
-        # A slot's sittings go on for up to MAX_SESSION_MS: a later part can start inside
-        # an incident that begins hours after the slot. Premieres add only the slot's own.
-        reach = SLOT_MS if incident.kind == "premiere" else SLOT_MS + MAX_SESSION_MS
-        if incident.end_ms <= slot_start or incident.start_ms >= slot_start + reach:
+        if incident.end_ms <= slot_start or incident.start_ms >= slot_start + SLOT_MS:
             continue
         if incident.kind == "premiere":
             extra = _premiere(world, seed, incident, number, slot, usual_starts)
             plan = SessionPlan.concat([plan, extra])
         else:
             plan = _disrupt(world, incident, plan)
-    # Every session of a slot ends within MAX_SESSION_MS of the slot's end: a window looks
-    # back no further. A retry of a late part, or a part the incident slowed, can run past
-    # that: the viewer gives up first.
-    within = plan.end_ms < slot_start + SLOT_MS + MAX_SESSION_MS
-    return plan if within.all() else plan.take(within)
+    return plan
 
 
 def in_scope(world: World, incident: Incident, plan: SessionPlan) -> B:
@@ -270,12 +262,10 @@ def _retries(world: World, incident: Incident, failed: SessionPlan) -> SessionPl
     delay = lo + (rand.uniform(p.key, None, _RETRY_DELAY) * (hi - lo)).astype(np.int64)
     start = p.start_ms + p.startup_ms + delay
     key = rand.hash64(p.key, None, _NEW_KEY)
-    # A retry starts a sitting of its own (it may be on another device), ranked for physics
-    # where the failed one's was (acme_gen.core.occupancy ranks by sitting start): a rank
-    # in a later slot would make a slot's decisions depend on how slots are batched.
+    # A retry starts a sitting of its own (it may be on another device).
     retry = _ended(
         replace(p, key=key, start_ms=start, device=device.astype(np.int32), sitting=key,
-                part=np.zeros(len(p), np.int8))
+                part=np.zeros(len(p), np.int8), sitting_start_ms=start)
     )  # fmt: skip
     hit = in_scope(world, incident, retry) & _starts_within(incident, retry)
     fails = hit & (rand.uniform(retry.key, None, _HIT) < START_FAILURE_SHARE[incident.kind])
