@@ -9,7 +9,9 @@ import argparse
 import functools
 import math
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, NoReturn, ParamSpec
@@ -40,13 +42,42 @@ class SetupError(Exception):
 SETUP_ERRORS: tuple[type[BaseException], ...] = (BotoCoreError, ClientError, OSError, SetupError)
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, as Ctrl-C raises KeyboardInterrupt: the same
+    clean-up runs for both, and the exit code is 128 + the signal's number, as shells do."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def interrupt_exit_code(exc: KeyboardInterrupt) -> int:
+    """130 for Ctrl-C, 143 for SIGTERM."""
+    return 128 + int(getattr(exc, "signum", signal.SIGINT))
+
+
+def _stop_once(signum: int, frame: object) -> None:
+    """The first Ctrl-C or SIGTERM raises; any after it is ignored, so that the clean-up it
+    starts (ending workers, clearing staging) runs to the end."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt if signum == signal.SIGINT else Stopped(signum)
+
+
 def command(main: Callable[_P, int]) -> Callable[_P, int]:
     """A command's main: a UsageError raised anywhere in it (argparse's included), and a
     setup error it does not handle itself, is one `error: ...` line and exit code 2; output
-    into a closed pipe ends quietly with exit code 0."""
+    into a closed pipe ends quietly with exit code 0; Ctrl-C and SIGTERM it does not handle
+    itself are one `interrupted` line and exit code 130 or 143, without a traceback."""
 
     @functools.wraps(main)
     def run(*args: _P.args, **kwargs: _P.kwargs) -> int:
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        previous = (
+            [signal.signal(s, _stop_once) for s in (signal.SIGINT, signal.SIGTERM)]
+            if in_main_thread
+            else []
+        )
         try:
             code = main(*args, **kwargs)
             sys.stdout.flush()  # inside the try: a closed pipe shows here if not before
@@ -62,6 +93,15 @@ def command(main: Callable[_P, int]) -> Callable[_P, int]:
         except SETUP_ERRORS as exc:
             print(f"error: {one_line(exc)}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt as exc:
+            print("interrupted", file=sys.stderr)
+            return interrupt_exit_code(exc)
+        finally:
+            # After a stop signal, stay deaf to the next until the exit: a second Ctrl-C is
+            # clean however late it comes.
+            if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+                for number, handler in zip((signal.SIGINT, signal.SIGTERM), previous, strict=False):
+                    signal.signal(number, handler)
 
     return run
 

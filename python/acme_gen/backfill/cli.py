@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from acme_gen.backfill.plan import BackfillPlan, check_catalog, check_output
+from acme_gen.backfill.pool import WorkerDied
 from acme_gen.backfill.run import run
 from acme_gen.cli import (
     SETUP_ERRORS,
@@ -17,6 +18,7 @@ from acme_gen.cli import (
     add_generator_flags,
     command,
     generator_config,
+    interrupt_exit_code,
     one_line,
     parse_instant,
     positive_int,
@@ -186,18 +188,25 @@ def _spark_master(args: argparse.Namespace) -> str | None:
 
 @command
 def main(argv: list[str] | None = None) -> int:
-    plan = resolve(argv)  # a UsageError here: nothing is written yet
+    try:
+        plan = resolve(argv)  # a UsageError here: nothing is written yet
+    except KeyboardInterrupt as exc:
+        print("interrupted while planning: nothing was written", file=sys.stderr)
+        return interrupt_exit_code(exc)
     try:
         summary = run(plan)
     except SETUP_ERRORS as exc:  # the lake or Glue failed mid-run: finished hours are kept
         print(f"error: {one_line(exc)}; run the same command to resume", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except WorkerDied as exc:
+        print(f"error: {exc}; run the same command to resume", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Stopped): 128 + the signal's number
         print(
             "interrupted: finished partitions are kept; run the same command to resume",
             file=sys.stderr,
         )
-        return 130
+        return interrupt_exit_code(exc)
     if not plan.quiet:
         where = (
             f"on Spark {plan.spark_master or '(spark-submit)'}"

@@ -4,12 +4,10 @@ to an engine, register the written partitions in Glue, and sum up."""
 from __future__ import annotations
 
 import json
-import signal
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from acme_gen.backfill.plan import BACKFILL_PREFIX, BackfillPlan
@@ -53,7 +51,6 @@ def run(plan: BackfillPlan) -> dict[str, Any]:
     skipped = len(hours) - len(todo)
     events = size = partitions = 0
     progress = _progress(len(todo), plan.quiet)
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         for hour, (rows, nbytes) in _per_hour(todo, _run_engine(plan, todo, generator)):
             events += rows
@@ -65,7 +62,6 @@ def run(plan: BackfillPlan) -> dict[str, Any]:
         if commits is not None:
             commits.flush()
     finally:
-        signal.signal(signal.SIGTERM, previous)
         progress.close()
         lake.clear_staging()
     registered = 0
@@ -135,10 +131,6 @@ def _per_hour(
         yield hour, result
     if next(results, None) is not None:
         raise InvariantError(f"the engine returned more than {len(hours)} results")
-
-
-def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 def _register_partitions(plan: BackfillPlan, lake: Lake, hours: list[int]) -> int:
