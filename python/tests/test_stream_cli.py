@@ -130,6 +130,28 @@ def test_ctrl_c_stops_every_worker_with_everything_sent() -> None:
     assert int(match.group(2).replace(",", "")) == len(ids) == len(set(ids)) > 0
 
 
+def _worker_pids(parent: int) -> list[int]:
+    """The stream's worker processes (spawned children; not multiprocessing's tracker)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return [int(pid) for pid in children
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]  # fmt: skip
+
+
+def test_a_worker_killed_mid_stream_fails_the_run_and_says_which() -> None:
+    with NullKinesis(keep=True) as sink:
+        proc = _popen_stream(sink.url, "--stream-name", "s", "--rate", "300/s", "--workers", "2",
+                             "--duration", "600")  # fmt: skip
+        _wait_for(proc, "sent ")
+        workers = _worker_pids(proc.pid)
+        assert len(workers) == 2
+        os.kill(workers[1], signal.SIGKILL)
+        out, err = proc.communicate(timeout=60)  # long before --duration
+    assert proc.returncode == 1, err
+    assert re.search(r"error: worker [01] died \(killed by SIGKILL\) after sending [\d,]+ events",
+                     err), err  # fmt: skip
+    assert "Traceback" not in err and "generated " in out  # the summary of what was sent
+
+
 def test_a_stream_that_goes_away_stops_every_worker(local_aws: LocalAws) -> None:
     kinesis = local_aws.client("kinesis")
     kinesis.create_stream(StreamName="vanishing", ShardCount=1)

@@ -166,9 +166,14 @@ def main(argv: list[str] | None = None) -> int:
         totals = stream_share(
             settings, producer, lambda: stop[0], go=progress.go, progress=progress.show
         )
+        failures: list[str] = []
     else:
-        totals = run_workers(settings, args.workers, stop, progress)
+        totals, failures = run_workers(settings, args.workers, stop, progress)
     progress.summary(totals)
+    if failures:
+        for line in failures:
+            print(f"error: {line}", file=sys.stderr)
+        return 1
     if totals.failed:
         return 1
     return 128 + signalled[0] if signalled[0] else 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import signal
-import sys
 import time
 from collections import Counter
 from dataclasses import replace
@@ -32,8 +31,10 @@ class Reporter(Protocol):
 
 def run_workers(
     settings: StreamSettings, workers: int, stop: list[bool], progress: Reporter
-) -> StreamTotals:
-    """N processes, one share each; a barrier so all start sending at the same wall time."""
+) -> tuple[StreamTotals, list[str]]:
+    """N processes, one share each; a barrier so all start sending at the same wall time.
+    Returns the combined totals and one line per worker that failed or died: any such line
+    stops the others, and the run fails (its share was not sent)."""
     ctx = mp.get_context("spawn")  # no fork of a process holding threads and sockets
     reports: Any = ctx.Queue()
     go_at: Any = ctx.Value("d", 0.0)
@@ -52,19 +53,28 @@ def run_workers(
     latest: dict[int, StreamTotals] = {}
     ready: dict[int, StreamTotals] = {}
     done: set[int] = set()
+    failures: list[str] = []
+
+    def fail(shard: int, why: str) -> None:
+        sent = latest[shard].sent if shard in latest else 0
+        failures.append(f"worker {shard} {why} after sending {sent:,} events; the others "
+                        "were stopped and its share of the rest was not sent")  # fmt: skip
+        stop_event.set()
+        done.add(shard)
+
     while len(done) < workers:
         if stop[0]:
             stop_event.set()
         try:
             kind, shard, data = reports.get(timeout=0.2)
         except queue.Empty:
-            if not any(p.is_alive() for p in procs) and reports.empty():
-                break
+            # Only now, with nothing left to read, is a worker gone without a word dead.
+            for shard, proc in enumerate(procs):
+                if shard not in done and proc.exitcode is not None:
+                    fail(shard, f"died ({_exit(proc.exitcode)})")
             continue
         if kind == "failed":
-            print(f"\nerror: worker {shard}: {data['message']}", file=sys.stderr)
-            stop_event.set()
-            done.add(shard)
+            fail(shard, f"failed: {data['message']}")
             continue
         totals = _totals(data)
         if kind == "ready":
@@ -81,7 +91,11 @@ def run_workers(
             progress.show(StreamTotals.combine(list(latest.values())))
     for proc in procs:
         proc.join(timeout=30)
-    return StreamTotals.combine(list(latest.values()))
+    return StreamTotals.combine(list(latest.values())), failures
+
+
+def _exit(code: int) -> str:
+    return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
 
 
 def _totals(data: dict[str, Any]) -> StreamTotals:
