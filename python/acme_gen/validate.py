@@ -27,7 +27,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from acme_gen.cli import Parser, command
-from acme_gen.lake.iceberg import ICEBERG_SCHEMA, is_iceberg
+from acme_gen.lake.file_check import first_line, schema_problem
+from acme_gen.lake.iceberg import is_iceberg
 from acme_gen.lake.landed import telemetry_files
 from acme_gen.lake.store import Lake
 from acme_gen.lake.truth import FAULT_SCHEMA, FAULTS_DIR, read_faults
@@ -35,11 +36,6 @@ from acme_gen.models import TABLES, StreamingEvent
 from acme_gen.schema import TABLE_DIRS, arrow_schema
 from acme_gen.time_labels import hour_label, partition_hour_ms
 
-_PHYSICAL = {
-    pa.string(): ("BYTE_ARRAY", "String"),
-    pa.int32(): ("INT32", "None"),
-    pa.float64(): ("DOUBLE", "None"),
-}
 SESSION_COLUMNS = [
     "event_id",
     "session_id",
@@ -77,22 +73,6 @@ class Verdict:
         return f"{word} {self.check}: {self.detail}"
 
 
-def _schema_problem(parquet_schema: pq.ParquetSchema, table_format: str = "hive") -> str | None:
-    expected = arrow_schema(StreamingEvent) if table_format == "hive" else ICEBERG_SCHEMA
-    names = [parquet_schema.column(i).name for i in range(len(parquet_schema))]
-    if names != expected.names:
-        return f"columns {names[:3]}... differ from the model's {expected.names[:3]}..."
-    for i, field in enumerate(expected):
-        col = parquet_schema.column(i)
-        physical, logical = _PHYSICAL[field.type]
-        if col.physical_type != physical or (
-            logical != "None" and str(col.logical_type) != logical
-        ):
-            found = f"{col.physical_type}/{col.logical_type}"
-            return f"column {field.name} is {found}, expected {physical}"
-    return None
-
-
 def scan(lake: Lake) -> tuple[list[Verdict], pa.Table]:
     """Per-file checks (schema, partitions) and the columns the cross-file checks need."""
     files = telemetry_files(lake)
@@ -105,13 +85,13 @@ def scan(lake: Lake) -> tuple[list[Verdict], pa.Table]:
         try:
             with lake.fs.open_input_file(path) as f:
                 parquet = pq.ParquetFile(f)
-                problem = _schema_problem(parquet.schema, table_format)
+                problem = schema_problem(parquet.schema, table_format)
                 if problem:
                     schema_bad.append(f"{path}: {problem}")
                     continue
                 table = parquet.read(columns=SESSION_COLUMNS)
         except (pa.ArrowException, OSError) as exc:  # truncated, empty or not Parquet at all
-            schema_bad.append(f"{path}: unreadable ({_first_line(exc)})")
+            schema_bad.append(f"{path}: unreadable ({first_line(exc)})")
             continue
         partition_hour = partition_hour_ms(path)
         if partition_hour is None:
@@ -193,13 +173,9 @@ def _register_dimensions(con: duckdb.DuckDBPyConnection, lake: Lake) -> tuple[se
                     table = pq.read_table(f)
                 found.add(name)
             except (pa.ArrowException, OSError) as exc:
-                unreadable.append(f"{lake.path(path)}: unreadable ({_first_line(exc)})")
+                unreadable.append(f"{lake.path(path)}: unreadable ({first_line(exc)})")
         con.register(name, table)
     return found, unreadable
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _declared_faults(con: duckdb.DuckDBPyConnection) -> Verdict:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -143,3 +146,30 @@ def test_the_default_range_is_the_last_seven_days(tmp_path: Path) -> None:
     assert plan.end_ms == int(today.timestamp() * 1000)
     assert plan.end_ms - plan.start_ms == 7 * 86_400_000
     assert not (tmp_path / "o").exists()  # planning writes nothing
+
+
+def _truncate(f: Path) -> None:
+    f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+
+
+def _empty(f: Path) -> None:
+    f.write_bytes(b"")
+
+
+def _foreign(f: Path) -> None:  # a whole Parquet file, but not of this table
+    pq.write_table(pa.table({"note": ["mine"]}), f)
+
+
+@pytest.mark.parametrize("spoil", [_truncate, _empty, _foreign])
+def test_resume_writes_again_a_file_that_is_not_complete(
+    lake: Path, tmp_path: Path, spoil: Callable[[Path], None]
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(lake, out)
+    hour = sorted((out / "telemetry").rglob("*.parquet"))[5]
+    spoil(hour)
+    result = run_backfill(*BACKFILL_ARGS, "--workers", "1", "--output-dir", out)
+    assert (
+        f"notice: {hour} is not complete" in result.stderr and "writing it again" in result.stderr
+    )
+    assert digest_tree(out) == digest_tree(lake)

@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.invariants import InvariantError
 from acme_gen.lake import iceberg
 from acme_gen.lake.catalog import register_partitions
+from acme_gen.lake.file_check import file_problem
 from acme_gen.lake.landed import ERRORS_DIR
 from acme_gen.lake.manifest import MANIFEST, read_manifest
 from acme_gen.lake.store import STAGING_DIR, Lake
@@ -24,6 +26,7 @@ from acme_gen.lake.truth import INCIDENTS_FILE, TRUTH_DIR, incidents_document
 from acme_gen.models import DIMENSIONS
 from acme_gen.schema import DATABASE, TABLE_DIRS
 
+FOOTER_READERS = 16  # files whose footer a resume reads at once
 COMMIT_HOURS = 24  # hour files per Iceberg commit: a day of partitions in one snapshot
 
 
@@ -44,10 +47,11 @@ def run(plan: BackfillPlan) -> dict[str, Any]:
     dim_bytes = write_dimensions(lake, generator)
     hours = plan.hours()
     commits = IcebergCommits(plan, lake) if plan.table_format == "iceberg" else None
-    if commits is not None:
-        todo = [h for h in hours if not commits.has(h)]
-    else:
-        todo = [h for h in hours if not lake.exists(plan.telemetry_file(h))]
+    written = (
+        [h for h in hours if commits.has(h)] if commits is not None else _written(plan, lake, hours)
+    )
+    broken = _broken(plan, lake, written)
+    todo = sorted((set(hours) - set(written)) | set(broken))
     skipped = len(hours) - len(todo)
     events = size = partitions = 0
     progress = _progress(len(todo), plan.quiet)
@@ -56,8 +60,8 @@ def run(plan: BackfillPlan) -> dict[str, Any]:
             events += rows
             size += nbytes
             partitions += rows > 0
-            if commits is not None and rows:
-                commits.add(hour)
+            if commits is not None and rows and not commits.has(hour):
+                commits.add(hour)  # a committed file written again keeps its commit
             progress.update(1)
         if commits is not None:
             commits.flush()
@@ -107,6 +111,29 @@ class IcebergCommits:
 
     def _url(self, hour_ms: int) -> str:
         return iceberg.file_url(self.lake, self.plan.telemetry_file(hour_ms))
+
+
+def _written(plan: BackfillPlan, lake: Lake, hours: list[int]) -> list[int]:
+    return [h for h in hours if lake.exists(plan.telemetry_file(h))]
+
+
+def _broken(plan: BackfillPlan, lake: Lake, hours: list[int]) -> list[int]:
+    """The hours whose file is there but not complete (truncated, foreign, empty): a resume
+    writes them again, with a notice. Footers are read in parallel: on S3 each is a GET."""
+    table_format = plan.table_format
+
+    def problem(hour: int) -> str | None:
+        return file_problem(lake, plan.telemetry_file(hour), table_format)
+
+    with ThreadPoolExecutor(FOOTER_READERS) as readers:
+        problems = list(readers.map(problem, hours))
+    broken = []
+    for hour, why in zip(hours, problems, strict=True):
+        if why is not None:
+            print(f"notice: {lake.url(plan.telemetry_file(hour))} is not complete ({why}); "
+                  "writing it again", file=sys.stderr)  # fmt: skip
+            broken.append(hour)
+    return broken
 
 
 def _run_engine(
