@@ -19,14 +19,22 @@ SEED ?= 42
 # OVERWRITE=1 replaces it (the backfill's own files only).
 OVERWRITE ?=
 
-.PHONY: run test lint schema bench clean tf-check tf-init lambda-zip integration-test report-check \
+.PHONY: run test lint lock schema bench clean tf-check tf-init lambda-zip integration-test report-check \
 	emr-backfill emr-image
 
-$(INSTALLED): python/pyproject.toml
+# python/requirements.lock pins every version that decides the bytes (numpy's random
+# streams, pyarrow's Parquet writer, the name and zone data): make lock writes it.
+$(INSTALLED): python/pyproject.toml python/requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -e "python[dev]"  # no setuptools banner
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet -c python/requirements.lock -e "python[dev]"  # no setuptools banner
 	touch $@
+
+## lock: pin every dependency, for every supported Python, into python/requirements.lock
+## (uv pip compile; the Lambda zip and the EMR image install from it too)
+lock: $(INSTALLED)
+	cd python && ../$(BIN)/uv pip compile pyproject.toml --extra dev --universal \
+		--python-version 3.11 --no-header --quiet -o requirements.lock
 
 ## run: generate the default lake into ./output and run the seed's example queries on it
 run: $(INSTALLED)

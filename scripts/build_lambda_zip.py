@@ -28,6 +28,7 @@ PLATFORMS = {
     "x86_64": ["manylinux2014_x86_64", "manylinux_2_28_x86_64"],
 }
 PYPROJECT = REPO / "python" / "pyproject.toml"
+LOCK = REPO / "python" / "requirements.lock"  # make lock: every version the tests ran with
 # What the handlers' import graph reaches: the contract, the simulation core, the Kinesis
 # adapters and the handlers (import-linter's lean-lambda contract keeps the lake out).
 LAMBDA_PARTS = {
@@ -89,6 +90,8 @@ def install_for_platform(
             python_version,
             "--only-binary=:all:",
             "--no-compile",
+            "--constraint",  # every dependency of a dependency at the version tested here
+            str(LOCK),
             *requirements,
         ],
         check=True,

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_lambda_zip import pin
+from build_lambda_zip import LOCK, pin
 from emr_backfill import REQUIREMENTS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,7 +31,11 @@ PLATFORMS = {"ARM64": "linux/arm64", "X86_64": "linux/amd64"}
 def write_context(target: Path) -> Path:
     """Dockerfile, pinned requirements and acme_gen's sources in `target`."""
     shutil.copy(DOCKERFILE, target / "Dockerfile")
-    (target / "requirements.txt").write_text("\n".join(pin(REQUIREMENTS)) + "\n")
+    # The lock constrains what the pins pull in too: the image runs the versions tested here.
+    shutil.copy(LOCK, target / "constraints.txt")
+    (target / "requirements.txt").write_text(
+        "\n".join(["-c constraints.txt", *pin(REQUIREMENTS)]) + "\n"
+    )
     shutil.copytree(
         REPO / "python" / "acme_gen",
         target / "acme_gen",

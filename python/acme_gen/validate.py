@@ -18,6 +18,7 @@ Works on a local lake or s3:// (with --endpoint-url for a local server).
 from __future__ import annotations
 
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,7 @@ ALLOWED_TRANSITIONS = [
     ("resume", "complete"),
 ]
 EXAMPLES = 3
+MEMORY_LIMIT = "300MB"  # DuckDB's, for the cross-file checks: it spills to disk past it
 CHECKS_DIR = Path(__file__).resolve().parent / "queries" / "checks"
 
 
@@ -73,14 +75,18 @@ class Verdict:
         return f"{word} {self.check}: {self.detail}"
 
 
-def scan(lake: Lake) -> tuple[list[Verdict], pa.Table]:
-    """Per-file checks (schema, partitions) and the columns the cross-file checks need."""
+def scan(lake: Lake, con: duckdb.DuckDBPyConnection) -> tuple[list[Verdict], list[str]]:
+    """Per-file checks (schema, partitions); each file's columns the cross-file checks need
+    go into the `events` table of `con`, one file at a time (memory stays bounded)."""
     files = telemetry_files(lake)
     table_format = "iceberg" if is_iceberg(lake) else "hive"
+    model = arrow_schema(StreamingEvent)
+    columns = pa.schema([*(model.field(c) for c in SESSION_COLUMNS), pa.field("file", pa.int32())])
+    con.register("no_events", columns.empty_table())
+    con.execute("CREATE TABLE events AS SELECT * FROM no_events")
     schema_bad: list[str] = []
     partition_bad: list[str] = []
     misplaced = 0
-    tables = []
     for index, path in enumerate(files):
         try:
             with lake.fs.open_input_file(path) as f:
@@ -106,7 +112,10 @@ def scan(lake: Lake) -> tuple[list[Verdict], pa.Table]:
             partition_bad.append(
                 f"{path}: {n_wrong} events outside hour {label} ({', '.join(ids)})"
             )
-        tables.append(table.append_column("file", pa.array([index] * table.num_rows, pa.int32())))
+        one_file = table.append_column("file", pa.array([index] * table.num_rows, pa.int32()))
+        con.register("one_file", one_file)
+        con.execute("INSERT INTO events SELECT * FROM one_file")
+        con.unregister("one_file")
     verdicts = [
         Verdict(
             "schema",
@@ -123,10 +132,7 @@ def scan(lake: Lake) -> tuple[list[Verdict], pa.Table]:
             else f"{misplaced} events; first: {partition_bad[0]}",
         ),
     ]
-    model = arrow_schema(StreamingEvent)
-    empty = pa.schema([*(model.field(c) for c in SESSION_COLUMNS), pa.field("file", pa.int32())])
-    events = pa.concat_tables(tables) if tables else empty.empty_table()
-    return verdicts, events.replace_schema_metadata({"files": "\n".join(files)})
+    return verdicts, files
 
 
 def _first(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, list[tuple[object, ...]]]:
@@ -138,12 +144,9 @@ def _check_sql(name: str) -> str:
     return (CHECKS_DIR / f"{name}.sql").read_text()
 
 
-def cross_checks(lake: Lake, events: pa.Table) -> list[Verdict]:
+def cross_checks(lake: Lake, con: duckdb.DuckDBPyConnection, files: list[str]) -> list[Verdict]:
     """The checks across files, each one SQL file under queries/checks/ over the events, the
     dimension tables and the declared faults."""
-    con = duckdb.connect()
-    con.register("events", events)
-    files = (events.schema.metadata or {}).get(b"files", b"").decode().split("\n")
     con.register("file_names", pa.table({"file": pa.array(range(len(files)), pa.int32()),
                                          "name": files}))  # fmt: skip
     prev, now = zip(*ALLOWED_TRANSITIONS, strict=True)
@@ -154,7 +157,8 @@ def cross_checks(lake: Lake, events: pa.Table) -> list[Verdict]:
     verdicts = [] if truth is None else [_declared_faults(con)]
     if unreadable:
         verdicts.append(Verdict("dimensions", False, "; ".join(unreadable)))
-    verdicts.append(_duplicates(con, events.num_rows, truth is not None))
+    n_events = con.execute("SELECT COUNT(*) FROM events").fetchall()[0][0]
+    verdicts.append(_duplicates(con, n_events, truth is not None))
     verdicts.append(_references(con, dims))
     verdicts.append(_sessions(con))
     return verdicts
@@ -218,8 +222,17 @@ def _sessions(con: duckdb.DuckDBPyConnection) -> Verdict:
 
 
 def validate(lake: Lake) -> list[Verdict]:
-    verdicts, events = scan(lake)
-    return verdicts + cross_checks(lake, events)
+    """Every check. The events' columns go to a DuckDB database in a temporary directory,
+    and DuckDB spills to it past MEMORY_LIMIT: validate runs in bounded memory at any size."""
+    with tempfile.TemporaryDirectory(prefix="acme-validate-") as scratch:
+        con = duckdb.connect(f"{scratch}/events.duckdb",
+                             config={"memory_limit": MEMORY_LIMIT, "temp_directory": scratch,
+                                     "preserve_insertion_order": False})  # fmt: skip
+        try:
+            verdicts, files = scan(lake, con)
+            return verdicts + cross_checks(lake, con, files)
+        finally:
+            con.close()
 
 
 @command

@@ -17,6 +17,7 @@ import pytest
 
 from acme_gen import backfill
 from acme_gen.backfill import MANIFEST
+from acme_gen.lake.manifest import library_versions
 
 from .conftest import BACKFILL_ARGS, run_backfill
 from .test_determinism import digest_tree
@@ -173,3 +174,21 @@ def test_resume_writes_again_a_file_that_is_not_complete(
         f"notice: {hour} is not complete" in result.stderr and "writing it again" in result.stderr
     )
     assert digest_tree(out) == digest_tree(lake)
+
+
+def test_the_manifest_records_the_versions_and_other_versions_are_warned_of(
+    lake: Path, tmp_path: Path
+) -> None:
+    manifest = json.loads((lake / MANIFEST).read_text())
+    assert manifest["libraries"] == library_versions()
+    out = tmp_path / "out"
+    shutil.copytree(lake, out)
+    (out / MANIFEST).write_text(json.dumps({**manifest, "libraries": {
+        **manifest["libraries"], "numpy": "1.0.0"}}))  # fmt: skip
+    resumed = run_backfill(*BACKFILL_ARGS, "--workers", "1", "--output-dir", out)
+    warning = f"warning: {out} was made with other library versions (numpy 1.0.0 -> "
+    assert resumed.stderr.startswith(warning) and resumed.stderr.count("\n") == 1
+    assert json.loads((out / MANIFEST).read_text())["libraries"]["numpy"] == "1.0.0"  # kept
+    checked = subprocess.run([sys.executable, "-m", "acme_gen.reconcile", "--lake", str(out),
+                              "--brief"], capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert checked.returncode == 0 and checked.stderr.startswith(warning), checked.stderr

@@ -3,6 +3,7 @@ records it in the lake, and the refusal of bad or conflicting input (UsageError)
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 from acme_gen.cli import SETUP_ERRORS, UsageError, one_line
 from acme_gen.config import MODEL_VERSION, GeneratorConfig
 from acme_gen.lake.iceberg import DATA_DIR as ICEBERG_DATA_DIR
-from acme_gen.lake.manifest import MANIFEST, read_manifest
+from acme_gen.lake.manifest import MANIFEST, arguments, library_warning, read_manifest
 from acme_gen.lake.store import Lake
 from acme_gen.models import DIMENSIONS
 from acme_gen.schema import TABLE_DIRS
@@ -86,12 +87,15 @@ def check_output(plan: BackfillPlan) -> None:
             raise UsageError(f"--output-dir {out} cannot be created or written")
     if lake.exists(MANIFEST):
         existing = read_manifest(lake)
-        if existing != plan.manifest() and not plan.overwrite:
+        if arguments(existing) != plan.manifest() and not plan.overwrite:
             raise UsageError(
                 f"{plan.output} holds a dataset made with different arguments "
                 f"({describe_difference(existing, plan.manifest())}); "
                 "use --overwrite to replace it or choose another --output-dir"
             )
+        warning = library_warning(lake, existing, "the hours this run writes")
+        if warning and not plan.overwrite:
+            print(warning, file=sys.stderr)
     elif any(lake.exists(TABLE_DIRS[t]) for t in DIMENSIONS) and not plan.overwrite:
         raise UsageError(
             f"{plan.output} holds data without a {MANIFEST}; use --overwrite to replace it"

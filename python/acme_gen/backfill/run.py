@@ -20,7 +20,13 @@ from acme_gen.lake import iceberg
 from acme_gen.lake.catalog import register_partitions
 from acme_gen.lake.file_check import file_problem
 from acme_gen.lake.landed import ERRORS_DIR
-from acme_gen.lake.manifest import MANIFEST, read_manifest
+from acme_gen.lake.manifest import (
+    LIBRARIES_KEY,
+    MANIFEST,
+    arguments,
+    library_versions,
+    read_manifest,
+)
 from acme_gen.lake.store import STAGING_DIR, Lake
 from acme_gen.lake.truth import INCIDENTS_FILE, TRUTH_DIR, incidents_document
 from acme_gen.models import DIMENSIONS
@@ -33,12 +39,17 @@ COMMIT_HOURS = 24  # hour files per Iceberg commit: a day of partitions in one s
 def run(plan: BackfillPlan) -> dict[str, Any]:
     """Write what the lake lacks of the plan; returns the run's figures."""
     lake = plan.lake()
-    if plan.overwrite and read_manifest(lake) != plan.manifest():
+    existing = read_manifest(lake)
+    if plan.overwrite and arguments(existing) != plan.manifest():
         remove_dataset(lake)
+        existing = None
+    # A resumed lake keeps the versions it was first made with: a later check still warns.
+    recorded = existing.get(LIBRARIES_KEY) if isinstance(existing, dict) else None
+    manifest = {**plan.manifest(), LIBRARIES_KEY: recorded or library_versions()}
     if not lake.is_s3:
         Path(plan.output).mkdir(parents=True, exist_ok=True)
     lake.clear_staging()
-    lake.write_bytes(MANIFEST, (json.dumps(plan.manifest(), indent=2) + "\n").encode())
+    lake.write_bytes(MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
     if plan.config.incidents:
         lake.write_bytes(INCIDENTS_FILE, incidents_document(plan.config.incidents))
 

@@ -38,7 +38,7 @@ from acme_gen.cli import (
 from acme_gen.config import MODEL_VERSION, ConfigError, GeneratorConfig
 from acme_gen.core.sizing import with_world_size
 from acme_gen.lake.landed import LandedError
-from acme_gen.lake.manifest import MANIFEST, read_manifest
+from acme_gen.lake.manifest import MANIFEST, library_warning, read_manifest
 from acme_gen.lake.store import Lake
 from acme_gen.reconcile.compare import COUNTS, HourReport
 from acme_gen.reconcile.run import reconcile, truth_check
@@ -82,6 +82,9 @@ def resolve(args: argparse.Namespace, lake: Lake) -> tuple[GeneratorConfig, int,
                     f"generates model {MODEL_VERSION} (backfill it again with --overwrite)"
                 )
             config = GeneratorConfig.from_values(manifest["generator"])
+            warning = library_warning(lake, manifest, "the regenerated events")
+            if warning:
+                print(warning, file=sys.stderr)
         else:
             raise UsageError(
                 f"{lake} has no {MANIFEST}: say what was generated with --events-per-day "
