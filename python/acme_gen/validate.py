@@ -31,6 +31,7 @@ from acme_gen.cli import Parser, command
 from acme_gen.lake.file_check import first_line, schema_problem
 from acme_gen.lake.iceberg import is_iceberg
 from acme_gen.lake.landed import telemetry_files
+from acme_gen.lake.sql import bounded_connection
 from acme_gen.lake.store import Lake
 from acme_gen.lake.truth import FAULT_SCHEMA, FAULTS_DIR, read_faults
 from acme_gen.models import TABLES, StreamingEvent
@@ -225,9 +226,8 @@ def validate(lake: Lake) -> list[Verdict]:
     """Every check. The events' columns go to a DuckDB database in a temporary directory,
     and DuckDB spills to it past MEMORY_LIMIT: validate runs in bounded memory at any size."""
     with tempfile.TemporaryDirectory(prefix="acme-validate-") as scratch:
-        con = duckdb.connect(f"{scratch}/events.duckdb",
-                             config={"memory_limit": MEMORY_LIMIT, "temp_directory": scratch,
-                                     "preserve_insertion_order": False})  # fmt: skip
+        con = bounded_connection(f"{scratch}/events.duckdb")
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         try:
             verdicts, files = scan(lake, con)
             return verdicts + cross_checks(lake, con, files)

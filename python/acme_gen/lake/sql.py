@@ -7,6 +7,9 @@ strings, as in Glue; a filter on them prunes files. The dimension tables are
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +79,20 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"SET schema = '{DATABASE}'")
 
 
+MEMORY_LIMIT = "500MB"  # DuckDB's: past it, joins, sorts and aggregates spill to disk
+
+
+def bounded_connection(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that holds at most MEMORY_LIMIT and spills to a temporary
+    directory of its own (removed with the connection): queries over a lake of any size
+    run in bounded memory, not in 80% of the machine's, DuckDB's default."""
+    scratch = tempfile.mkdtemp(prefix="acme-duckdb-")
+    con = duckdb.connect(database, config={"memory_limit": MEMORY_LIMIT,
+                                           "temp_directory": scratch})  # fmt: skip
+    weakref.finalize(con, shutil.rmtree, scratch, True)
+    return con
+
+
 def connect(
     lake: str | Path, endpoint_url: str | None = None, region: str | None = None
 ) -> duckdb.DuckDBPyConnection:
@@ -89,7 +106,7 @@ def connect(
     telemetry = lake / TABLE_DIRS["streaming_events"]
     if not any(telemetry.glob("year=*/month=*/day=*/hour=*/*.parquet")):
         raise LakeError(f"no telemetry Parquet files under {telemetry}")
-    con = duckdb.connect()
+    con = bounded_connection()
     con.execute(f"CREATE SCHEMA {DATABASE}")
     hive_types = ", ".join(f"'{k}': VARCHAR" for k in PARTITION_KEYS)
     glob = telemetry / "year=*" / "month=*" / "day=*" / "hour=*" / "*.parquet"
@@ -131,7 +148,7 @@ def _connect_arrow_dataset(lake: Lake) -> duckdb.DuckDBPyConnection:
     if not events.files:
         where = iceberg.TABLE_DIR if iceberg.is_iceberg(lake) else TABLE_DIRS["streaming_events"]
         raise LakeError(f"no telemetry Parquet files under {lake.url(where)}")
-    con = duckdb.connect()
+    con = bounded_connection()
     con.execute(f"CREATE SCHEMA {DATABASE}")
     con.register("_streaming_events", events)
     con.execute(
