@@ -253,6 +253,32 @@ def test_falling_behind_is_said_once_with_the_achieved_rate(
     assert "3,000 events/s sent of about 5,000/s asked (6 s behind)" in err
 
 
+def test_a_stream_behind_the_clock_catches_up_in_bounded_steps() -> None:
+    now = [1_768_507_200.0]  # 2026-01-15T20:00:00Z
+    spans: list[float] = []  # event-time seconds each tick sends
+
+    class SlowFirstPut:
+        def put(self, data: list[bytes], keys: list[str]) -> Any:
+            stamps = [datetime.fromisoformat(orjson.loads(d)["event_timestamp"]) for d in data]
+            spans.append((max(stamps) - min(stamps)).total_seconds())
+            if len(spans) == 1:
+                now[0] += 60  # the first put took a minute: the stream is 60 s behind
+            return PutRecordsReport(records=len(data), put=len(data))
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    config = GeneratorConfig(customers=300_000, titles=50, campaigns=5, events_per_day=40 * 86_400,
+                             seed=1)  # fmt: skip
+    settings = StreamSettings(config, "s", start_ms=int(now[0] * 1000), duration=80)
+    totals = stream_share(settings, SlowFirstPut(), lambda: False,  # type: ignore[arg-type]
+                          clock=lambda: now[0], sleep=sleep)  # fmt: skip
+    assert totals.sent > 2_000 and len(spans) > 30
+    # Each tick sends at most CATCH_UP_TICKS (2) seconds of event time, however far behind.
+    assert max(spans) <= 2.0, max(spans)
+    assert max(spans[1:10]) > 1.5  # while behind, it does send whole catch-up steps
+
+
 def test_count_splits_over_workers() -> None:
     with NullKinesis(keep=True) as sink:
         result = _stream(sink.url, "--stream-name", "counted", "--rate", "500/s", "--shape",
