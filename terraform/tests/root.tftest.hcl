@@ -210,3 +210,27 @@ run "rejects_an_unknown_table_format" {
   }
   expect_failures = [var.table_format]
 }
+
+run "rejects_an_availability_zone_as_region" {
+  command = plan
+  variables {
+    region = "us-west-2a"
+  }
+  expect_failures = [var.region]
+}
+
+run "rejects_a_lower_case_stream_mode" {
+  command = plan
+  variables {
+    stream_mode = "on_demand"
+  }
+  expect_failures = [var.stream_mode]
+}
+
+run "rejects_a_database_name_glue_would_lower_case" {
+  command = plan
+  variables {
+    database_name = "Acme-Telemetry"
+  }
+  expect_failures = [var.database_name]
+}

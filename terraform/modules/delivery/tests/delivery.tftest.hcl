@@ -203,3 +203,35 @@ run "hive_keeps_the_parquet_conversion" {
     error_message = "Hive mode is the extended S3 destination, as before."
   }
 }
+
+run "rejects_an_error_prefix_without_a_slash" {
+  command = plan
+  variables {
+    error_prefix = "errors"
+  }
+  expect_failures = [var.error_prefix]
+}
+
+run "rejects_a_retention_cloudwatch_does_not_offer" {
+  command = plan
+  variables {
+    log_retention_days = 10
+  }
+  expect_failures = [var.log_retention_days]
+}
+
+run "rejects_an_unknown_table_format" {
+  command = plan
+  variables {
+    table_format = "delta"
+  }
+  expect_failures = [var.table_format]
+}
+
+run "rejects_an_iceberg_prefix_with_a_leading_slash" {
+  command = plan
+  variables {
+    iceberg_prefix = "/iceberg/"
+  }
+  expect_failures = [var.iceberg_prefix]
+}

@@ -105,3 +105,43 @@ run "rejects_image_without_tag" {
   }
   expect_failures = [var.image_uri]
 }
+
+run "rejects_a_lower_case_architecture" {
+  command = plan
+  variables {
+    architecture = "arm64"
+  }
+  expect_failures = [var.architecture]
+}
+
+run "rejects_zero_vcpus" {
+  command = plan
+  variables {
+    max_vcpu = 0
+  }
+  expect_failures = [var.max_vcpu]
+}
+
+run "rejects_zero_memory" {
+  command = plan
+  variables {
+    max_memory_gb = 0
+  }
+  expect_failures = [var.max_memory_gb]
+}
+
+run "rejects_an_idle_timeout_of_zero" {
+  command = plan
+  variables {
+    idle_timeout_minutes = 0
+  }
+  expect_failures = [var.idle_timeout_minutes]
+}
+
+run "rejects_an_idle_timeout_over_a_week" {
+  command = plan
+  variables {
+    idle_timeout_minutes = 10081
+  }
+  expect_failures = [var.idle_timeout_minutes]
+}

@@ -298,3 +298,107 @@ run "rejects_zero_customers" {
 
   expect_failures = [var.customers]
 }
+
+run "rejects_a_timeout_of_zero" {
+  command = plan
+  variables {
+    timeout_seconds = 0
+  }
+  expect_failures = [var.timeout_seconds]
+}
+
+run "rejects_a_timeout_over_lambdas_900_s" {
+  command = plan
+  variables {
+    timeout_seconds = 901
+  }
+  expect_failures = [var.timeout_seconds]
+}
+
+run "rejects_memory_under_lambdas_128_mb" {
+  command = plan
+  variables {
+    memory_mb = 127
+  }
+  expect_failures = [var.memory_mb]
+}
+
+run "rejects_memory_over_lambdas_10240_mb" {
+  command = plan
+  variables {
+    memory_mb = 10241
+  }
+  expect_failures = [var.memory_mb]
+}
+
+run "rejects_a_producer_reserved_concurrency_of_zero" {
+  command = plan
+  variables {
+    producer_reserved_concurrency = 0
+  }
+  expect_failures = [var.producer_reserved_concurrency]
+}
+
+run "rejects_an_unknown_table_format" {
+  command = plan
+  variables {
+    table_format = "delta"
+  }
+  expect_failures = [var.table_format]
+}
+
+run "rejects_chunks_under_100_events" {
+  command = plan
+  variables {
+    chunk_events = 99
+  }
+  expect_failures = [var.chunk_events]
+}
+
+run "rejects_a_negative_seed" {
+  command = plan
+  variables {
+    seed = -1
+  }
+  expect_failures = [var.seed]
+}
+
+run "rejects_a_fractional_seed" {
+  command = plan
+  variables {
+    seed = 1.5
+  }
+  expect_failures = [var.seed]
+}
+
+run "rejects_zero_titles" {
+  command = plan
+  variables {
+    titles = 0
+  }
+  expect_failures = [var.titles]
+}
+
+run "rejects_zero_campaigns" {
+  command = plan
+  variables {
+    campaigns = 0
+  }
+  expect_failures = [var.campaigns]
+}
+
+run "rejects_an_unknown_log_level" {
+  command = plan
+  variables {
+    log_level = "TRACE"
+  }
+  expect_failures = [var.log_level]
+}
+
+run "rejects_a_retention_cloudwatch_does_not_offer" {
+  command = plan
+  variables {
+    log_retention_days = 10
+  }
+  expect_failures = [var.log_retention_days]
+}

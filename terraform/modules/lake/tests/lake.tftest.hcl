@@ -291,3 +291,35 @@ run "rejects_a_snapshot_retention_under_a_day" {
   }
   expect_failures = [var.iceberg_snapshot_retention_days]
 }
+
+run "rejects_a_database_name_with_a_dash" {
+  command = plan
+  variables {
+    database_name = "acme-telemetry"
+  }
+  expect_failures = [var.database_name]
+}
+
+run "rejects_athena_results_kept_zero_days" {
+  command = plan
+  variables {
+    athena_results_expiration_days = 0
+  }
+  expect_failures = [var.athena_results_expiration_days]
+}
+
+run "rejects_noncurrent_versions_kept_zero_days" {
+  command = plan
+  variables {
+    noncurrent_version_expiration_days = 0
+  }
+  expect_failures = [var.noncurrent_version_expiration_days]
+}
+
+run "rejects_orphan_files_kept_zero_days" {
+  command = plan
+  variables {
+    iceberg_orphan_file_retention_days = 0
+  }
+  expect_failures = [var.iceberg_orphan_file_retention_days]
+}

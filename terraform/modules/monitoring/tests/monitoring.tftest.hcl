@@ -133,3 +133,19 @@ run "rejects_bad_email" {
   }
   expect_failures = [var.alarm_email]
 }
+
+run "rejects_a_zero_iterator_age_threshold" {
+  command = plan
+  variables {
+    iterator_age_threshold_ms = 0
+  }
+  expect_failures = [var.iterator_age_threshold_ms]
+}
+
+run "rejects_a_zero_freshness_threshold" {
+  command = plan
+  variables {
+    freshness_threshold_seconds = 0
+  }
+  expect_failures = [var.freshness_threshold_seconds]
+}

@@ -65,3 +65,19 @@ run "rejects_fractional_shards" {
   }
   expect_failures = [var.shard_count]
 }
+
+run "rejects_a_stream_name_with_a_space" {
+  command = plan
+  variables {
+    name = "acme telemetry"
+  }
+  expect_failures = [var.name]
+}
+
+run "rejects_a_stream_name_over_128_characters" {
+  command = plan
+  variables {
+    name = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+  }
+  expect_failures = [var.name]
+}
