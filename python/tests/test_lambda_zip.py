@@ -113,6 +113,11 @@ def test_handlers_run_from_the_unzipped_package_alone(
     assert len(delivered) == summary["sent"]["put"]
 
 
+EM_AARCH64 = 183  # the ELF header's e_machine for 64-bit ARM
+# Lambda's python3.13 runtime runs on Amazon Linux 2023, whose glibc is 2.34.
+RUNTIME_GLIBC = (2, 34)
+
+
 def test_the_arm64_zip_terraform_deploys_is_lean_and_runs_the_same_code(
     package: Path, tmp_path: Path
 ) -> None:
@@ -126,6 +131,22 @@ def test_the_arm64_zip_terraform_deploys_is_lean_and_runs_the_same_code(
         ours = sorted(n for n in names if n.startswith("acme_gen/"))
         assert ours == sorted(n for n in x86.namelist() if n.startswith("acme_gen/"))
         assert all(z.read(n) == x86.read(n) for n in ours)
-        native = [n for n in names if n.endswith(".so")]
+        native = [n for n in names if n.endswith(".so") or ".so." in n]
         assert native and all("x86_64" not in n for n in native)
         assert any("aarch64" in n for n in names)
+        for name in native:  # each native library: 64-bit ARM, for the runtime's glibc
+            elf = z.read(name)
+            assert elf[:5] == b"\x7fELF\x02", name  # ELF, 64-bit
+            assert int.from_bytes(elf[18:20], "little") == EM_AARCH64, name
+            needed = {tuple(map(int, v)) for v in re.findall(rb"GLIBC_(\d+)\.(\d+)", elf)}
+            assert max(needed, default=(0, 0)) <= RUNTIME_GLIBC, (name, max(needed))
+        # The pure-Python packages are the x86_64 zip's (which the handlers run from above),
+        # file for file; the Python of a package with native parts (numpy's build config
+        # names its machine) must at least compile.
+        x86_names = set(x86.namelist())
+        with_native = {n.split("/")[0] for n in native}
+        for name in (n for n in names if n.endswith(".py")):
+            if name.split("/")[0] not in with_native:
+                assert name in x86_names and z.read(name) == x86.read(name), name
+            else:
+                compile(z.read(name), name, "exec")
