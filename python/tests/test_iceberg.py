@@ -126,6 +126,21 @@ def test_a_killed_run_commits_nothing_half_and_resumes(
     assert _rows(out).equals(_rows(lakes[1]))
 
 
+def test_resume_writes_again_a_committed_file_that_is_not_complete(
+    lakes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "ice"  # built here: an Iceberg table's metadata names absolute paths
+    run_backfill(*ARGS, "--workers", "2", "--table-format", "iceberg", "--output-dir", out)
+    snapshots = len(iceberg.current_table(Lake(out)).snapshots())
+    spoiled = sorted((out / iceberg.DATA_DIR).rglob("*.parquet"))[3]
+    spoiled.write_bytes(spoiled.read_bytes()[:1000])  # truncated, its commit still there
+    result = run_backfill(*ARGS, "--workers", "1", "--table-format", "iceberg",
+                          "--output-dir", out)  # fmt: skip
+    assert f"notice: {spoiled} is not complete" in result.stderr
+    assert len(iceberg.current_table(Lake(out)).snapshots()) == snapshots  # no new commit
+    assert _rows(out).equals(_rows(lakes[1]))
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
