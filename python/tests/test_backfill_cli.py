@@ -194,6 +194,8 @@ def test_the_manifest_records_the_versions_and_other_versions_are_warned_of(
     warning = f"warning: {out} was made with other library versions (numpy 1.0.0 -> "
     assert resumed.stderr.startswith(warning) and resumed.stderr.count("\n") == 1
     assert json.loads((out / MANIFEST).read_text())["libraries"]["numpy"] == "1.0.0"  # kept
+    again = run_backfill(*BACKFILL_ARGS, "--workers", "1", "--output-dir", out, "--overwrite")
+    assert again.stderr.startswith(warning)  # the same arguments: --overwrite replaces nothing
     checked = subprocess.run([sys.executable, "-m", "acme_gen.reconcile", "--lake", str(out),
                               "--brief"], capture_output=True, text=True, timeout=300)  # fmt: skip
     assert checked.returncode == 0 and checked.stderr.startswith(warning), checked.stderr

@@ -94,7 +94,8 @@ def check_output(plan: BackfillPlan) -> None:
                 "use --overwrite to replace it or choose another --output-dir"
             )
         warning = library_warning(lake, existing, "the hours this run writes")
-        if warning and not plan.overwrite:
+        if warning and (not plan.overwrite or arguments(existing) == plan.manifest()):
+            # (--overwrite replaces the dataset only when the arguments differ)
             print(warning, file=sys.stderr)
     elif any(lake.exists(TABLE_DIRS[t]) for t in DIMENSIONS) and not plan.overwrite:
         raise UsageError(

@@ -9,6 +9,7 @@ owns the processes: it ends them on any interrupt or failure, and a worker that 
 from __future__ import annotations
 
 import multiprocessing as mp
+import pickle
 import queue
 import signal
 from collections.abc import Iterator, Sequence
@@ -64,7 +65,12 @@ def _in_order(count: int, done: Any, workers: Sequence[BaseProcess]) -> Iterator
                 kind, at, value = done.get(timeout=POLL_S)
             except queue.Empty:
                 _check_alive(workers)
-                continue
+                if not all(worker.exitcode is not None for worker in workers):
+                    continue
+                try:  # all gone: what they sent before exiting is in the pipe by now
+                    kind, at, value = done.get(timeout=POLL_S)
+                except queue.Empty:
+                    raise WorkerDied("every backfill worker ended with hours missing") from None
             if kind == "error":
                 raise value
             arrived[at] = value
@@ -72,11 +78,22 @@ def _in_order(count: int, done: Any, workers: Sequence[BaseProcess]) -> Iterator
 
 
 def _check_alive(workers: Sequence[BaseProcess]) -> None:
+    """Called with no result waiting: a worker gone with an error code died."""
     for worker in workers:
         code = worker.exitcode
         if code is not None and code != 0:
-            how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
-            raise WorkerDied(f"{worker.name} died ({how}; out of memory?) before its hours ended")
+            raise WorkerDied(
+                f"{worker.name} died ({_how(code)}; out of memory?) before its hours ended"
+            )
+
+
+def _how(code: int) -> str:
+    if code > 0:
+        return f"exit code {code}"
+    try:
+        return f"killed by {signal.Signals(-code).name}"
+    except ValueError:  # a real-time signal has no name
+        return f"killed by signal {-code}"
 
 
 def _work(plan: BackfillPlan, todo: Any, done: Any) -> None:
@@ -90,10 +107,11 @@ def _work(plan: BackfillPlan, todo: Any, done: Any) -> None:
             for offset, hour in enumerate(chunk):
                 done.put(("hour", first + offset, task(hour)))
     except Exception as exc:  # the parent raises it, as a single-process run would
-        try:
-            done.put(("error", -1, exc))
-        except Exception:  # an exception that does not pickle: its message
-            done.put(("error", -1, RuntimeError(one_line(exc))))
+        try:  # the queue pickles in a thread of its own, too late to catch: try it here
+            pickle.loads(pickle.dumps(exc))
+        except Exception:  # an exception that does not survive pickling: its message
+            exc = WorkerDied(f"{mp.current_process().name} failed: {one_line(exc)}")
+        done.put(("error", -1, exc))
     finally:
         done.close()
         done.join_thread()  # results reach the parent before this process exits
