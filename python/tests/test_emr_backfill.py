@@ -108,7 +108,8 @@ def test_the_custom_image_matches_the_application_and_pins_the_job(
     assert dockerfile.rstrip().splitlines()[-1] == "USER hadoop:hadoop"
     tag = "123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-backfill-spark:1"
     assert emr_image.main(["--tag", tag, "--print"]) == 0
-    *requirements, command = capsys.readouterr().out.strip().splitlines()
+    constraint, *requirements, command = capsys.readouterr().out.strip().splitlines()
+    assert constraint == "-c constraints.txt"  # the lock: what the pins pull in is pinned too
     assert {r.split("==")[0] for r in requirements} == set(emr_backfill.REQUIREMENTS)
     assert all(re.fullmatch(r"[\w-]+==[\w.]+", r) for r in requirements)
     assert command.startswith(f"docker build --platform linux/arm64 -t {tag} ")
