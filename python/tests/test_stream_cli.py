@@ -60,12 +60,15 @@ def _wait_for(proc: subprocess.Popen[str], text: str, timeout: float = 60) -> No
     assert proc.stderr is not None
     seen = ""
     deadline = time.monotonic() + timeout
+    # From the pipe itself, not the text wrapper: the wrapper's read(1) buffers the rest of
+    # what arrived, and select then waits for more that may not come (warm-up is quiet).
+    fd = proc.stderr.fileno()
     while text not in seen:
-        ready, _, _ = select.select([proc.stderr], [], [], max(0.0, deadline - time.monotonic()))
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
         assert ready, f"no {text!r} on stderr within {timeout} s: {seen!r}"
-        char = proc.stderr.read(1)
-        assert char, f"the stream ended before {text!r}: {seen!r}"
-        seen += char
+        chunk = os.read(fd, 4096)
+        assert chunk, f"the stream ended before {text!r}: {seen!r}"
+        seen += chunk.decode(errors="replace")
 
 
 def test_ctrl_c_stops_cleanly_with_everything_sent(local_aws: LocalAws) -> None:
