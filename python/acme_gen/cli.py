@@ -106,6 +106,16 @@ def command(main: Callable[_P, int]) -> Callable[_P, int]:
     return run
 
 
+def process_exit(code: int) -> str:
+    """How a child process ended, from its exit code: `exit code 3` or `killed by SIGKILL`."""
+    if code > 0:
+        return f"exit code {code}"
+    try:
+        return f"killed by {signal.Signals(-code).name}"
+    except ValueError:  # a real-time signal has no name
+        return f"killed by signal {-code}"
+
+
 def one_line(exc: BaseException) -> str:
     """The error as one line a user can act on."""
     if isinstance(exc, NoRegionError):

@@ -18,7 +18,7 @@ from typing import Any
 
 from acme_gen.backfill.plan import BackfillPlan
 from acme_gen.backfill.task import HourTask
-from acme_gen.cli import one_line
+from acme_gen.cli import one_line, process_exit
 
 STOP_WAIT_S = 5.0  # how long an ended worker may take to exit before it is killed
 POLL_S = 0.5  # how often the parent looks for dead workers while it waits for results
@@ -83,17 +83,8 @@ def _check_alive(workers: Sequence[BaseProcess]) -> None:
         code = worker.exitcode
         if code is not None and code != 0:
             raise WorkerDied(
-                f"{worker.name} died ({_how(code)}; out of memory?) before its hours ended"
+                f"{worker.name} died ({process_exit(code)}; out of memory?) before its hours ended"
             )
-
-
-def _how(code: int) -> str:
-    if code > 0:
-        return f"exit code {code}"
-    try:
-        return f"killed by {signal.Signals(-code).name}"
-    except ValueError:  # a real-time signal has no name
-        return f"killed by signal {-code}"
 
 
 def _work(plan: BackfillPlan, todo: Any, done: Any) -> None:

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Protocol
 
-from acme_gen.cli import one_line
+from acme_gen.cli import one_line, process_exit
 from acme_gen.kinesis.producer import KinesisProducer
 from acme_gen.stream.share import (
     FINAL_ERRORS,
@@ -71,7 +71,7 @@ def run_workers(
             # Only now, with nothing left to read, is a worker gone without a word dead.
             for shard, proc in enumerate(procs):
                 if shard not in done and proc.exitcode is not None:
-                    fail(shard, f"died ({_exit(proc.exitcode)})")
+                    fail(shard, f"died ({process_exit(proc.exitcode)})")
             continue
         if kind == "failed":
             fail(shard, f"failed: {data['message']}")
@@ -92,10 +92,6 @@ def run_workers(
     for proc in procs:
         proc.join(timeout=30)
     return StreamTotals.combine(list(latest.values())), failures
-
-
-def _exit(code: int) -> str:
-    return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
 
 
 def _totals(data: dict[str, Any]) -> StreamTotals:
