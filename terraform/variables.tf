@@ -134,7 +134,7 @@ variable "traffic_shape" {
 }
 
 variable "table_format" {
-  description = "How streaming_events is stored: \"hive\" (Parquet in event-time partitions, the default) or \"iceberg\" (an Apache Iceberg v2 table Firehose upserts into on event_id). See \"Iceberg\" in the README."
+  description = "How streaming_events is stored: \"hive\" (Parquet in event-time partitions, the default) or \"iceberg\" (an Apache Iceberg v2 table Firehose updates on event_id). See \"Iceberg\" in the README."
   type        = string
   default     = "hive"
 

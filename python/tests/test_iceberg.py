@@ -3,13 +3,11 @@ every reader (query, validate, reconcile, profile) on the table it commits."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
@@ -166,53 +164,6 @@ def test_iceberg_data_files_hold_the_hive_rows_plus_their_partition(
     b = ds.dataset(ice_file, format="parquet").to_table()
     assert b.select(a.column_names).equals(a)
     assert set(b["hour"].to_pylist()) == {"07"}
-
-
-def test_a_stream_upserted_into_iceberg_reconciles_after_a_chunk_is_sent_twice(
-    local_aws: LocalAws,
-) -> None:
-    """Iceberg mode end to end on the local AWS server: the producer's records (with their
-    year/month/day/hour) -> Kinesis -> the delivery stand-in upserting on event_id through
-    pyiceberg's Glue catalog -> reconcile: nothing missing, nothing duplicated, though one
-    chunk was put twice (a retried producer invocation)."""
-    import os
-
-    from acme_gen.config import GeneratorConfig
-    from acme_gen.core.generator import TelemetryGenerator
-    from acme_gen.kinesis.producer import KinesisProducer
-    from acme_gen.kinesis.records import json_records
-
-    local_aws.client("kinesis").create_stream(StreamName="ice-stream", ShardCount=1)
-    local_aws.client("s3").create_bucket(
-        Bucket="ice-lake", CreateBucketConfiguration={"LocationConstraint": REGION}
-    )
-    local_aws.client("glue").create_database(DatabaseInput={"Name": "acme_ice"})
-    config = GeneratorConfig(customers=8_500, titles=50, campaigns=5, events_per_day=100_000)
-    gen = TelemetryGenerator(config)
-    start = 1_768_507_200_000  # 2026-01-15T20:00Z
-    producer = KinesisProducer(local_aws.client("kinesis"), "ice-stream", threads=1)
-    first = json_records(gen.world, gen.window(start, start + 300_000), "iceberg")
-    assert orjson.loads(first[0][0])["hour"] == "20"
-    producer.put(*first)
-    producer.put(*first)  # the first chunk again: a retried invocation
-    producer.put(*json_records(gen.world, gen.window(start + 300_000, start + 600_000), "iceberg"))
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-    where = ["--endpoint-url", local_aws.endpoint, "--region", REGION]
-    delivered = subprocess.run(
-        [sys.executable, "-m", "acme_gen.delivery", "--stream-name", "ice-stream", "--bucket",
-         "ice-lake", "--database", "acme_ice", "--table-format", "iceberg", *where],
-        capture_output=True, text=True, env=env, timeout=300,
-    )  # fmt: skip
-    assert delivered.returncode == 0, delivered.stderr
-    check = subprocess.run(
-        [sys.executable, "-m", "acme_gen.reconcile", "--lake", "s3://ice-lake", *where,
-         "--events-per-day", "100000", "--customers", "8500", "--titles", "50", "--campaigns",
-         "5", "--start", "2026-01-15T20:00", "--end", "2026-01-15T20:10", "--json"],
-        capture_output=True, text=True, env=env, timeout=300,
-    )  # fmt: skip
-    report = json.loads(check.stdout)
-    assert check.returncode == 0, check.stdout[-2000:]
-    assert report["missing"] == report["duplicated"] == 0 and report["expected"] > 500
 
 
 def test_a_backfill_to_s3_commits_through_glue(local_aws: LocalAws) -> None:

@@ -19,7 +19,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.fs as pafs
 
 from acme_gen.cli import SetupError
@@ -178,3 +180,45 @@ def data_files(lake: Lake) -> list[str]:
     if table is None:
         return []
     return sorted(re.sub(r"^(s3|file)://", "", p) for p in committed_files(table))
+
+
+OPERATIONS = ("insert", "update", "delete")
+
+
+def apply_operations(
+    table: Any, rows: pa.Table, operations: list[str], unique_keys: list[str]
+) -> dict[str, int]:
+    """Commit rows to the table as Firehose's Iceberg destination does with each record's
+    operation (Firehose guide, "Configure unique keys"): insert appends (a duplicate stays),
+    update replaces the row of the same unique keys or inserts it when there is none, delete
+    removes it. One snapshot for all. Real Firehose writes an update as a delete file plus
+    an insert (merge-on-read, until compaction); pyiceberg rewrites the affected data files
+    instead (copy-on-write): the rows a reader sees are the same."""
+    from pyiceberg.expressions import And, EqualTo, In, Or
+
+    ops = pa.array(operations, pa.string())
+    counts = {op: int(pc.sum(pc.equal(ops, op)).as_py() or 0) for op in OPERATIONS}
+    if (counts["update"] or counts["delete"]) and not unique_keys:
+        raise ValueError("update and delete need unique keys, and the destination has none")
+    chosen = {op: rows.filter(pc.equal(ops, op)) for op in OPERATIONS}
+    with table.transaction() as tx:
+        if counts["delete"]:
+            keys = chosen["delete"].select(unique_keys).to_pylist()
+            if len(unique_keys) == 1:
+                tx.delete(In(unique_keys[0], [k[unique_keys[0]] for k in keys]))  # type: ignore[call-arg,misc]
+            else:
+                matches = [And(*(EqualTo(c, k[c]) for c in unique_keys)) for k in keys]  # type: ignore[call-arg,misc]
+                tx.delete(matches[0] if len(matches) == 1 else Or(*matches))
+        if counts["update"]:
+            tx.upsert(_last_per_key(chosen["update"], unique_keys), join_cols=unique_keys)
+        if counts["insert"]:
+            tx.append(chosen["insert"])
+    return counts
+
+
+def _last_per_key(rows: pa.Table, keys: list[str]) -> pa.Table:
+    """One row per key, the last delivered (an update of a row updated in the same batch)."""
+    position = pa.array(range(rows.num_rows))
+    grouped = rows.select(keys).append_column("_i", position).group_by(keys)
+    last = grouped.aggregate([("_i", "max")])["_i_max"].to_numpy()
+    return rows.take(np.sort(last))

@@ -1,6 +1,7 @@
 """make integration-test, Iceberg mode: the root applied with table_format = "iceberg" to a
 local AWS server (moto), as far as moto goes, then the producer (deployed configuration) ->
-Kinesis -> the delivery stand-in upserting into the Iceberg table -> reconcile.
+Kinesis -> the delivery stand-in playing the deployed Firehose stream (its JQ query makes
+each record an update on event_id) -> reconcile.
 
 What moto does not do here (real AWS does; see the README's "Iceberg"): Glue's Iceberg
 CREATE writes no metadata (the table has table_type=ICEBERG and no metadata_location), the
@@ -69,10 +70,12 @@ def test_a_retried_chunk_collapses_on_event_id(stack: Stack) -> None:
     env = {**os.environ, **stack.env}
     done = subprocess.run(
         [sys.executable, "-m", "acme_gen.delivery", "--stream-name", stack.out("stream_name"),
-         "--bucket", bucket, "--table-format", "iceberg", *where],
+         "--bucket", bucket, "--table-format", "iceberg",
+         "--delivery-stream", stack.out("firehose_delivery_stream_name"), *where],
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+    assert " update)" in done.stdout, done.stdout  # the applied stream's query said update
     check = subprocess.run(
         [sys.executable, "-m", "acme_gen.reconcile", "--lake", f"s3://{bucket}", *where,
          "--from-lambda", stack.out("producer_function_name"), "--start", "2026-01-15T20:00",

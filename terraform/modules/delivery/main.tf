@@ -15,7 +15,12 @@ locals {
   # Firehose's guide ("Considerations and limitations"): no Iceberg destination in these.
   regions_without_iceberg = ["cn-north-1", "cn-northwest-1", "us-gov-west-1", "us-gov-east-1",
   "ap-east-2", "ap-southeast-5", "ap-southeast-6", "mx-central-1"]
-  lake_prefixes = local.iceberg ? [var.iceberg_prefix, var.error_prefix] : [var.telemetry_prefix, var.error_prefix]
+  # Iceberg: without an operation per record Firehose inserts, and keeps every duplicate
+  # ("Route incoming records to a single Iceberg table"). Each record says "update": with
+  # unique_keys that deletes the row of the same event_id and inserts this one (a missing
+  # row is inserted), so a chunk sent twice leaves one row per event.
+  iceberg_operation_query = jsonencode({ destinationDatabaseName = var.glue_database_name, destinationTableName = var.glue_table_name, operation = "update" })
+  lake_prefixes           = local.iceberg ? [var.iceberg_prefix, var.error_prefix] : [var.telemetry_prefix, var.error_prefix]
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -165,8 +170,9 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
   }
 
   # Iceberg: Firehose writes Parquet into the Glue table (columns by name from the JSON's
-  # first level; the producer adds year/month/day/hour), upserting on event_id, so the
-  # duplicates a retried producer sends collapse. Records it cannot write go to S3.
+  # first level; the producer adds year/month/day/hour), upserting on event_id (the JQ
+  # query's operation), so the duplicates a retried producer sends collapse. Records it
+  # cannot write go to S3.
   dynamic "iceberg_configuration" {
     for_each = local.iceberg ? [1] : []
     content {
@@ -181,6 +187,23 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
         table_name             = var.glue_table_name
         unique_keys            = ["event_id"]
         s3_error_output_prefix = var.error_prefix
+      }
+
+      # The JQ method of "Route incoming records to different Iceberg tables": database,
+      # table and operation per record; a JSON object is also a JQ expression of constants.
+      processing_configuration {
+        enabled = true
+        processors {
+          type = "MetadataExtraction"
+          parameters {
+            parameter_name  = "MetadataExtractionQuery"
+            parameter_value = local.iceberg_operation_query
+          }
+          parameters {
+            parameter_name  = "JsonParsingEngine"
+            parameter_value = "JQ-1.6"
+          }
+        }
       }
 
       s3_configuration {

@@ -100,7 +100,7 @@ variable "tags" {
 }
 
 variable "table_format" {
-  description = "hive: extended S3 delivery, JSON converted to Parquet in event-time partitions; iceberg: the Apache Iceberg destination, upserting on event_id into the Glue Iceberg table."
+  description = "hive: extended S3 delivery, JSON converted to Parquet in event-time partitions; iceberg: the Apache Iceberg destination, each record an update on event_id (a JQ metadata query) into the Glue Iceberg table."
   type        = string
   default     = "hive"
 

@@ -17,6 +17,12 @@ locals {
   iceberg_dir     = "iceberg/streaming_events"
   iceberg_url     = "${local.lake_url}/${local.iceberg_dir}/"
   iceberg_columns = concat(local.events.columns, local.events.partition_keys)
+  # IAM role names hold at most 64 characters and Glue database names 255: a long database
+  # name is cut and made unique again by its hash.
+  optimizer_suffix = "-iceberg-optimizer"
+  optimizer_role = (length(var.database_name) <= 64 - length(local.optimizer_suffix)
+    ? "${var.database_name}${local.optimizer_suffix}"
+  : "${substr(var.database_name, 0, 37)}-${substr(sha1(var.database_name), 0, 8)}${local.optimizer_suffix}")
 
   # Partition projection: Athena computes partitions from these ranges, so new hours are
   # queryable at once without MSCK REPAIR TABLE (which still works on the Hive layout).
@@ -144,6 +150,12 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     noncurrent_version_expiration {
       noncurrent_days = var.noncurrent_version_expiration_days
     }
+    # Once its noncurrent versions expire, a deleted object leaves only its delete marker;
+    # S3 removes such markers only when asked (S3 guide, "Removing expired object delete
+    # markers"). Not with days or a date: S3 refuses ExpiredObjectDeleteMarker beside them.
+    expiration {
+      expired_object_delete_marker = true
+    }
     abort_incomplete_multipart_upload {
       days_after_initiation = 7
     }
@@ -252,7 +264,7 @@ locals {
 
 resource "aws_iam_role" "optimizer" {
   count = local.iceberg && var.iceberg_table_optimizers ? 1 : 0
-  name  = "${var.database_name}-iceberg-optimizer"
+  name  = local.optimizer_role
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

@@ -162,6 +162,26 @@ run "iceberg_destination_upserts_on_event_id" {
     condition     = aws_kinesis_firehose_delivery_stream.this.iceberg_configuration[0].destination_table_configuration[0].unique_keys == tolist(["event_id"])
     error_message = "A retried chunk's duplicates collapse on event_id."
   }
+  # Firehose guide, "Route incoming records to a single Iceberg table": to update or delete,
+  # "you must provide the operation for each incoming record ... using either the JSONQuery
+  # method or Lambda method"; without one it inserts and keeps the duplicates.
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.iceberg_configuration[0].processing_configuration[0].enabled && aws_kinesis_firehose_delivery_stream.this.iceberg_configuration[0].processing_configuration[0].processors[0].type == "MetadataExtraction"
+    error_message = "Iceberg records go through a MetadataExtraction (JQ) processor."
+  }
+  assert {
+    condition = jsondecode(one([
+      for p in aws_kinesis_firehose_delivery_stream.this.iceberg_configuration[0].processing_configuration[0].processors[0].parameters : p.parameter_value if p.parameter_name == "MetadataExtractionQuery"
+    ])) == { destinationDatabaseName = "acme_telemetry", destinationTableName = "streaming_events", operation = "update" }
+    error_message = "Each record updates (deletes the row of its event_id, then inserts) in the stack's table."
+  }
+  # API ProcessorParameter: the JQ engine is JQ-1.6; a value holds 1-5120 characters.
+  assert {
+    condition = alltrue([
+      for p in aws_kinesis_firehose_delivery_stream.this.iceberg_configuration[0].processing_configuration[0].processors[0].parameters : (p.parameter_name == "JsonParsingEngine" ? p.parameter_value == "JQ-1.6" : length(p.parameter_value) <= 5120)
+    ])
+    error_message = "The query runs on JQ-1.6 and fits the parameter's 5,120 characters."
+  }
   assert {
     condition     = aws_kinesis_firehose_delivery_stream.this.iceberg_configuration[0].catalog_arn == "arn:aws:glue:us-west-2:123456789012:catalog"
     error_message = "Firehose commits through this account's Glue Data Catalog."

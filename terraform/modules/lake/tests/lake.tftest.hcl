@@ -102,7 +102,7 @@ run "bucket_is_private_encrypted_and_tls_only" {
     error_message = "Versioning must be on."
   }
   assert {
-    condition     = toset([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.filter[0].prefix if length(r.expiration) > 0]) == toset(["athena-results/", "errors/"])
+    condition     = toset([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.filter[0].prefix if length(r.expiration) > 0 && try(r.expiration[0].days, 0) > 0]) == toset(["athena-results/", "errors/"])
     error_message = "athena-results/ and errors/ must expire."
   }
   assert {
@@ -322,4 +322,42 @@ run "rejects_orphan_files_kept_zero_days" {
     iceberg_orphan_file_retention_days = 0
   }
   expect_failures = [var.iceberg_orphan_file_retention_days]
+}
+
+run "versioned_bucket_removes_expired_delete_markers" {
+  command = plan
+  # S3 guide ("Lifecycle configuration elements"): ExpiredObjectDeleteMarker cannot be set
+  # in an Expiration that also has Days or Date.
+  assert {
+    condition = one([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "tidy-versions-and-uploads"
+      ]).expiration[0].expired_object_delete_marker == true && try(one([
+        for r in aws_s3_bucket_lifecycle_configuration.this.rule : r if r.id == "tidy-versions-and-uploads"
+    ]).expiration[0].days, 0) == 0
+    error_message = "The versions rule removes expired delete markers, with no days beside (0 is the provider's unset)."
+  }
+}
+
+run "optimizer_role_name_fits_iam_for_a_long_database_name" {
+  command = plan
+  variables {
+    table_format  = "iceberg"
+    database_name = "acme_telemetry_for_the_streaming_analytics_team_in_production"
+  }
+  # IAM: a role name holds 1-64 characters; Glue database names may hold 255.
+  assert {
+    condition     = length(aws_iam_role.optimizer[0].name) <= 64 && startswith(aws_iam_role.optimizer[0].name, "acme_telemetry_for_the_streaming_anal-") && endswith(aws_iam_role.optimizer[0].name, "-iceberg-optimizer")
+    error_message = "The optimizer role's name is cut to IAM's 64 characters, kept unique by a hash."
+  }
+}
+
+run "optimizer_role_name_is_plain_for_a_short_database_name" {
+  command = plan
+  variables {
+    table_format = "iceberg"
+  }
+  assert {
+    condition     = aws_iam_role.optimizer[0].name == "acme_telemetry-iceberg-optimizer"
+    error_message = "A short database name gives <database>-iceberg-optimizer."
+  }
 }
