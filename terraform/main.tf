@@ -150,12 +150,14 @@ module "monitoring" {
     generator = module.generator.generator_function_name
     producer  = module.generator.producer_function_name
   }
-  metrics_namespace         = module.generator.metrics_namespace
-  failure_queue_name        = module.generator.failure_queue_name
-  kms_key_arn               = aws_kms_key.this.arn
-  alarm_email               = var.alarm_email
-  alarm_actions             = var.alarm_actions
-  expect_continuous_traffic = var.schedule_enabled
+  metrics_namespace          = module.generator.metrics_namespace
+  failure_queue_name         = module.generator.failure_queue_name
+  kms_key_arn                = aws_kms_key.this.arn
+  alarm_email                = var.alarm_email
+  alarm_actions              = var.alarm_actions
+  expect_continuous_traffic  = var.schedule_enabled
+  table_format               = var.table_format
+  buffering_interval_seconds = var.firehose_buffering_interval_seconds
 }
 
 module "backfill" {

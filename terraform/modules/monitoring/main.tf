@@ -6,7 +6,91 @@ locals {
   silence       = var.expect_continuous_traffic ? "breaching" : "notBreaching"
   alarm_actions = concat([aws_sns_topic.alarms.arn], var.alarm_actions)
 
+  # Firehose's metrics depend on the destination: an S3 destination publishes DeliveryToS3.*
+  # and the format-conversion and dynamic-partitioning counts, an Iceberg one only
+  # DeliveryToIceberg.* (Firehose guide: "Monitor metrics" for Iceberg, "Data delivery
+  # CloudWatch metrics"). Alarming on the other set's names would wait on data that never comes.
+  iceberg = var.table_format == "iceberg"
+  # A delivery (S3) or a commit (Iceberg) happens once per buffer: a period shorter than the
+  # buffering interval has none in it, which reads as missing data, so an outage.
+  delivery_period = max(300, ceil(var.buffering_interval_seconds / 60) * 60)
+  periods         = { firehose-delivery-failing = local.delivery_period }
+  firehose_alarms = local.iceberg ? {
+    firehose-delivery-failing = {
+      description = "Firehose commits nothing to the Iceberg table."
+      namespace   = "AWS/Firehose"
+      metric      = "DeliveryToIceberg.Success" # commits that succeeded
+      dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+      statistic   = "Sum"
+      comparison  = "LessThanThreshold"
+      threshold   = 1
+      missing     = local.silence
+    }
+    firehose-rows-failed = {
+      description = "Rows failed delivery to the Iceberg table: they went to errors/."
+      namespace   = "AWS/Firehose"
+      metric      = "DeliveryToIceberg.FailedRowCount"
+      dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+      statistic   = "Sum"
+      comparison  = "GreaterThanThreshold"
+      threshold   = 0
+      missing     = "notBreaching"
+    }
+    firehose-data-stale = {
+      description = "Data in Firehose is getting old before it reaches the Iceberg table."
+      namespace   = "AWS/Firehose"
+      metric      = "DeliveryToIceberg.DataFreshness"
+      dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+      statistic   = "Maximum"
+      comparison  = "GreaterThanThreshold"
+      threshold   = var.freshness_threshold_seconds
+      missing     = "notBreaching"
+    }
+    } : {
+    firehose-delivery-failing = {
+      description = "Firehose is not delivering to S3."
+      namespace   = "AWS/Firehose"
+      metric      = "DeliveryToS3.Success"
+      dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+      statistic   = "Average"
+      comparison  = "LessThanThreshold"
+      threshold   = 1
+      missing     = local.silence
+    }
+    firehose-conversion-failed = {
+      description = "Records failed JSON -> Parquet conversion: they went to errors/ (Firehose still counts them as delivered)."
+      namespace   = "AWS/Firehose"
+      metric      = "FailedConversion.Records"
+      dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+      statistic   = "Sum"
+      comparison  = "GreaterThanThreshold"
+      threshold   = 0
+      missing     = "notBreaching"
+    }
+    firehose-partition-count-exceeded = {
+      description = "Dynamic partitioning hit its active-partition limit (late data spread over many hours): the excess went to errors/."
+      namespace   = "AWS/Firehose"
+      metric      = "PartitionCountExceeded"
+      dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+      statistic   = "Maximum"
+      comparison  = "GreaterThanThreshold"
+      threshold   = 0
+      missing     = "notBreaching"
+    }
+    firehose-data-stale = {
+      description = "Data in Firehose is getting old before it reaches S3."
+      namespace   = "AWS/Firehose"
+      metric      = "DeliveryToS3.DataFreshness"
+      dimensions  = { DeliveryStreamName = var.delivery_stream_name }
+      statistic   = "Maximum"
+      comparison  = "GreaterThanThreshold"
+      threshold   = var.freshness_threshold_seconds
+      missing     = "notBreaching"
+    }
+  }
+
   alarms = merge(
+    local.firehose_alarms,
     {
       kinesis-write-throttled = {
         description = "Producers are throttled writing to the stream."
@@ -28,36 +112,6 @@ locals {
         threshold   = var.iterator_age_threshold_ms
         missing     = "notBreaching"
       }
-      firehose-delivery-failing = {
-        description = "Firehose is not delivering to S3."
-        namespace   = "AWS/Firehose"
-        metric      = "DeliveryToS3.Success"
-        dimensions  = { DeliveryStreamName = var.delivery_stream_name }
-        statistic   = "Average"
-        comparison  = "LessThanThreshold"
-        threshold   = 1
-        missing     = local.silence
-      }
-      firehose-conversion-failed = {
-        description = "Records failed JSON -> Parquet conversion: they went to errors/ (Firehose still counts them as delivered)."
-        namespace   = "AWS/Firehose"
-        metric      = "FailedConversion.Records"
-        dimensions  = { DeliveryStreamName = var.delivery_stream_name }
-        statistic   = "Sum"
-        comparison  = "GreaterThanThreshold"
-        threshold   = 0
-        missing     = "notBreaching"
-      }
-      firehose-partition-count-exceeded = {
-        description = "Dynamic partitioning hit its active-partition limit (late data spread over many hours): the excess went to errors/."
-        namespace   = "AWS/Firehose"
-        metric      = "PartitionCountExceeded"
-        dimensions  = { DeliveryStreamName = var.delivery_stream_name }
-        statistic   = "Maximum"
-        comparison  = "GreaterThanThreshold"
-        threshold   = 0
-        missing     = "notBreaching"
-      }
       lambda-failures-queued = {
         description = "Invocations failed after Lambda's retries and wait in the on-failure queue: their windows are missing (reconcile, then backfill)."
         namespace   = "AWS/SQS"
@@ -66,16 +120,6 @@ locals {
         statistic   = "Maximum"
         comparison  = "GreaterThanThreshold"
         threshold   = 0
-        missing     = "notBreaching"
-      }
-      firehose-data-stale = {
-        description = "Data in Firehose is getting old before it reaches S3."
-        namespace   = "AWS/Firehose"
-        metric      = "DeliveryToS3.DataFreshness"
-        dimensions  = { DeliveryStreamName = var.delivery_stream_name }
-        statistic   = "Maximum"
-        comparison  = "GreaterThanThreshold"
-        threshold   = var.freshness_threshold_seconds
         missing     = "notBreaching"
       }
     },
@@ -118,7 +162,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   comparison_operator = each.value.comparison
   threshold           = each.value.threshold
   treat_missing_data  = each.value.missing
-  period              = 300
+  period              = lookup(local.periods, each.key, 300)
   evaluation_periods  = 2
   datapoints_to_alarm = 2
   alarm_actions       = local.alarm_actions
@@ -191,9 +235,9 @@ resource "aws_cloudwatch_dashboard" "this" {
         { title = "Kinesis: records in", metrics = [["AWS/Kinesis", "IncomingRecords", "StreamName", var.stream_name, { stat = "Sum" }]] },
         { title = "Kinesis: write throttling", metrics = [["AWS/Kinesis", "WriteProvisionedThroughputExceeded", "StreamName", var.stream_name, { stat = "Sum" }]] },
         { title = "Kinesis: iterator age (ms)", metrics = [["AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamName", var.stream_name, { stat = "Maximum" }]] },
-        { title = "Firehose: records delivered to S3", metrics = [["AWS/Firehose", "DeliveryToS3.Records", "DeliveryStreamName", var.delivery_stream_name, { stat = "Sum" }]] },
-        { title = "Firehose: data freshness (s)", metrics = [["AWS/Firehose", "DeliveryToS3.DataFreshness", "DeliveryStreamName", var.delivery_stream_name, { stat = "Maximum" }]] },
-        { title = "Firehose: format conversion failures", metrics = [["AWS/Firehose", "FailedConversion.Records", "DeliveryStreamName", var.delivery_stream_name, { stat = "Sum" }]] },
+        { title = "Firehose: records delivered to ${local.iceberg ? "Iceberg" : "S3"}", metrics = [["AWS/Firehose", local.iceberg ? "DeliveryToIceberg.SuccessfulRowCount" : "DeliveryToS3.Records", "DeliveryStreamName", var.delivery_stream_name, { stat = "Sum" }]] },
+        { title = "Firehose: data freshness (s)", metrics = [["AWS/Firehose", local.iceberg ? "DeliveryToIceberg.DataFreshness" : "DeliveryToS3.DataFreshness", "DeliveryStreamName", var.delivery_stream_name, { stat = "Maximum" }]] },
+        { title = local.iceberg ? "Firehose: rows failed (to errors/)" : "Firehose: format conversion failures", metrics = [["AWS/Firehose", local.iceberg ? "DeliveryToIceberg.FailedRowCount" : "FailedConversion.Records", "DeliveryStreamName", var.delivery_stream_name, { stat = "Sum" }]] },
         { title = "Lambda: errors", metrics = [for role, name in var.function_names : ["AWS/Lambda", "Errors", "FunctionName", name, { stat = "Sum", label = role }]] },
         { title = "Lambda: duration (ms)", metrics = [for role, name in var.function_names : ["AWS/Lambda", "Duration", "FunctionName", name, { stat = "Maximum", label = role }]] },
         { title = "Producer: records put / failed", metrics = [

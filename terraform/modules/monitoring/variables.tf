@@ -79,6 +79,28 @@ variable "freshness_threshold_seconds" {
   }
 }
 
+variable "table_format" {
+  description = "The delivery stream's destination: \"hive\" (S3 with Parquet conversion) or \"iceberg\" (the Iceberg destination); each publishes its own metrics."
+  type        = string
+  default     = "hive"
+
+  validation {
+    condition     = contains(["hive", "iceberg"], var.table_format)
+    error_message = "table_format must be \"hive\" or \"iceberg\"."
+  }
+}
+
+variable "buffering_interval_seconds" {
+  description = "The delivery stream's buffering interval: the delivery alarm's period is at least this long, since a period with no flush in it has no delivery datapoint."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.buffering_interval_seconds >= 0 && var.buffering_interval_seconds <= 900
+    error_message = "buffering_interval_seconds must be from 0 to 900 (Firehose's range)."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource (on top of the provider's default_tags)."
   type        = map(string)

@@ -149,3 +149,73 @@ run "rejects_a_zero_freshness_threshold" {
   }
   expect_failures = [var.freshness_threshold_seconds]
 }
+
+# Firehose guide, "Monitor metrics" (Iceberg destination): DeliveryToIceberg.Success (commits),
+# .FailedRowCount (rows sent to the S3 backup), .DataFreshness; no DeliveryToS3.* and no
+# format-conversion or partition counts, so alarms on those would never see a datapoint.
+run "iceberg_alarms_on_the_iceberg_destination_metrics" {
+  command = plan
+  variables {
+    table_format = "iceberg"
+  }
+  assert {
+    condition = toset([for k, a in aws_cloudwatch_metric_alarm.this : a.metric_name if a.namespace == "AWS/Firehose"]) == toset([
+      "DeliveryToIceberg.Success", "DeliveryToIceberg.FailedRowCount", "DeliveryToIceberg.DataFreshness",
+    ])
+    error_message = "In Iceberg mode Firehose's alarms use the DeliveryToIceberg metrics only."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["firehose-delivery-failing"].statistic == "Sum" && aws_cloudwatch_metric_alarm.this["firehose-delivery-failing"].threshold == 1 && aws_cloudwatch_metric_alarm.this["firehose-delivery-failing"].comparison_operator == "LessThanThreshold" && aws_cloudwatch_metric_alarm.this["firehose-delivery-failing"].treat_missing_data == "breaching"
+    error_message = "No commit in a period, or no datapoint, while traffic is expected, alarms."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["firehose-rows-failed"].threshold == 0 && aws_cloudwatch_metric_alarm.this["firehose-rows-failed"].comparison_operator == "GreaterThanThreshold"
+    error_message = "Any row that failed delivery alarms."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["firehose-data-stale"].metric_name == "DeliveryToIceberg.DataFreshness" && aws_cloudwatch_metric_alarm.this["firehose-data-stale"].threshold == 900
+    error_message = "The freshness alarm reads the Iceberg destination's freshness."
+  }
+  assert {
+    condition     = !strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "DeliveryToS3") && strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "DeliveryToIceberg.SuccessfulRowCount")
+    error_message = "The dashboard graphs the Iceberg destination's metrics."
+  }
+}
+
+run "hive_alarms_on_the_s3_destination_metrics" {
+  command = plan
+  assert {
+    condition = toset([for k, a in aws_cloudwatch_metric_alarm.this : a.metric_name if a.namespace == "AWS/Firehose"]) == toset([
+      "DeliveryToS3.Success", "DeliveryToS3.DataFreshness", "FailedConversion.Records", "PartitionCountExceeded",
+    ])
+    error_message = "In Hive mode Firehose's alarms use the S3 destination's metrics."
+  }
+}
+
+run "the_delivery_alarm_period_covers_a_buffer" {
+  command = plan
+  variables {
+    buffering_interval_seconds = 900
+  }
+  # A datapoint needs a delivery, which comes once per buffering interval (up to 900 s).
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["firehose-delivery-failing"].period == 900 && aws_cloudwatch_metric_alarm.this["kinesis-iterator-age"].period == 300
+    error_message = "The delivery alarm's period is at least the buffering interval; the others stay 5 minutes."
+  }
+}
+
+run "rejects_an_unknown_table_format" {
+  command = plan
+  variables {
+    table_format = "delta"
+  }
+  expect_failures = [var.table_format]
+}
+
+run "rejects_a_buffering_interval_firehose_does_not_offer" {
+  command = plan
+  variables {
+    buffering_interval_seconds = 901
+  }
+  expect_failures = [var.buffering_interval_seconds]
+}
