@@ -207,3 +207,30 @@ def test_no_retry_starts_past_the_deadline() -> None:
         producer.put(*_records(2))
     assert now[0] <= 106.0 and slept == [1.0, 2.0]  # the next wait (4 s) would pass 106
     assert client.calls == 3
+
+
+def test_reading_goes_past_empty_pages_until_caught_up() -> None:
+    """API GetRecords: "It might take multiple calls to get to a portion of the shard that
+    contains records", so an empty page behind the tip is not the end; an empty page with
+    MillisBehindLatest 0 is. No server returns such a page on demand: botocore's Stubber
+    plays real Kinesis here, with the real client's request and response validation."""
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client("kinesis", region_name="us-west-2", aws_access_key_id="testing",
+                          aws_secret_access_key="testing")  # fmt: skip
+    record = {"SequenceNumber": "1", "Data": b"{}", "PartitionKey": "k"}
+    with Stubber(client) as stub:
+        shard = {"ShardId": "shardId-0",
+                 "HashKeyRange": {"StartingHashKey": "0", "EndingHashKey": "1"},
+                 "SequenceNumberRange": {"StartingSequenceNumber": "0"}}  # fmt: skip
+        stub.add_response("list_shards", {"Shards": [shard], "NextToken": "more"},
+                          {"StreamName": "s"})  # fmt: skip
+        stub.add_response("list_shards", {"Shards": []}, {"NextToken": "more"})
+        stub.add_response("get_shard_iterator", {"ShardIterator": "i" * 8})
+        pages = [([], 86_400_000), ([], 3_600_000), ([record], 0), ([], 0)]
+        for records, behind in pages:
+            stub.add_response("get_records", {"Records": records, "NextShardIterator": "i" * 8,
+                                              "MillisBehindLatest": behind})  # fmt: skip
+        assert [r["SequenceNumber"] for r in read_records(client, "s")] == ["1"]
+        stub.assert_no_pending_responses()

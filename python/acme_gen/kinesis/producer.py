@@ -183,13 +183,25 @@ class KinesisProducer:
 
 def read_records(client: Any, stream_name: str) -> Iterator[dict[str, Any]]:
     """Every record in every shard of the stream, oldest first per shard, until caught up."""
-    for shard in client.list_shards(StreamName=stream_name)["Shards"]:
+    for shard in list(_shards(client, stream_name)):
         iterator = client.get_shard_iterator(
             StreamName=stream_name, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
         )["ShardIterator"]
         while iterator:
             response = client.get_records(ShardIterator=iterator, Limit=10_000)
             yield from response["Records"]
-            if not response["Records"]:
+            # API GetRecords: an empty page does not mean the end ("It might take multiple
+            # calls to get to a portion of the shard that contains records"); caught up is an
+            # empty page with MillisBehindLatest 0, and a closed shard has no next iterator.
+            if not response["Records"] and response.get("MillisBehindLatest", 0) == 0:
                 break
             iterator = response.get("NextShardIterator")
+
+
+def _shards(client: Any, stream_name: str) -> Iterator[dict[str, Any]]:
+    """Every shard of the stream, over ListShards' pages (NextToken)."""
+    page = client.list_shards(StreamName=stream_name)
+    yield from page["Shards"]
+    while page.get("NextToken"):
+        page = client.list_shards(NextToken=page["NextToken"])
+        yield from page["Shards"]

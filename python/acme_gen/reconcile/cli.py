@@ -111,7 +111,25 @@ def _lambda_environment(args: argparse.Namespace) -> dict[str, str]:
         response = client.get_function_configuration(FunctionName=args.from_lambda)
     except (BotoCoreError, ClientError) as exc:
         raise UsageError(f"--from-lambda {args.from_lambda}: {str(exc).splitlines()[0]}") from None
-    return dict(response.get("Environment", {}).get("Variables", {}))
+    return lambda_settings(args.from_lambda, response)
+
+
+def lambda_settings(name: str, configuration: dict[str, Any]) -> dict[str, str]:
+    """The generator settings in a GetFunctionConfiguration answer. With a customer-managed
+    key Lambda may answer Environment.Error and no variables (API EnvironmentResponse: "If
+    it fails, the response contains details about the error"): defaults would then stand in
+    for the stream's settings and reconcile against the wrong plan, so refuse instead."""
+    environment = configuration.get("Environment") or {}
+    error = environment.get("Error")
+    if error:
+        why = ": ".join(p for p in (error.get("ErrorCode"), error.get("Message")) if p)
+        raise UsageError(f"--from-lambda {name}: Lambda cannot read its environment variables "
+                         f"({why or 'no reason given'}), so its settings are unknown")  # fmt: skip
+    variables = dict(environment.get("Variables") or {})
+    if "ACME_EVENTS_PER_DAY" not in variables:
+        raise UsageError(f"--from-lambda {name}: its environment has no ACME_EVENTS_PER_DAY; "
+                         "name the stack's producer or generator function")  # fmt: skip
+    return variables
 
 
 def _print_text(reports: list[HourReport], totals: dict[str, int], brief: bool) -> None:
