@@ -295,3 +295,17 @@ def test_the_generator_carries_incidents_to_the_producer_and_refuses_an_unknown_
     monkeypatch.setenv("ACME_INCIDENTS", '["isp-outage:Nope Net@2026-01-15T20:00/60m"]')
     with pytest.raises(ValueError, match="unknown ISP 'Nope Net'"):
         generator_lambda.handler(tick, Context(), lambda_client=RecordingLambda(lam.client))
+
+
+def test_the_schedule_fires_once_per_window() -> None:
+    """Each tick generates the window that just closed: the EventBridge rate Terraform sets
+    must be the window, or windows are sent twice (a faster rate) or skipped (a slower)."""
+    import re
+
+    from acme_gen.lambdas.plan import WINDOW_MS
+
+    module = Path(__file__).resolve().parents[2] / "terraform" / "modules" / "generator"
+    rates = re.findall(r'schedule_expression\s*=\s*"rate\((\d+) minutes?\)"',
+                       (module / "main.tf").read_text())  # fmt: skip
+    assert rates == [str(WINDOW_MS // 60_000)]
+    assert "schedule_expression" not in (module / "variables.tf").read_text()

@@ -90,12 +90,6 @@ variable "schedule_enabled" {
   default     = true
 }
 
-variable "schedule_expression" {
-  description = "EventBridge schedule of the generator."
-  type        = string
-  default     = "rate(5 minutes)"
-}
-
 variable "stream_name" {
   description = "Kinesis stream the producer writes to."
   type        = string
