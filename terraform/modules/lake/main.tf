@@ -25,7 +25,7 @@ locals {
   : "${substr(var.database_name, 0, 37)}-${substr(sha1(var.database_name), 0, 8)}${local.optimizer_suffix}")
 
   # Partition projection: Athena computes partitions from these ranges, so new hours are
-  # queryable at once without MSCK REPAIR TABLE (which still works on the Hive layout).
+  # queryable at once without MSCK REPAIR TABLE (Athena then ignores registered partitions).
   # year is date-typed and ends at NOW: Athena enumerates only the years that can hold data,
   # and data of a new year is visible without a change here.
   projection = {
