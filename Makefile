@@ -83,10 +83,11 @@ report-check: $(INSTALLED)
 EMR_APP ?= $(shell terraform -chdir=terraform output -raw emr_backfill_application_id 2>/dev/null)
 EMR_ROLE ?= $(shell terraform -chdir=terraform output -raw emr_backfill_job_role_arn 2>/dev/null)
 EMR_BUCKET ?= $(shell terraform -chdir=terraform output -raw data_bucket_name 2>/dev/null)
+EMR_DATABASE ?= $(shell terraform -chdir=terraform output -raw glue_database_name 2>/dev/null)
 ARGS ?= --telemetry 1000000000 --start 2025-01-01 --end 2026-01-01
 emr-backfill: $(INSTALLED)
 	$(BIN)/python scripts/emr_backfill.py --application-id "$(EMR_APP)" --role-arn "$(EMR_ROLE)" \
-		--bucket "$(EMR_BUCKET)" -- $(ARGS)
+		--bucket "$(EMR_BUCKET)" --glue-database "$(EMR_DATABASE)" -- $(ARGS)
 
 ## emr-image: build the EMR Serverless image (Python 3.11 + the job's pinned dependencies) and
 ## push it to the stack's ECR repository; TAG names the version (the repository is immutable)

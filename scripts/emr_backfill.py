@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         "--role-arn", required=True, help="terraform output emr_backfill_job_role_arn"
     )
     parser.add_argument("--bucket", required=True, help="terraform output data_bucket_name")
-    parser.add_argument("--glue-database", default="acme_telemetry")
+    parser.add_argument(
+        "--glue-database", required=True, help="terraform output glue_database_name"
+    )
     parser.add_argument("--architecture", choices=list(PLATFORMS), default="ARM64")
     parser.add_argument("--python-version", default="3.11", help="the workers' Python")
     parser.add_argument("--endpoint-url", help="AWS endpoint, e.g. a local server")
@@ -133,6 +135,14 @@ def main(argv: list[str] | None = None) -> int:
         "backfill_args", nargs="*", help="after --: python -m acme_gen.backfill flags"
     )
     args = parser.parse_args(argv)
+
+    # make emr-backfill reads these from the Terraform state: empty means there is none here.
+    for flag in ("application_id", "role_arn", "bucket", "glue_database"):
+        if not getattr(args, flag):
+            name = "--" + flag.replace("_", "-")
+            print(f"error: {name} is empty: apply the stack (terraform -chdir=terraform apply "
+                  "-var emr_backfill_enabled=true) or pass it", file=sys.stderr)  # fmt: skip
+            return 2
 
     # Reject bad backfill arguments here, before anything is built or started.
     sys.path.insert(0, str(REPO / "python"))

@@ -171,4 +171,7 @@ module "backfill" {
   bucket_arn         = module.lake.bucket_arn
   glue_database_name = module.lake.database_name
   kms_key_arn        = aws_kms_key.this.arn
+  # What a backfill writes, from the code's own constants (acme_gen.schema.backfill_writes),
+  # and emr/, where make emr-backfill puts the job's code.
+  writable_prefixes = concat(jsondecode(file("${path.root}/schema/tables.json")).backfill_writes, ["emr/"])
 }

@@ -35,6 +35,22 @@ TABLE_DIRS = {
     "campaigns": "campaigns",
 }
 
+# Everything else the backfill writes under the lake root. The EMR job role may write
+# exactly these (Terraform reads "backfill_writes" from tables.json), so a new output path
+# cannot be left out of its policy; tests/test_backfill_writes.py walks a lake of every
+# option against the list.
+ERRORS_DIR = "errors"  # Firehose's error prefix, and the backfill's faulty records
+TRUTH_DIR = "_truth"  # the faults' and incidents' truth
+ICEBERG_DIR = "iceberg"  # the Iceberg table's data and metadata
+MANIFEST = "_acme_manifest.json"
+
+
+def backfill_writes() -> list[str]:
+    """Key prefixes (a trailing '/') and keys a backfill to s3:// writes or deletes."""
+    dirs = [*TABLE_DIRS.values(), ERRORS_DIR, TRUTH_DIR, ICEBERG_DIR]
+    return [*(f"{d}/" for d in dirs), MANIFEST]
+
+
 _GLUE_BY_PYTHON: dict[type, str] = {
     str: "string",
     float: "double",
@@ -80,6 +96,7 @@ def tables_document() -> dict[str, Any]:
         "_generated_by": "python -m acme_gen.schema (do not edit by hand)",
         "database": DATABASE,
         "table_dirs": TABLE_DIRS,
+        "backfill_writes": backfill_writes(),
         "tables": {
             name: {
                 "columns": glue_columns(model),

@@ -53,9 +53,14 @@ def _external_imports(graph: grimp.ImportGraph, modules: list[str]) -> set[str]:
     return {name for name in externals if name not in sys.stdlib_module_names}
 
 
-def _required_distributions() -> set[str]:
+def _required_distributions(extras: bool = False) -> set[str]:
+    """The dependencies' names; with extras, those of the non-dev extras too."""
     project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
-    return {re.split(r"[<>=!~\[; ]", req)[0].lower() for req in project["dependencies"]}
+    requirements = list(project["dependencies"])
+    if extras:
+        optional = project["optional-dependencies"]
+        requirements += [r for name, reqs in optional.items() if name != "dev" for r in reqs]
+    return {re.split(r"[<>=!~\[; ]", req)[0].lower() for req in requirements}
 
 
 def test_a_plain_install_has_what_the_main_job_imports() -> None:
@@ -107,16 +112,14 @@ def test_each_packaged_runtime_installs_what_its_code_imports(
     """The Lambda zip and the EMR archive install pyproject's [tool.acme-gen.runtimes] lists:
     each is a part of the dependencies and has every package its entry points import."""
     listed = {_normal(name) for name in _runtimes()[runtime]}
-    assert listed <= {_normal(name) for name in _required_distributions()}
+    assert listed <= {_normal(name) for name in _required_distributions(extras=True)}
     graph = grimp.build_graph("acme_gen", include_external_packages=True)
     modules = [m for m in graph.modules if m.startswith(entry_points)]
     providers = importlib.metadata.packages_distributions()
     needed = {_normal(d) for name in _external_imports(graph, modules) for d in providers[name]}
     # botocore comes with boto3 and pydantic-core with pydantic; on EMR, pyspark comes with
-    # the image, tqdm is imported only on a terminal, pyiceberg only for --table-format iceberg
-    given = {"botocore", "pydantic-core"} | (
-        {"pyspark", "tqdm", "pyiceberg"} if runtime == "emr" else set()
-    )
+    # the image and tqdm is imported only on a terminal
+    given = {"botocore", "pydantic-core"} | ({"pyspark", "tqdm"} if runtime == "emr" else set())
     assert needed - given <= listed
 
 

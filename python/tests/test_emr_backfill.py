@@ -36,6 +36,8 @@ def test_package_and_start_a_job_run(
             "arn:aws:iam::123456789012:role/job",
             "--bucket",
             "lake",
+            "--glue-database",
+            "blue_telemetry",
             "--endpoint-url",
             local_aws.endpoint,
             "--region",
@@ -63,11 +65,14 @@ def test_package_and_start_a_job_run(
         names = tar.getnames()
     assert "acme_gen/backfill/cli.py" in names and any(n.startswith("pyarrow/") for n in names)
     assert not any("__pycache__" in n for n in names)
+    assert any(n.startswith("pyiceberg/") for n in names)  # --table-format iceberg runs there
     runs = emr.list_job_runs(applicationId=app)["jobRuns"]
     assert len(runs) == 1
     driver = emr.get_job_run(applicationId=app, jobRunId=runs[0]["id"])["jobRun"]["jobDriver"]
     submit = driver["sparkSubmit"]
-    assert submit["entryPointArguments"][:4] == ["--engine", "spark", "--output-dir", "s3://lake"]
+    assert submit["entryPointArguments"][:6] == [
+        "--engine", "spark", "--output-dir", "s3://lake", "--glue-database", "blue_telemetry",
+    ]  # fmt: skip
     assert submit["entryPointArguments"][-6:] == [
         "--telemetry", "1000000", "--start", "2026-01-01", "--end", "2026-01-08",
     ]  # fmt: skip
@@ -79,11 +84,14 @@ def test_package_and_start_a_job_run(
 
 
 def test_bad_backfill_arguments_stop_before_any_upload(capsys: pytest.CaptureFixture[str]) -> None:
-    code = emr_backfill.main(
-        ["--application-id", "a", "--role-arn", "r", "--bucket", "b", "--", "--telemetry", "0"]
-    )
+    stack = ["--application-id", "a", "--role-arn", "r", "--bucket", "b", "--glue-database", "d"]
+    code = emr_backfill.main([*stack, "--", "--telemetry", "0"])
     assert code == 2
     assert "--telemetry: must be positive" in capsys.readouterr().err
+    # make emr-backfill without a Terraform state passes empty values: named, not used
+    code = emr_backfill.main([*stack[:-1], "", "--", "--telemetry", "10"])
+    assert code == 2
+    assert "--glue-database is empty" in capsys.readouterr().err
 
 
 def test_the_custom_image_matches_the_application_and_pins_the_job(

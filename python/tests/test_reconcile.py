@@ -15,7 +15,7 @@ import pytest
 
 from acme_gen import reconcile
 from acme_gen.config import MODEL_VERSION
-from acme_gen.lake.manifest import MANIFEST
+from acme_gen.schema import MANIFEST
 
 HOUR_07 = "year=2026/month=01/day=15/hour=07"
 HOUR_08 = "year=2026/month=01/day=15/hour=08"

@@ -24,7 +24,7 @@ from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.sizing import with_world_size
 from acme_gen.kinesis.producer import KinesisProducer, PutRecordsReport, read_records
 from acme_gen.lake.arrow import ArrowEncoder
-from acme_gen.lake.manifest import MANIFEST
+from acme_gen.schema import MANIFEST
 from acme_gen.stream import StreamSettings, StreamTotals, stream_share
 from acme_gen.stream.cli import Progress
 from bench.null_kinesis import NullKinesis

@@ -178,6 +178,14 @@ run "emr_backfill_when_enabled" {
     condition     = length(module.backfill) == 1
     error_message = "emr_backfill_enabled creates the application."
   }
+  # Every path a backfill writes (--faults: _truth/ and errors/; --incident: _truth/;
+  # --table-format iceberg: iceberg/; --overwrite deletes them), from the code's constants.
+  assert {
+    condition = length(setsubtract([
+      "_truth/*", "errors/*", "iceberg/*", "telemetry/*", "customers/*", "titles/*", "campaigns/*", "_acme_manifest.json", "emr/*",
+    ], [for r in module.backfill[0].writable_resources : trimprefix(r, "${module.lake.bucket_arn}/")])) == 0
+    error_message = "The EMR job may write every path the backfill writes, as tables.json lists them."
+  }
 }
 
 run "iceberg_stack_wires_together" {

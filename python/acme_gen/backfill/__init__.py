@@ -12,6 +12,6 @@ from acme_gen.backfill.cli import build_parser, main, resolve
 from acme_gen.backfill.plan import BackfillPlan
 from acme_gen.backfill.run import run
 from acme_gen.cli import UsageError
-from acme_gen.lake.manifest import MANIFEST
+from acme_gen.schema import MANIFEST
 
 __all__ = ["MANIFEST", "BackfillPlan", "UsageError", "build_parser", "main", "resolve", "run"]

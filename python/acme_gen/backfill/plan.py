@@ -12,10 +12,10 @@ from typing import Any
 from acme_gen.cli import SETUP_ERRORS, UsageError, one_line
 from acme_gen.config import MODEL_VERSION, GeneratorConfig
 from acme_gen.lake.iceberg import DATA_DIR as ICEBERG_DATA_DIR
-from acme_gen.lake.manifest import MANIFEST, arguments, library_warning, read_manifest
+from acme_gen.lake.manifest import arguments, library_warning, read_manifest
 from acme_gen.lake.store import Lake
 from acme_gen.models import DIMENSIONS
-from acme_gen.schema import TABLE_DIRS
+from acme_gen.schema import MANIFEST, TABLE_DIRS
 from acme_gen.time_labels import HOUR_MS, hour_stamp, iso_second, partition_path
 
 BACKFILL_PREFIX = "backfill-"  # telemetry file names; Firehose's never start so

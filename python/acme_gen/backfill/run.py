@@ -19,18 +19,16 @@ from acme_gen.invariants import InvariantError
 from acme_gen.lake import iceberg
 from acme_gen.lake.catalog import register_partitions
 from acme_gen.lake.file_check import file_problem
-from acme_gen.lake.landed import ERRORS_DIR
 from acme_gen.lake.manifest import (
     LIBRARIES_KEY,
-    MANIFEST,
     arguments,
     library_versions,
     read_manifest,
 )
 from acme_gen.lake.store import STAGING_DIR, Lake
-from acme_gen.lake.truth import INCIDENTS_FILE, TRUTH_DIR, incidents_document
+from acme_gen.lake.truth import INCIDENTS_FILE, incidents_document
 from acme_gen.models import DIMENSIONS
-from acme_gen.schema import DATABASE, TABLE_DIRS
+from acme_gen.schema import DATABASE, ERRORS_DIR, MANIFEST, TABLE_DIRS, TRUTH_DIR
 
 FOOTER_READERS = 16  # files whose footer a resume reads at once
 COMMIT_HOURS = 24  # hour files per Iceberg commit: a day of partitions in one snapshot

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from acme_gen.lake.landed import ERRORS_DIR
+from acme_gen.schema import ERRORS_DIR
 
 CONVERSION_FAILED_DIR = f"{ERRORS_DIR}/format-conversion-failed"
 CONVERSION_FAILED = "DataFormatConversion.Failed"

@@ -27,11 +27,11 @@ import pyarrow.fs as pafs
 from acme_gen.cli import SetupError
 from acme_gen.lake.store import Lake
 from acme_gen.models import StreamingEvent
-from acme_gen.schema import DATABASE, arrow_schema
+from acme_gen.schema import DATABASE, ICEBERG_DIR, arrow_schema
 from acme_gen.time_labels import PARTITION_KEYS, partition_values
 
 TABLE = "streaming_events"
-TABLE_DIR = f"iceberg/{TABLE}"
+TABLE_DIR = f"{ICEBERG_DIR}/{TABLE}"
 DATA_DIR = f"{TABLE_DIR}/data"
 CATALOG_FILE = "_iceberg/catalog.db"
 ICEBERG_SCHEMA = pa.schema(

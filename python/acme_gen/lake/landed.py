@@ -23,10 +23,9 @@ import pyarrow.parquet as pq
 from acme_gen.lake import iceberg
 from acme_gen.lake.store import Lake
 from acme_gen.models import StreamingEvent
-from acme_gen.schema import TABLE_DIRS, arrow_schema
+from acme_gen.schema import ERRORS_DIR, TABLE_DIRS, arrow_schema
 from acme_gen.time_labels import HOUR_MS, PARTITION_PATTERN, hour_label, partition_hour_ms
 
-ERRORS_DIR = "errors"
 EVENT_SCHEMA = arrow_schema(StreamingEvent)
 _HOUR_FILE = re.compile(PARTITION_PATTERN.pattern + r"[^/]+\.parquet$")  # directly in the hour
 _EVENT_ID = re.compile(rb'"event_id"\s*:\s*"([^"]+)"')

@@ -9,8 +9,8 @@ from importlib import metadata
 from typing import Any
 
 from acme_gen.lake.store import Lake
+from acme_gen.schema import MANIFEST
 
-MANIFEST = "_acme_manifest.json"
 LIBRARIES_KEY = "libraries"
 # The libraries whose version decides the bytes: numpy's random streams (NumPy promises the
 # same Generator stream only for the same version), pyarrow's Parquet writer, the name

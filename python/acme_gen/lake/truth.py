@@ -19,9 +19,9 @@ from acme_gen.core.text import iso_millis_text
 from acme_gen.lake.arrow import fixed_width_strings
 from acme_gen.lake.store import Lake
 from acme_gen.scenario import FAULT_KINDS, Incident
+from acme_gen.schema import TRUTH_DIR
 from acme_gen.time_labels import iso_minute
 
-TRUTH_DIR = "_truth"
 FAULTS_DIR = f"{TRUTH_DIR}/faults"
 INCIDENTS_FILE = f"{TRUTH_DIR}/incidents.json"
 FAULT_SCHEMA = pa.schema(

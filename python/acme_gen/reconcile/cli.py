@@ -38,10 +38,11 @@ from acme_gen.cli import (
 from acme_gen.config import MODEL_VERSION, ConfigError, GeneratorConfig
 from acme_gen.core.sizing import with_world_size
 from acme_gen.lake.landed import LandedError
-from acme_gen.lake.manifest import MANIFEST, library_warning, read_manifest
+from acme_gen.lake.manifest import library_warning, read_manifest
 from acme_gen.lake.store import Lake
 from acme_gen.reconcile.compare import COUNTS, HourReport
 from acme_gen.reconcile.run import reconcile, truth_check
+from acme_gen.schema import MANIFEST
 
 
 def build_parser() -> argparse.ArgumentParser:

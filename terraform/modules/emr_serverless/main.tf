@@ -95,15 +95,18 @@ resource "aws_iam_role_policy" "job" {
         Resource = [var.bucket_arn]
       },
       {
-        Sid      = "ReadWriteBackfillPrefixes"
-        Effect   = "Allow"
-        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-        Resource = [for p in var.writable_prefixes : "${var.bucket_arn}/${p}*"]
+        Sid    = "ReadWriteBackfillPrefixes"
+        Effect = "Allow"
+        Action = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+        # A prefix ends in '/' and covers what is under it; anything else is one key.
+        Resource = [for p in var.writable_prefixes : endswith(p, "/") ? "${var.bucket_arn}/${p}*" : "${var.bucket_arn}/${p}"]
       },
       {
-        Sid      = "RegisterPartitions"
+        # Hive: register the hours' partitions. Iceberg (--table-format iceberg): pyiceberg's
+        # Glue catalog reads the table and commits by UpdateTable (the new metadata_location).
+        Sid      = "RegisterPartitionsAndCommit"
         Effect   = "Allow"
-        Action   = ["glue:GetTable", "glue:GetPartitions", "glue:BatchCreatePartition"]
+        Action   = ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions", "glue:BatchCreatePartition", "glue:UpdateTable"]
         Resource = [local.catalog, local.database, local.tables]
       },
       {

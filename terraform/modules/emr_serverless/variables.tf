@@ -81,9 +81,13 @@ variable "bucket_arn" {
 }
 
 variable "writable_prefixes" {
-  description = "Key prefixes the job may write (the backfill's tables, manifest and code)."
+  description = "Key prefixes (ending in '/') and keys the job may read, write and delete: every path a backfill writes (the root passes tables.json's backfill_writes) and the job's code."
   type        = list(string)
-  default     = ["telemetry/", "customers/", "titles/", "campaigns/", "_acme_manifest.json", "emr/"]
+
+  validation {
+    condition     = length(var.writable_prefixes) > 0 && alltrue([for p in var.writable_prefixes : p != "" && !startswith(p, "/") && !strcontains(p, "*")])
+    error_message = "writable_prefixes must be non-empty keys or prefixes, without a leading '/' or a wildcard."
+  }
 }
 
 variable "glue_database_name" {

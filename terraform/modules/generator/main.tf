@@ -183,8 +183,8 @@ resource "aws_lambda_function_event_invoke_config" "this" {
 }
 
 resource "aws_cloudwatch_event_rule" "schedule" {
-  name                = "${var.prefix}-generator-schedule"
-  description         = "Generates each 5-minute window into ${var.stream_name}, read by ${var.delivery_stream_name}."
+  name        = "${var.prefix}-generator-schedule"
+  description = "Generates each 5-minute window into ${var.stream_name}, read by ${var.delivery_stream_name}."
   # Not a variable: each tick generates the 5-minute window that just closed
   # (acme_gen.lambdas.plan.WINDOW_MS), so another rate would send windows twice or skip them.
   schedule_expression = "rate(5 minutes)"

@@ -19,6 +19,7 @@ variables {
   glue_database_name = "acme_telemetry"
   kms_key_arn        = "arn:aws:kms:us-west-2:123456789012:key/test"
   image_uri          = "123456789012.dkr.ecr.us-west-2.amazonaws.com/acme-data-backfill-spark:1"
+  writable_prefixes  = ["telemetry/", "_truth/", "iceberg/", "_acme_manifest.json", "emr/"]
 }
 
 run "spark_application_with_bounded_capacity" {
@@ -43,12 +44,18 @@ run "job_role_is_scoped_to_the_bucket_prefixes_and_database" {
 
   assert {
     condition = toset([for s in jsondecode(aws_iam_role_policy.job.policy).Statement : s if s.Sid == "ReadWriteBackfillPrefixes"][0].Resource) == toset([
-      for p in ["telemetry/", "customers/", "titles/", "campaigns/", "_acme_manifest.json", "emr/"] : "${var.bucket_arn}/${p}*"
+      "${var.bucket_arn}/telemetry/*", "${var.bucket_arn}/_truth/*", "${var.bucket_arn}/iceberg/*",
+      "${var.bucket_arn}/_acme_manifest.json", "${var.bucket_arn}/emr/*",
     ])
-    error_message = "The job writes only the backfill's prefixes."
+    error_message = "The job writes only the backfill's prefixes (everything under each), and the manifest's one key."
+  }
+  # pyiceberg's Glue catalog loads the table (GetTable) and commits by UpdateTable.
+  assert {
+    condition     = length(setsubtract(["glue:GetDatabase", "glue:GetTable", "glue:UpdateTable", "glue:BatchCreatePartition"], [for s in jsondecode(aws_iam_role_policy.job.policy).Statement : s if s.Sid == "RegisterPartitionsAndCommit"][0].Action)) == 0
+    error_message = "The job may register partitions (Hive) and commit the Iceberg table."
   }
   assert {
-    condition = toset([for s in jsondecode(aws_iam_role_policy.job.policy).Statement : s if s.Sid == "RegisterPartitions"][0].Resource) == toset([
+    condition = toset([for s in jsondecode(aws_iam_role_policy.job.policy).Statement : s if s.Sid == "RegisterPartitionsAndCommit"][0].Resource) == toset([
       "arn:aws:glue:us-west-2:123456789012:catalog",
       "arn:aws:glue:us-west-2:123456789012:database/acme_telemetry",
       "arn:aws:glue:us-west-2:123456789012:table/acme_telemetry/*",
@@ -144,4 +151,12 @@ run "rejects_an_idle_timeout_over_a_week" {
     idle_timeout_minutes = 10081
   }
   expect_failures = [var.idle_timeout_minutes]
+}
+
+run "rejects_a_wildcard_prefix" {
+  command = plan
+  variables {
+    writable_prefixes = ["telemetry/*"]
+  }
+  expect_failures = [var.writable_prefixes]
 }
