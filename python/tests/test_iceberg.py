@@ -3,6 +3,7 @@ every reader (query, validate, reconcile, profile) on the table it commits."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from acme_gen import backfill
 from acme_gen.lake import iceberg
 from acme_gen.lake.sql import connect, example_queries
 from acme_gen.lake.store import Lake
+from acme_gen.schema import MANIFEST
 
 from .aws import REGION, LocalAws
 from .conftest import run_backfill
@@ -189,6 +191,17 @@ def test_a_backfill_to_s3_commits_through_glue(local_aws: LocalAws) -> None:
                                                     Name="streaming_events")["Table"]  # fmt: skip
     assert glue_table["Parameters"]["table_type"].upper() == "ICEBERG"
     assert glue_table["Parameters"]["metadata_location"].startswith("s3://ice-backfill/iceberg/")
+    # Metadata a failed commit left, numbered above the current one: the readers follow
+    # Glue's pointer (as Athena does), not the highest number. This one has no snapshot.
+    s3 = local_aws.client("s3")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="ice-backfill",
+            Prefix="iceberg/streaming_events/metadata/")["Contents"]]  # fmt: skip
+    first = min(k for k in keys if k.endswith(".metadata.json"))
+    stale = first.rsplit("/", 1)[0] + "/99999-00000000-0000-0000-0000-000000000000.metadata.json"
+    s3.copy_object(Bucket="ice-backfill", Key=stale,
+                   CopySource={"Bucket": "ice-backfill", "Key": first})  # fmt: skip
+    manifest = json.loads(s3.get_object(Bucket="ice-backfill", Key=MANIFEST)["Body"].read())
+    assert manifest["glue_database"] == "ice_backfill"
     check = subprocess.run(
         [sys.executable, "-m", "acme_gen.reconcile", "--lake", "s3://ice-backfill", *where],
         capture_output=True, text=True, env=env, timeout=300,

@@ -51,6 +51,8 @@ class BackfillPlan:
         }
         if self.table_format != "hive":  # a Hive lake's manifest is as it always was
             manifest["table_format"] = self.table_format
+            if self.glue_database:  # the catalog readers follow to the current snapshot
+                manifest["glue_database"] = self.glue_database
         return manifest
 
     def hours(self) -> list[int]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -155,23 +156,66 @@ def is_iceberg(lake: Lake) -> bool:
 
 
 def current_table(lake: Lake) -> Any:
-    """The table as its current metadata describes it (no catalog needed)."""
+    """The table as its catalog's pointer describes it: the SQLite catalog inside a local
+    lake; on s3:// Glue's metadata_location (what Athena follows), so metadata a failed
+    commit left is not read as current. Without a catalog, the newest metadata file."""
     require_pyiceberg()
     if lake.exists(CATALOG_FILE):
         return events_table(open_catalog(lake), lake)
     from pyiceberg.table import StaticTable
 
-    selector = pafs.FileSelector(lake.path(f"{TABLE_DIR}/metadata"), allow_not_found=True)
-    versions = [
-        (int(m.group(1)), info.path)
-        for info in lake.fs.get_file_info(selector)
-        if (m := _METADATA.search(info.path))
-    ]
-    if not versions:
-        return None
-    newest = max(versions)[1]
-    location = f"s3://{newest}" if lake.is_s3 else f"file://{newest}"
+    location = _glue_pointer(lake) if lake.is_s3 else None
+    if location is None:
+        selector = pafs.FileSelector(lake.path(f"{TABLE_DIR}/metadata"), allow_not_found=True)
+        versions = [
+            (int(m.group(1)), info.path)
+            for info in lake.fs.get_file_info(selector)
+            if (m := _METADATA.search(info.path))
+        ]
+        if not versions:
+            return None
+        newest = max(versions)[1]
+        location = f"s3://{newest}" if lake.is_s3 else f"file://{newest}"
     return StaticTable.from_metadata(location, properties=_file_io_properties(lake))
+
+
+def catalog_database(lake: Lake) -> str:
+    """The Glue database of the lake's table: the one the backfill committed through (its
+    manifest says), else the stack's default."""
+    from acme_gen.lake.manifest import read_manifest
+
+    manifest = read_manifest(lake)
+    found = manifest.get("glue_database") if isinstance(manifest, dict) else None
+    return str(found) if found else DATABASE
+
+
+_told: set[str] = set()
+
+
+def _glue_pointer(lake: Lake) -> str | None:
+    """Glue's metadata_location for the lake's table, or None (with a notice, once) where
+    Glue has no such table of this lake or cannot be asked."""
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    database = catalog_database(lake)
+    props = _file_io_properties(lake)
+    glue = boto3.client("glue", endpoint_url=props.get("s3.endpoint"),
+                        region_name=props.get("s3.region"))  # fmt: skip
+    why = None
+    try:
+        table = glue.get_table(DatabaseName=database, Name=TABLE)["Table"]
+        location = table.get("Parameters", {}).get("metadata_location", "")
+        if location.startswith(lake.url(f"{TABLE_DIR}/")):
+            return str(location)
+        why = f"Glue's {database}.{TABLE} points elsewhere ({location or 'nowhere'})"
+    except (BotoCoreError, ClientError) as exc:
+        why = f"Glue's {database}.{TABLE}: {str(exc).splitlines()[0]}"
+    if why not in _told:
+        _told.add(why)
+        print(f"notice: {why}; reading the newest metadata file under {lake.url(TABLE_DIR)} "
+              "(metadata of a failed commit would be read too)", file=sys.stderr)  # fmt: skip
+    return None
 
 
 def data_files(lake: Lake) -> list[str]:
