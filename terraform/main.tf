@@ -126,15 +126,18 @@ module "generator" {
   stream_arn           = module.stream.arn
   kms_key_arn          = aws_kms_key.this.arn
   events_per_day       = var.events_per_day
-  traffic_shape        = var.traffic_shape
-  faults               = var.faults
-  table_format         = var.table_format
-  incidents            = var.incidents
-  seed                 = var.generation_seed
-  customers            = var.customers
-  titles               = var.titles
-  campaigns            = var.campaigns
-  log_retention_days   = var.log_retention_days
+  # Kinesis: 1,000 records/s per shard in either mode; a new on-demand stream starts at
+  # 4 MB/s of writes (4 shards). 80% of it, so retries and other writers have room.
+  put_records_per_second = coalesce(var.put_records_per_second, 0.8 * (var.stream_mode == "PROVISIONED" ? var.stream_shard_count * 1000 : 4000))
+  traffic_shape          = var.traffic_shape
+  faults                 = var.faults
+  table_format           = var.table_format
+  incidents              = var.incidents
+  seed                   = var.generation_seed
+  customers              = var.customers
+  titles                 = var.titles
+  campaigns              = var.campaigns
+  log_retention_days     = var.log_retention_days
 
   generator_reserved_concurrency = var.generator_reserved_concurrency
   producer_reserved_concurrency  = var.producer_reserved_concurrency

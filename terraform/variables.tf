@@ -44,6 +44,12 @@ variable "stream_shard_count" {
   default     = 1
 }
 
+variable "put_records_per_second" {
+  description = "Records/s the producers may write, shared by a window's chunks; null (the default) takes 80% of the stream's capacity: 1,000 per shard when PROVISIONED, a new ON_DEMAND stream's 4,000. Raise it for an on-demand stream that has scaled up."
+  type        = number
+  default     = null
+}
+
 variable "stream_retention_hours" {
   description = "Kinesis retention, hours (24-8760)."
   type        = number

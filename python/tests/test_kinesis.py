@@ -234,3 +234,21 @@ def test_reading_goes_past_empty_pages_until_caught_up() -> None:
                                               "MillisBehindLatest": behind})  # fmt: skip
         assert [r["SequenceNumber"] for r in read_records(client, "s")] == ["1"]
         stub.assert_no_pending_responses()
+
+
+def test_pacing_spreads_the_calls_at_the_rate(local_aws: LocalAws, stream: str) -> None:
+    """records_per_second: a batch starts only when the records before it are within the
+    rate, so 1,500 records at 500/s go out over 2 s (three calls), not in one burst."""
+    now = [100.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    producer = KinesisProducer(local_aws.client("kinesis"), stream, records_per_second=500,
+                               sleep=sleep, clock=lambda: now[0])  # fmt: skip
+    data = [orjson.dumps({"i": i}) for i in range(1_500)]
+    report = producer.put(data, [str(i) for i in range(1_500)])
+    assert report.put == 1_500 and report.calls == 3
+    assert now[0] == pytest.approx(102.0)
+    with pytest.raises(ValueError, match="one thread"):
+        KinesisProducer(local_aws.client("kinesis"), stream, records_per_second=500, threads=4)

@@ -104,6 +104,30 @@ def test_producer_sends_its_chunk_and_a_retry_sends_the_same(
     assert all(len(v) == 2 and v[0] == v[1] for v in by_id.values())  # identical duplicates
 
 
+def test_each_chunk_takes_its_share_of_the_write_budget(
+    local_aws: LocalAws, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ACME_PUT_RECORDS_PER_SECOND is the stream's budget for the whole window: each of the
+    window's chunks, sent at once, paces itself at budget / chunks."""
+    from acme_gen.kinesis.producer import KinesisProducer
+
+    rates: list[float | None] = []
+
+    class Recording(KinesisProducer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            rates.append(kwargs.get("records_per_second"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(producer_lambda, "KinesisProducer", Recording)
+    chunk = Chunk(config=SMALL, window_start_ms=T0 + 20 * 60 * MIN,
+                  window_end_ms=T0 + 20 * 60 * MIN + 5 * MIN, chunk=0, chunks=4)  # fmt: skip
+    kinesis = local_aws.client("kinesis")
+    producer_lambda.handler(chunk.payload(), Context(), kinesis_client=kinesis)
+    monkeypatch.setenv("ACME_PUT_RECORDS_PER_SECOND", "1e6")
+    producer_lambda.handler(chunk.payload(), Context(), kinesis_client=kinesis)
+    assert rates == [None, 250_000.0]
+
+
 def _create_function(local_aws: LocalAws, name: str) -> None:
     iam = local_aws.client("iam")
     role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps({

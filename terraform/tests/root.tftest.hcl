@@ -242,3 +242,23 @@ run "rejects_a_database_name_glue_would_lower_case" {
   }
   expect_failures = [var.database_name]
 }
+
+run "producers_share_the_stream_capacity" {
+  command = plan
+  assert {
+    condition     = module.generator.function_environments["producer"]["ACME_PUT_RECORDS_PER_SECOND"] == "3200"
+    error_message = "On demand: 80% of a new stream's 4,000 records/s."
+  }
+}
+
+run "a_provisioned_stream_budgets_its_shards" {
+  command = plan
+  variables {
+    stream_mode        = "PROVISIONED"
+    stream_shard_count = 2
+  }
+  assert {
+    condition     = module.generator.function_environments["producer"]["ACME_PUT_RECORDS_PER_SECOND"] == "1600"
+    error_message = "Provisioned: 80% of 1,000 records/s per shard."
+  }
+}

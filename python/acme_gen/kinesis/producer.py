@@ -99,9 +99,14 @@ class KinesisProducer:
         clock: Callable[[], float] = time.monotonic,
         jitter: random.Random | None = None,
         threads: int = 1,
+        records_per_second: float | None = None,
     ) -> None:
         """`deadline` is a clock() value after which no retry starts (e.g. the Lambda's
-        remaining time minus a margin)."""
+        remaining time minus a margin). `records_per_second` paces the calls (one thread):
+        a batch starts only once the records before it are within the rate, so a window's
+        fan-out shares the stream's write capacity instead of arriving as one burst."""
+        if records_per_second is not None and (records_per_second <= 0 or threads != 1):
+            raise ValueError("records_per_second must be positive, with one thread")
         self.client = client
         self.stream_name = stream_name
         self.max_attempts = max_attempts
@@ -112,6 +117,7 @@ class KinesisProducer:
         self.clock = clock
         self.jitter = jitter or random.Random()
         self.threads = threads
+        self.records_per_second = records_per_second
         self._pool: ThreadPoolExecutor | None = None
 
     def put(self, data: Sequence[bytes], keys: Sequence[str]) -> PutRecordsReport:
@@ -121,8 +127,14 @@ class KinesisProducer:
         round trip takes tens of ms); boto3 clients are thread-safe."""
         report = PutRecordsReport(records=len(data))
         if self.threads == 1:
+            started, sent = self.clock(), 0
             for batch in batches(data, keys):
+                if self.records_per_second and sent:
+                    wait = started + sent / self.records_per_second - self.clock()
+                    if wait > 0:
+                        self.sleep(wait)
                 self._put_batch(batch, report)
+                sent += len(batch)
         else:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="put-records")

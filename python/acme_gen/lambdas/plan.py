@@ -37,6 +37,9 @@ class LambdaSettings(BaseModel):
     chunk_events: int = Field(25_000, ge=100)
     table_format: Literal["hive", "iceberg"] = "hive"
     producer_name: str = "acme-data-producer"
+    # The stream's write capacity a window's producers share (records/s), so a busy window
+    # is spread out rather than sent as one burst; None: as fast as Kinesis accepts.
+    put_records_per_second: float | None = Field(None, gt=0)
 
     @field_validator("config")
     @classmethod
@@ -54,7 +57,8 @@ class LambdaSettings(BaseModel):
         if missing:
             raise ConfigError(f"the function's environment lacks {', '.join(missing)}")
         own = {name: environ.get(f"ACME_{name.upper()}") for name in
-               ("stream_name", "chunk_events", "table_format", "producer_name")}  # fmt: skip
+               ("stream_name", "chunk_events", "table_format", "producer_name",
+                "put_records_per_second")}  # fmt: skip
         values: dict[str, Any] = {k: v for k, v in own.items() if v is not None}
         config = GeneratorConfig.from_env(environ)
         try:

@@ -50,8 +50,13 @@ def handler(
     else:
         data, keys = json_records(generator.world, batch, settings.table_format)
     deadline = time.monotonic() + context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_S
+    # The window's chunks run at once: each takes its share of the stream's write budget.
+    budget = settings.put_records_per_second
     producer = KinesisProducer(
-        kinesis_client or boto3.client("kinesis"), settings.stream_name, deadline=deadline
+        kinesis_client or boto3.client("kinesis"),
+        settings.stream_name,
+        deadline=deadline,
+        records_per_second=budget / chunk.chunks if budget else None,
     )
     log = {
         "window_start_ms": chunk.window_start_ms,

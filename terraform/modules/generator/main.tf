@@ -4,7 +4,15 @@ locals {
   # generator planned.
   # Without customers, the functions size the world to events_per_day, as the commands do.
   world_env = var.customers == null ? {} : { ACME_CUSTOMERS = tostring(var.customers) }
-  generation_env = merge(local.world_env, {
+  budget_env = var.put_records_per_second == null ? {} : {
+    ACME_PUT_RECORDS_PER_SECOND = tostring(var.put_records_per_second)
+  }
+  # The busiest 5-minute window holds about 1.6x a mean window's events with the diurnal
+  # shape (acme_gen's traffic model over a week at the defaults); 2x leaves room for noise
+  # and duplicate faults. Paced at the budget, that window must go out within the timeout.
+  peak_window_records = ceil(var.events_per_day / 288 * 2)
+  send_seconds        = var.put_records_per_second == null ? 0 : local.peak_window_records / var.put_records_per_second
+  generation_env = merge(local.world_env, local.budget_env, {
     ACME_EVENTS_PER_DAY = tostring(var.events_per_day)
     ACME_TRAFFIC_SHAPE  = var.traffic_shape
     ACME_FAULTS         = var.faults
@@ -162,6 +170,13 @@ resource "aws_lambda_function" "this" {
   logging_config {
     log_format = "JSON"
     log_group  = aws_cloudwatch_log_group.this[each.key].name
+  }
+
+  lifecycle {
+    precondition {
+      condition     = local.send_seconds <= var.timeout_seconds - 10
+      error_message = "events_per_day ${var.events_per_day} peaks near ${local.peak_window_records} records in a 5-minute window; at ${coalesce(var.put_records_per_second, 0)} records/s of stream write capacity that takes ${ceil(local.send_seconds)} s, over the producer's ${var.timeout_seconds} s timeout less 10 s: add shards (1,000 records/s each), or lower events_per_day."
+    }
   }
 
   tags       = var.tags

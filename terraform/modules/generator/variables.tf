@@ -40,6 +40,17 @@ variable "runtime" {
   default     = "python3.13"
 }
 
+variable "put_records_per_second" {
+  description = "The stream's write capacity (records/s) a window's producers share: each chunk paces itself at this over the number of chunks, so a window is not one burst. null: no pacing."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.put_records_per_second == null || try(var.put_records_per_second > 0, false)
+    error_message = "put_records_per_second must be positive (or null for no pacing)."
+  }
+}
+
 variable "timeout_seconds" {
   description = "Timeout of both functions, seconds."
   type        = number

@@ -92,16 +92,6 @@ locals {
   alarms = merge(
     local.firehose_alarms,
     {
-      kinesis-write-throttled = {
-        description = "Producers are throttled writing to the stream."
-        namespace   = "AWS/Kinesis"
-        metric      = "WriteProvisionedThroughputExceeded"
-        dimensions  = { StreamName = var.stream_name }
-        statistic   = "Sum"
-        comparison  = "GreaterThanThreshold"
-        threshold   = 0
-        missing     = "notBreaching"
-      }
       kinesis-iterator-age = {
         description = "Records wait too long in the stream before Firehose reads them."
         namespace   = "AWS/Kinesis"
@@ -168,6 +158,50 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
   tags                = var.tags
+}
+
+# Throttling that means trouble, not any throttle: the producers retry throttled records
+# (and pace a window at the stream's budget), so a few at a peak cost only retries. Over
+# throttle_alarm_percent of the records refused for two periods, capacity is short and the
+# retries may run out (a whole chunk then goes again: duplicates).
+resource "aws_cloudwatch_metric_alarm" "kinesis_write_throttled" {
+  alarm_name          = "${var.prefix}-kinesis-write-throttled"
+  alarm_description   = "Over ${var.throttle_alarm_percent}% of the records put to the stream are refused for throughput: add capacity or lower the volume."
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.throttle_alarm_percent
+  evaluation_periods  = 2
+  datapoints_to_alarm = 2
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+  tags                = var.tags
+
+  metric_query {
+    id          = "ratio"
+    expression  = "IF(FILL(incoming, 0) + FILL(throttled, 0) > 0, 100 * FILL(throttled, 0) / (FILL(incoming, 0) + FILL(throttled, 0)), 0)"
+    label       = "Records refused for throughput (%)"
+    return_data = true
+  }
+  metric_query {
+    id = "throttled"
+    metric {
+      namespace   = "AWS/Kinesis"
+      metric_name = "WriteProvisionedThroughputExceeded" # records refused
+      dimensions  = { StreamName = var.stream_name }
+      stat        = "Sum"
+      period      = 300
+    }
+  }
+  metric_query {
+    id = "incoming"
+    metric {
+      namespace   = "AWS/Kinesis"
+      metric_name = "IncomingRecords" # records accepted
+      dimensions  = { StreamName = var.stream_name }
+      stat        = "Sum"
+      period      = 300
+    }
+  }
 }
 
 # Firehose reads nothing while the stream receives: a stopped or replaced delivery stream

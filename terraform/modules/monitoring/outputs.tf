@@ -1,6 +1,6 @@
 output "alarm_names" {
   description = "Names of the CloudWatch alarms."
-  value       = concat([for a in aws_cloudwatch_metric_alarm.this : a.alarm_name], [aws_cloudwatch_metric_alarm.firehose_not_reading.alarm_name])
+  value       = concat([for a in aws_cloudwatch_metric_alarm.this : a.alarm_name], [aws_cloudwatch_metric_alarm.firehose_not_reading.alarm_name, aws_cloudwatch_metric_alarm.kinesis_write_throttled.alarm_name])
 }
 
 output "alarm_topic_arn" {

@@ -79,6 +79,17 @@ variable "freshness_threshold_seconds" {
   }
 }
 
+variable "throttle_alarm_percent" {
+  description = "Alarm when more than this share (%) of the records put to the stream are refused for throughput, two periods running."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.throttle_alarm_percent > 0 && var.throttle_alarm_percent < 100
+    error_message = "throttle_alarm_percent must be between 0 and 100, exclusive."
+  }
+}
+
 variable "table_format" {
   description = "The delivery stream's destination: \"hive\" (S3 with Parquet conversion) or \"iceberg\" (the Iceberg destination); each publishes its own metrics."
   type        = string

@@ -402,3 +402,33 @@ run "rejects_a_retention_cloudwatch_does_not_offer" {
   }
   expect_failures = [var.log_retention_days]
 }
+
+# Kinesis Data Streams guide: a shard takes 1,000 records/s of writes in either capacity
+# mode. Paced at the budget, the busiest window (2x a mean one) must fit in the timeout.
+run "producers_pace_at_the_write_budget" {
+  command = plan
+  variables {
+    put_records_per_second = 800
+  }
+  assert {
+    condition     = aws_lambda_function.this["producer"].environment[0].variables["ACME_PUT_RECORDS_PER_SECOND"] == "800"
+    error_message = "The producers learn the stream's write budget."
+  }
+}
+
+run "rejects_a_volume_the_stream_cannot_take_in_time" {
+  command = plan
+  variables {
+    events_per_day         = 10000000
+    put_records_per_second = 800
+  }
+  expect_failures = [aws_lambda_function.this["producer"], aws_lambda_function.this["generator"]]
+}
+
+run "rejects_a_zero_write_budget" {
+  command = plan
+  variables {
+    put_records_per_second = 0
+  }
+  expect_failures = [var.put_records_per_second]
+}

@@ -21,7 +21,7 @@ run "alarms_cover_the_pipeline" {
 
   assert {
     condition = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset([
-      "kinesis-write-throttled", "kinesis-iterator-age", "firehose-delivery-failing", "firehose-data-stale",
+      "kinesis-iterator-age", "firehose-delivery-failing", "firehose-data-stale",
       "firehose-conversion-failed", "firehose-partition-count-exceeded", "lambda-failures-queued",
       "generator-errors", "generator-throttles", "producer-errors", "producer-throttles",
     ])
@@ -218,4 +218,36 @@ run "rejects_a_buffering_interval_firehose_does_not_offer" {
     buffering_interval_seconds = 901
   }
   expect_failures = [var.buffering_interval_seconds]
+}
+
+# The producers retry throttled records and pace a window at the stream's budget: a few
+# throttles at a peak are absorbed; a large share for two periods means capacity is short.
+run "throttling_alarms_on_a_share_not_on_any" {
+  command = plan
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.kinesis_write_throttled.threshold == 10 && aws_cloudwatch_metric_alarm.kinesis_write_throttled.comparison_operator == "GreaterThanThreshold" && aws_cloudwatch_metric_alarm.kinesis_write_throttled.evaluation_periods == 2
+    error_message = "Over 10% of records refused, two periods running, alarms."
+  }
+  assert {
+    condition = toset(flatten([for q in aws_cloudwatch_metric_alarm.kinesis_write_throttled.metric_query : [for m in q.metric : m.metric_name]])) == toset([
+      "WriteProvisionedThroughputExceeded", "IncomingRecords",
+    ])
+    error_message = "The share is refused records over all records put."
+  }
+  assert {
+    condition     = strcontains(one([for q in aws_cloudwatch_metric_alarm.kinesis_write_throttled.metric_query : q.expression if coalesce(q.return_data, false)]), "100 * FILL(throttled, 0) / (FILL(incoming, 0) + FILL(throttled, 0))")
+    error_message = "The alarm's value is the refused share in percent."
+  }
+  assert {
+    condition     = contains(output.alarm_names, "acme-kinesis-write-throttled")
+    error_message = "The throttling alarm is listed."
+  }
+}
+
+run "rejects_a_throttle_share_of_100" {
+  command = plan
+  variables {
+    throttle_alarm_percent = 100
+  }
+  expect_failures = [var.throttle_alarm_percent]
 }
