@@ -2,20 +2,28 @@
 
     python -m acme_gen.query --lake output "SELECT COUNT(*) FROM acme_telemetry.streaming_events"
     python -m acme_gen.query --lake output --examples      # the seed README's queries
+    python -m acme_gen.query --athena --examples           # the same, in the stack's Athena
 
 `acme_telemetry.streaming_events` carries the partition columns year/month/day/hour as
 strings, as in Glue; a filter on them prunes files. The dimension tables are
 `acme_telemetry.customers`, `titles` and `campaigns` (also reachable unqualified).
+
+--athena runs the same SQL in Amazon Athena instead: in the stack's workgroup and database
+(from terraform/terraform.tfstate's outputs where there is one, else the default stack's
+names), waiting for each query, then printing its rows the same way and, on stderr, the
+bytes it scanned and what that cost.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 import duckdb
 
 from acme_gen.cli import Parser, command
+from acme_gen.lake import athena
 from acme_gen.lake.sql import LakeError, connect, example_queries
 
 
@@ -30,27 +38,64 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("--file", type=Path, help="run the SQL in this file")
     what.add_argument("--examples", action="store_true", help="run the seed's example queries")
     parser.add_argument("--max-rows", type=int, default=40, help="rows to print per result")
+    remote = parser.add_argument_group("Athena")
+    remote.add_argument(
+        "--athena", action="store_true", help="run in Amazon Athena (--lake is not read)"
+    )
+    remote.add_argument("--workgroup", help="Athena workgroup (default: the stack's)")
+    remote.add_argument("--database", help="Glue database (default: the stack's)")
+    remote.add_argument("--tf-state", type=Path, default=Path("terraform/terraform.tfstate"),
+                        help="Terraform state whose outputs give the defaults")  # fmt: skip
     args = parser.parse_args(argv)
     try:
-        con = connect(args.lake, args.endpoint_url, args.region)
         if args.examples:
             queries = [(q.title, q.sql) for q in example_queries()]
         elif args.file:
             queries = [(str(args.file), args.file.read_text())]
         else:
             queries = [("", args.sql)]
+        if args.athena:
+            return _in_athena(args, queries)
+        con = connect(args.lake, args.endpoint_url, args.region)
         for title, sql in queries:
             if title:
                 print(f"\n## {title}")
             relation = con.sql(sql)
             if relation is not None:
                 relation.show(max_rows=args.max_rows, max_width=160)
-    except LakeError as exc:
+    except (LakeError, athena.AthenaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except duckdb.Error as exc:
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _in_athena(args: argparse.Namespace, queries: list[tuple[str, str]]) -> int:
+    import boto3
+
+    defaults = athena.stack_defaults(args.tf_state)
+    workgroup = args.workgroup or defaults["workgroup"]
+    database = args.database or defaults["database"]
+    client = boto3.client("athena", endpoint_url=args.endpoint_url, region_name=args.region)
+    on_terminal = sys.stderr.isatty()
+
+    def progress(line: str) -> None:
+        print(f"\r{line}", end="", file=sys.stderr, flush=True)
+
+    for title, sql in queries:
+        if title:
+            print(f"\n## {title}")
+        # The queries name acme_telemetry; Terraform's named queries name the stack's own.
+        sql = sql.replace(f"{athena.STACK_DATABASE}.", f"{database}.")
+        result = athena.run_query(client, sql, workgroup, database,
+                                  progress=progress if on_terminal else None)  # fmt: skip
+        if on_terminal:
+            print("\r\033[K", end="", file=sys.stderr)
+        if result.rows.num_columns:
+            duckdb.from_arrow(result.rows).show(max_rows=args.max_rows, max_width=160)
+        print(result.cost_line(), file=sys.stderr)
     return 0
 
 
