@@ -17,10 +17,13 @@ bytes it scanned and what that cost.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from acme_gen.cli import Parser, command
 from acme_gen.lake import athena
@@ -37,7 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("sql", nargs="?", help="SQL to run")
     what.add_argument("--file", type=Path, help="run the SQL in this file")
     what.add_argument("--examples", action="store_true", help="run the seed's example queries")
-    parser.add_argument("--max-rows", type=int, default=40, help="rows to print per result")
+    parser.add_argument("--max-rows", type=int, default=40,
+                        help="rows to print per result as a table")  # fmt: skip
+    parser.add_argument("--format", choices=FORMATS, default="table",
+                        help="table: boxed, up to --max-rows; csv: a header and every row; "
+                        "json: every row as one JSON object a line (JSON Lines). Each "
+                        "statement's result is printed, a blank line between")  # fmt: skip
     remote = parser.add_argument_group("Athena")
     remote.add_argument(
         "--athena", action="store_true", help="run in Amazon Athena (--lake is not read)"
@@ -57,12 +65,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.athena:
             return _in_athena(args, queries)
         con = connect(args.lake, args.endpoint_url, args.region)
+        printed = 0
         for title, sql in queries:
-            if title:
+            if title and args.format == "table":
                 print(f"\n## {title}")
-            relation = con.sql(sql)
-            if relation is not None:
-                relation.show(max_rows=args.max_rows, max_width=160)
+            for statement in con.extract_statements(sql):
+                relation = con.sql(statement.query)
+                if relation is None:
+                    continue
+                if printed and args.format != "table":
+                    print()
+                if args.format == "table":
+                    relation.show(max_rows=args.max_rows, max_width=160)
+                else:
+                    # to_arrow_reader from DuckDB 1.4 (fetch_record_batch before, deprecated)
+                    reader = getattr(relation, "to_arrow_reader", relation.fetch_record_batch)
+                    emit(reader(), args.format)
+                printed += 1
     except (LakeError, athena.AthenaError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -70,6 +89,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
     return 0
+
+
+FORMATS = ("table", "csv", "json")
+
+
+def emit(batches: pa.RecordBatchReader, fmt: str) -> None:
+    """Every row of the result on stdout as CSV (with a header) or JSON Lines."""
+    if fmt == "csv":
+        sys.stdout.flush()
+        with pa_csv.CSVWriter(sys.stdout.buffer, batches.schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+        sys.stdout.buffer.flush()
+        return
+    for batch in batches:
+        for row in batch.to_pylist():
+            sys.stdout.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
 
 
 def _in_athena(args: argparse.Namespace, queries: list[tuple[str, str]]) -> int:
@@ -93,8 +129,12 @@ def _in_athena(args: argparse.Namespace, queries: list[tuple[str, str]]) -> int:
                                   progress=progress if on_terminal else None)  # fmt: skip
         if on_terminal:
             print("\r\033[K", end="", file=sys.stderr)
-        if result.rows.num_columns:
+        if not result.rows.num_columns:
+            pass
+        elif args.format == "table":
             duckdb.from_arrow(result.rows).show(max_rows=args.max_rows, max_width=160)
+        else:
+            emit(result.rows.to_reader(), args.format)
         print(result.cost_line(), file=sys.stderr)
     return 0
 

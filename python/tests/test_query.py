@@ -107,3 +107,20 @@ def test_cli_runs_the_examples_and_a_file(
     sql.write_text("SELECT COUNT(DISTINCT session_id) AS sessions FROM streaming_events")
     assert query.main(["--lake", str(lake), "--file", str(sql)]) == 0
     assert "sessions" in capsys.readouterr().out
+
+
+def test_each_statement_is_printed_in_the_format_asked(
+    lake: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every statement's result, not only the last; csv and json give every row."""
+    two = "SELECT 1 AS a; SELECT 'x,y' AS b, NULL AS c"
+    assert query.main(["--lake", str(lake), two]) == 0
+    out = capsys.readouterr().out
+    assert out.count("┌") == 2 and "x,y" in out
+    assert query.main(["--lake", str(lake), "--format", "csv", two]) == 0
+    assert capsys.readouterr().out == '"a"\n1\n\n"b","c"\n"x,y",\n'
+    assert query.main(["--lake", str(lake), "--format", "json", two]) == 0
+    assert capsys.readouterr().out == '{"a": 1}\n\n{"b": "x,y", "c": null}\n'
+    rows = "SELECT event_id FROM streaming_events LIMIT 100"
+    assert query.main(["--lake", str(lake), "--format", "json", "--max-rows", "5", rows]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 100  # --max-rows is the table's only

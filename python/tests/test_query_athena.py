@@ -115,3 +115,11 @@ def test_the_command_prints_the_table_and_the_cost(local_aws: LocalAws, tmp_path
     ids = athena.list_query_executions(WorkGroup="green-telemetry")["QueryExecutionIds"]
     sent = athena.get_query_execution(QueryExecutionId=ids[-1])["QueryExecution"]["Query"]
     assert sent == "SELECT COUNT(*) AS n FROM blue_telemetry.streaming_events"
+    _give_results(local_aws, [["n"], ["42"]], [("n", "bigint")])
+    as_csv = subprocess.run(
+        [sys.executable, "-m", "acme_gen.query", "--athena", "--tf-state", str(state),
+         "--endpoint-url", local_aws.endpoint, "--region", REGION, "--format", "csv",
+         "SELECT COUNT(*) AS n FROM acme_telemetry.streaming_events"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert as_csv.returncode == 0 and as_csv.stdout == '"n"\n42\n', as_csv.stderr
