@@ -38,10 +38,10 @@ lock: $(INSTALLED)
 
 ## run: generate the default lake into ./output and run the seed's example queries on it
 run: $(INSTALLED)
-	$(BIN)/python -m acme_gen.backfill --output-dir $(OUTPUT) --start $(START) --end $(END) \
-		--telemetry $(TELEMETRY) $(if $(CUSTOMERS),--customers $(CUSTOMERS)) --titles $(TITLES) \
-		--campaigns $(CAMPAIGNS) --seed $(SEED) $(if $(OVERWRITE),--overwrite) \
-		|| { code=$$?; [ $$code -eq 2 ] && echo "make run: to replace a dataset made with other settings, add OVERWRITE=1" >&2; exit $$code; }
+	ACME_OVERWRITE_FLAG=OVERWRITE=1 $(BIN)/python -m acme_gen.backfill --output-dir $(OUTPUT) \
+		--start $(START) --end $(END) --telemetry $(TELEMETRY) \
+		$(if $(CUSTOMERS),--customers $(CUSTOMERS)) --titles $(TITLES) \
+		--campaigns $(CAMPAIGNS) --seed $(SEED) $(if $(OVERWRITE),--overwrite)
 	$(BIN)/python -m acme_gen.query --lake $(OUTPUT) --examples
 	$(BIN)/python -m acme_gen.validate --lake $(OUTPUT)
 	$(BIN)/python -m acme_gen.reconcile --lake $(OUTPUT) --brief

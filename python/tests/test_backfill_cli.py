@@ -199,3 +199,24 @@ def test_the_manifest_records_the_versions_and_other_versions_are_warned_of(
     checked = subprocess.run([sys.executable, "-m", "acme_gen.reconcile", "--lake", str(out),
                               "--brief"], capture_output=True, text=True, timeout=300)  # fmt: skip
     assert checked.returncode == 0 and checked.stderr.startswith(warning), checked.stderr
+
+
+def test_make_run_hints_overwrite_only_for_the_settings_refusal(tmp_path: Path) -> None:
+    """make run's OVERWRITE=1 hint belongs to the refusal of a lake made with other
+    settings, in the backfill's own line; a bad date gets its error and nothing else."""
+    repo = Path(__file__).resolve().parents[2]
+
+    def make_run(*variables: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["make", "-s", "-C", str(repo), "run", *variables],
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+
+    bad = make_run(f"OUTPUT={tmp_path / 'a'}", "START=2026-13-01")
+    assert bad.returncode != 0 and "--start" in bad.stderr
+    assert "OVERWRITE" not in bad.stderr and "--overwrite" not in bad.stderr
+    made = tmp_path / "b"
+    run_backfill("--telemetry", "3000", "--start", "2026-01-12", "--end", "2026-01-12T02:00",
+                 "--customers", "2000", "--titles", "50", "--campaigns", "5", "--quiet",
+                 "--output-dir", made)  # fmt: skip
+    other = make_run(f"OUTPUT={made}", "TELEMETRY=5000", "START=2026-01-12", "END=2026-01-13")
+    assert other.returncode != 0
+    assert "different arguments" in other.stderr and "use OVERWRITE=1 to replace it" in other.stderr

@@ -55,3 +55,8 @@ def test_readme_blocks_run_as_written(tmp_path: Path) -> None:
     assert (tmp_path / "output" / "report.html").exists()
     assert "OK: all" in done.stdout  # reconcile's verdict on the backfilled lake
     assert "delivered " in done.stdout and "0 to the error prefix" in done.stdout
+    # Run from the repo root, the examples leave nothing git would offer to commit.
+    made = [f"{p.name}/" if p.is_dir() else p.name for p in tmp_path.iterdir() if p.name != ".venv"]
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", *made], cwd=REPO,
+                             capture_output=True, text=True).stdout.split()  # fmt: skip
+    assert sorted(made) == sorted(ignored), sorted(set(made) - set(ignored))

@@ -3,6 +3,7 @@ records it in the lake, and the refusal of bad or conflicting input (UsageError)
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -93,7 +94,7 @@ def check_output(plan: BackfillPlan) -> None:
             raise UsageError(
                 f"{plan.output} holds a dataset made with different arguments "
                 f"({describe_difference(existing, plan.manifest())}); "
-                "use --overwrite to replace it or choose another --output-dir"
+                f"use {_overwrite_flag()} to replace it or choose another --output-dir"
             )
         warning = library_warning(lake, existing, "the hours this run writes")
         if warning and (not plan.overwrite or arguments(existing) == plan.manifest()):
@@ -101,8 +102,14 @@ def check_output(plan: BackfillPlan) -> None:
             print(warning, file=sys.stderr)
     elif any(lake.exists(TABLE_DIRS[t]) for t in DIMENSIONS) and not plan.overwrite:
         raise UsageError(
-            f"{plan.output} holds data without a {MANIFEST}; use --overwrite to replace it"
+            f"{plan.output} holds data without a {MANIFEST}; use {_overwrite_flag()} to replace it"
         )
+
+
+def _overwrite_flag() -> str:
+    """How the user asks to overwrite: --overwrite, or what a wrapper says (make run sets
+    ACME_OVERWRITE_FLAG=OVERWRITE=1), so the hint appears with this refusal only."""
+    return os.environ.get("ACME_OVERWRITE_FLAG") or "--overwrite"
 
 
 def _can_create_in(directory: Path) -> bool:
