@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -220,3 +221,22 @@ def test_make_run_hints_overwrite_only_for_the_settings_refusal(tmp_path: Path) 
     other = make_run(f"OUTPUT={made}", "TELEMETRY=5000", "START=2026-01-12", "END=2026-01-13")
     assert other.returncode != 0
     assert "different arguments" in other.stderr and "use OVERWRITE=1 to replace it" in other.stderr
+
+
+def test_the_settings_refusal_names_each_difference_as_the_flags_say_it(tmp_path: Path) -> None:
+    args = ["--customers", "2000", "--titles", "50", "--campaigns", "5", "--quiet", "--start",
+            "2026-01-15T18:00", "--end", "2026-01-15T20:00", "--output-dir", tmp_path]  # fmt: skip
+    run_backfill("--telemetry", "3000", *args)
+    refused = run_backfill("--telemetry", "5000", *args, "--faults", "duplicate=0.01",
+                           "--incident", "isp-outage:Comcast Xfinity@2026-01-15T19:00/60m",
+                           check=False)  # fmt: skip
+    assert refused.returncode == 2
+    line = refused.stderr.strip()
+    assert "telemetry: 3,000 -> 5,000" in line and " events/day -> " in line
+    assert "faults: none -> duplicate=0.01" in line
+    assert "incidents: none -> isp-outage:Comcast Xfinity@2026-01-15T19:00Z/60m" in line
+    assert (
+        "start_ms" not in line
+        and "{" not in line
+        and "." not in line.split("(")[1].split(")")[0].replace("0.01", "")
+    )

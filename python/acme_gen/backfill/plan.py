@@ -16,6 +16,7 @@ from acme_gen.lake.iceberg import DATA_DIR as ICEBERG_DATA_DIR
 from acme_gen.lake.manifest import arguments, library_warning, read_manifest
 from acme_gen.lake.store import Lake
 from acme_gen.models import DIMENSIONS
+from acme_gen.scenario import FaultRates, Incident
 from acme_gen.schema import MANIFEST, TABLE_DIRS
 from acme_gen.time_labels import HOUR_MS, hour_stamp, iso_second, partition_path
 
@@ -147,6 +148,24 @@ def describe_difference(old: Any, new: dict[str, Any]) -> str:
     flat_old = {**old.get("generator", {}), **{k: v for k, v in old.items() if k != "generator"}}
     flat_new = {**new["generator"], **{k: v for k, v in new.items() if k != "generator"}}
     diffs = [
-        f"{k}: {flat_old.get(k)!r} -> {v!r}" for k, v in flat_new.items() if flat_old.get(k) != v
+        f"{k}: {_human(k, flat_old.get(k))} -> {_human(k, v)}"
+        for k, v in flat_new.items()
+        if flat_old.get(k) != v
     ]
     return ", ".join(diffs) or "manifest differs"
+
+
+def _human(name: str, value: Any) -> str:
+    """A manifest value as the flags say it: events a day, fault and incident specs."""
+    try:
+        if value is None or value == [] or value == {}:
+            return "none"
+        if name == "events_per_day":
+            return f"{float(value):,.0f} events/day"
+        if name == "faults" and isinstance(value, dict):
+            return FaultRates.model_validate(value).spec() or "none"
+        if name == "incidents" and isinstance(value, list):
+            return "; ".join(Incident.model_validate(i).spec() for i in value)
+    except (ValueError, TypeError):
+        pass  # an older or hand-edited manifest: show it as it is
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
