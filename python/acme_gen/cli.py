@@ -134,6 +134,9 @@ def one_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+REGION_HELP = "AWS region (default: the environment's, as boto3 finds it)"
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Usage examples as written, and `(default: ...)` after each option that has one."""
 
@@ -281,8 +284,14 @@ def _add_scenario_flags(parser: argparse.ArgumentParser, *, stream: bool) -> Non
         type=fault_rates,
         default=FaultRates(),
         metavar="KIND=R,...",
-        help=f"inject faults, each kind's share of events in [0, 1); kinds: {kinds} "
-        "(e.g. duplicate=0.01,late=0.02); the truth goes to <lake>/_truth/",
+        help=f"inject faults, each kind's share of events in [0, 1); kinds: {kinds}, e.g. "
+        "duplicate=0.01,late=0.02; "
+        + (
+            "a stream writes no truth: reconcile with the same --faults explains them"
+            if stream
+            else "the truth goes to <lake>/_truth/"
+        )
+        + "; none by default",
     )
     parser.add_argument(
         "--incident",

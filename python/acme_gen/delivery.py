@@ -26,7 +26,7 @@ import orjson
 import pyarrow as pa
 from botocore.exceptions import ClientError
 
-from acme_gen.cli import Parser, SetupError, command
+from acme_gen.cli import REGION_HELP, Parser, SetupError, command
 from acme_gen.kinesis.producer import read_records
 from acme_gen.lake import iceberg
 from acme_gen.lake.firehose_errors import CatalogTable, conversion_error_record
@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="with iceberg: the deployed Firehose stream whose table, unique "
                         "keys and JQ metadata query (each record's operation) to play")  # fmt: skip
     parser.add_argument("--endpoint-url", help="AWS endpoint, e.g. a local server")
-    parser.add_argument("--region", default=None)
+    parser.add_argument("--region", default=None, help=REGION_HELP)
     args = parser.parse_args(argv)
     root = args.bucket if args.bucket.startswith("s3://") else f"s3://{args.bucket}"
     session = boto3.session.Session(region_name=args.region)

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from acme_gen.cli import Parser, command, one_line
+from acme_gen.cli import REGION_HELP, Parser, command, one_line
 from acme_gen.lake.realism import Measured, measure
 from acme_gen.lake.sql import LakeError, connect, missing_dimensions
 from acme_gen.lake.store import Lake
@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lake", default="output", help="lake root: directory or s3://bucket")
     parser.add_argument("--out", type=Path, help="HTML file (default: <lake>/report.html)")
     parser.add_argument("--endpoint-url", help="S3 endpoint, e.g. a local AWS server")
-    parser.add_argument("--region", default=None)
+    parser.add_argument("--region", default=None, help=REGION_HELP)
     args = parser.parse_args(argv)
     out = args.out or (
         Path(args.lake) / "report.html"

@@ -25,7 +25,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from acme_gen.cli import Parser, command
+from acme_gen.cli import REGION_HELP, Parser, command
 from acme_gen.lake import athena
 from acme_gen.lake.sql import LakeError, connect, example_queries
 
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m acme_gen.query", description=__doc__)
     parser.add_argument("--lake", default="output", help="lake root: directory or s3://bucket")
     parser.add_argument("--endpoint-url", help="S3 endpoint, e.g. a local AWS server")
-    parser.add_argument("--region", default=None)
+    parser.add_argument("--region", default=None, help=REGION_HELP)
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("sql", nargs="?", help="SQL to run")
     what.add_argument("--file", type=Path, help="run the SQL in this file")

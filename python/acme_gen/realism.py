@@ -18,7 +18,7 @@ from dataclasses import asdict
 
 import duckdb
 
-from acme_gen.cli import Parser, command
+from acme_gen.cli import REGION_HELP, Parser, command
 from acme_gen.lake.realism import measure, table
 from acme_gen.lake.sql import LakeError, connect
 
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m acme_gen.realism", description=__doc__)
     parser.add_argument("--lake", required=True, help="lake root: directory or s3://bucket")
     parser.add_argument("--endpoint-url", help="S3 endpoint, e.g. a local AWS server")
-    parser.add_argument("--region", default=None)
+    parser.add_argument("--region", default=None, help=REGION_HELP)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     try:

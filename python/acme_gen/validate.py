@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from acme_gen.cli import Parser, command
+from acme_gen.cli import REGION_HELP, Parser, command
 from acme_gen.lake.file_check import first_line, schema_problem
 from acme_gen.lake.iceberg import is_iceberg
 from acme_gen.lake.landed import telemetry_files
@@ -196,8 +196,10 @@ def _duplicates(con: duckdb.DuckDBPyConnection, events: int, declared: bool) -> 
     if count:
         return Verdict("duplicates", False, f"{count} event_ids repeated; first: {rows}")
     landed = con.execute(_check_sql("declared_duplicates_landed")).fetchall()[0][0]
-    expected = f"; {landed:,} declared duplicates landed twice" if declared else ""
-    return Verdict("duplicates", True, f"{events} events, all ids unique{expected}")
+    if declared:
+        text = f"no event_id repeated but the {landed:,} declared duplicates, landed twice"
+        return Verdict("duplicates", True, f"{events} events, {text}")
+    return Verdict("duplicates", True, f"{events} events, all ids unique")
 
 
 def _references(con: duckdb.DuckDBPyConnection, dims: set[str]) -> Verdict:
@@ -240,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = Parser(prog="python -m acme_gen.validate", description=__doc__)
     parser.add_argument("--lake", default="output", help="lake root: directory or s3://bucket")
     parser.add_argument("--endpoint-url", help="S3 endpoint, e.g. a local AWS server")
-    parser.add_argument("--region", default=None)
+    parser.add_argument("--region", default=None, help=REGION_HELP)
     args = parser.parse_args(argv)
     lake = Lake(args.lake, args.endpoint_url, args.region)
     if not telemetry_files(lake):

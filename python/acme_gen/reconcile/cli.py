@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from acme_gen.cli import (
+    REGION_HELP,
     Parser,
     UsageError,
     add_generator_flags,
@@ -62,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the stream's mean daily volume")  # fmt: skip
     add_generator_flags(parser, stream=True)  # with --events-per-day: as the stream had them
     parser.add_argument("--endpoint-url", help="S3/Lambda endpoint, e.g. a local AWS server")
-    parser.add_argument("--region", default=None)
+    parser.add_argument("--region", default=None, help=REGION_HELP)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--brief", action="store_true", help="print only hours with differences")
     return parser

@@ -58,12 +58,13 @@ def _values_may_start_with_minus(argv: list[str]) -> list[str]:
 
 def _parser() -> Parser:
     parser = Parser(prog="python -m acme_gen.stream", description=__doc__)
-    parser.add_argument("--stream-name", required=True)
+    parser.add_argument("--stream-name", required=True,
+                        help="the Kinesis data stream to put the records to")  # fmt: skip
     parser.add_argument(
         "--rate",
         type=positive_number("/s", "100/s"),
         default=100.0,
-        help="mean events per second (100/s)",
+        help="mean events per second, e.g. 200/s",
     )
     parser.add_argument(
         "--duration",
@@ -83,7 +84,7 @@ def _parser() -> Parser:
         "--speed",
         type=positive_number("x", "10x"),
         default=1.0,
-        help="event time per wall time, e.g. 10x (with --start)",
+        help="event time per wall time, e.g. 10x; with --start",
     )
     parser.add_argument(
         "--workers",
@@ -99,7 +100,7 @@ def _parser() -> Parser:
     add_generator_flags(parser, stream=True)
     parser.add_argument("--table-format", choices=["hive", "iceberg"], default="hive",
                         help="iceberg: add year/month/day/hour to each record, for a Firehose "
-                        "Iceberg destination (it maps fields to columns by name)")  # fmt: skip
+                        "Iceberg destination, which maps fields to columns by name")  # fmt: skip
     return parser
 
 
