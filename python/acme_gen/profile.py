@@ -283,11 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--endpoint-url", help="S3 endpoint, e.g. a local AWS server")
     parser.add_argument("--region", default=None, help=REGION_HELP)
     args = parser.parse_args(argv)
-    out = args.out or (
-        Path(args.lake) / "report.html"
-        if not args.lake.startswith("s3://")
-        else Path("report.html")
-    )
+    on_s3 = args.lake.startswith("s3://") and args.out is None  # the page goes into the lake
+    out = args.out or Path(args.lake) / "report.html"
     try:
         con = connect(args.lake, args.endpoint_url, args.region)
         incidents = read_incidents(Lake(args.lake, args.endpoint_url, args.region))
@@ -299,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"notice: no {', '.join(missing)} tables in {args.lake} (only the backfill writes "
               "them): their charts are empty", file=sys.stderr)  # fmt: skip
+    if on_s3:
+        lake = Lake(args.lake, args.endpoint_url, args.region)
+        lake.write_bytes("report.html", page.encode())  # one PUT: all or nothing
+        print(f"profile written to {lake.url('report.html')}")
+        return 0
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(page)
     tmp.replace(out)

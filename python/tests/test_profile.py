@@ -119,3 +119,31 @@ def test_page_renders_its_charts_in_headless_chromium(
     )
     png = shot.read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 50_000  # charts, not a blank page
+
+
+def test_a_lake_on_s3_gets_its_report_in_the_lake(
+    lake: Path, local_aws: Any, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:  # fmt: skip
+    """--help says <lake>/report.html: on s3:// that is an object in the bucket, not a file
+    in the working directory."""
+    from acme_gen.lake.store import s3_filesystem
+
+    from .aws import REGION
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.chdir(tmp_path)
+    local_aws.client("s3").create_bucket(
+        Bucket="profile-me", CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    fs = s3_filesystem(local_aws.endpoint, REGION)
+    for path in lake.rglob("*.parquet"):
+        with fs.open_output_stream(f"profile-me/{path.relative_to(lake)}") as out:
+            out.write(path.read_bytes())
+    code = profile.main(["--lake", "s3://profile-me", "--endpoint-url", local_aws.endpoint,
+                         "--region", REGION])  # fmt: skip
+    assert code == 0 and "profile written to s3://profile-me/report.html" in capsys.readouterr().out
+    body = local_aws.client("s3").get_object(Bucket="profile-me", Key="report.html")["Body"].read()
+    assert body.startswith(b"<!DOCTYPE html") or b"<html" in body[:200]
+    assert not (tmp_path / "report.html").exists()
