@@ -4,6 +4,7 @@ and nothing outside them."""
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -191,3 +192,33 @@ def test_an_unknown_scope_is_named(spec: str, message: str) -> None:
     world = TelemetryGenerator(BASE).world
     with pytest.raises(ValueError, match=message):
         check_scopes(world, (Incident.parse(spec),))
+
+
+def test_an_incident_the_run_cannot_touch_is_refused_and_a_past_one_noticed() -> None:
+    from acme_gen.core.incidents import timing_problems
+    from acme_gen.scenario import Incident
+
+    start, end = 1_768_464_000_000, 1_768_550_400_000  # 2026-01-15 to 2026-01-16 UTC
+    during = Incident.parse("isp-outage:Comcast Xfinity@2026-01-15T20:00/60m")
+    after = Incident.parse("isp-outage:Comcast Xfinity@2027-01-15T20:00/60m")
+    long_before = Incident.parse("isp-outage:Comcast Xfinity@2026-01-13T20:00/60m")
+    just_before = Incident.parse("premiere:TITLE-00001@2026-01-14T22:00/60m")
+    refusals, notices = timing_problems((during, after, long_before, just_before), start, end)
+    assert refusals == [f"{after.spec()} starts at or after the run's end: it would change "
+                        "nothing", f"{long_before.spec()} ended over a day before the run "
+                        "starts: it would change nothing"]  # fmt: skip
+    assert len(notices) == 1 and notices[0].startswith(just_before.spec())
+    assert timing_problems((after,), start, None) == ([], [])  # an open-ended stream
+
+
+def test_the_backfill_refuses_an_incident_outside_its_range(tmp_path: Any) -> None:
+    from .conftest import run_backfill
+
+    refused = run_backfill("--telemetry", "3000", "--start", "2026-01-15", "--end",
+                           "2026-01-15T02:00", "--customers", "2000", "--titles", "50",
+                           "--campaigns", "5", "--incident",
+                           "isp-outage:Comcast Xfinity@2027-01-15T20:00/60m",
+                           "--output-dir", tmp_path / "x", check=False)  # fmt: skip
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "starts at or after the run's end" in refused.stderr
+    assert not (tmp_path / "x").exists()

@@ -25,7 +25,7 @@ from acme_gen.cli import (
     positive_number,
 )
 from acme_gen.core.generator import events_per_day_for_total
-from acme_gen.core.incidents import check_scopes
+from acme_gen.core.incidents import check_scopes, timing_problems
 from acme_gen.core.sizing import with_world_size
 from acme_gen.core.world import build_world
 from acme_gen.lake.iceberg import IcebergUnavailable, require_pyiceberg
@@ -137,6 +137,13 @@ def resolve(argv: list[str] | None) -> BackfillPlan:
         check_scopes(build_world(config), config.incidents)
     except ValueError as exc:
         raise UsageError(f"--incident: {exc}") from None
+    refusals, notices = timing_problems(config.incidents, start_ms, end_ms)
+    if refusals:
+        raise UsageError(
+            f"--incident {refusals[0]} (the run is {iso_second(start_ms)} to {iso_second(end_ms)})"
+        )
+    for notice in notices:
+        print(f"notice: --incident {notice}", file=sys.stderr)
     if args.glue_database and not str(args.output_dir).startswith("s3://"):
         raise UsageError("--glue-database needs an s3:// --output-dir")
     if args.table_format == "iceberg":

@@ -71,6 +71,32 @@ def check_scopes(world: World, incidents: tuple[Incident, ...]) -> None:
             )
 
 
+# A sitting the incident touched keeps emitting events for hours after it started; after a
+# day nothing it touched can still be playing.
+LINGER_MS = 24 * 3_600_000
+
+
+def timing_problems(
+    incidents: tuple[Incident, ...], start_ms: int, end_ms: int | None
+) -> tuple[list[str], list[str]]:
+    """(refusals, notices) for incidents against a run's event-time window [start, end)
+    (end None: open-ended): one that starts at or after the end, or ended over a day before
+    the start, can change nothing; one that ended before the start shows only in sittings
+    still playing."""
+    refusals, notices = [], []
+    for incident in incidents:
+        if end_ms is not None and incident.start_ms >= end_ms:
+            refusals.append(f"{incident.spec()} starts at or after the run's end: it would "
+                            "change nothing")  # fmt: skip
+        elif incident.end_ms <= start_ms - LINGER_MS:
+            refusals.append(f"{incident.spec()} ended over a day before the run starts: it "
+                            "would change nothing")  # fmt: skip
+        elif incident.end_ms <= start_ms:
+            notices.append(f"{incident.spec()} ended before the run starts: only sittings it "
+                           "touched that are still playing show it")  # fmt: skip
+    return refusals, notices
+
+
 def _scope_values(world: World, kind: str) -> tuple[str, ...]:
     if kind == "isp-outage":
         return world.network_names

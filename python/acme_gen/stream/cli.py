@@ -34,7 +34,7 @@ from acme_gen.cli import (
     positive_int,
     positive_number,
 )
-from acme_gen.core.incidents import check_scopes
+from acme_gen.core.incidents import check_scopes, timing_problems
 from acme_gen.core.sizing import with_world_size
 from acme_gen.core.world import build_world
 from acme_gen.kinesis.producer import KinesisProducer
@@ -120,6 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         check_scopes(build_world(config), config.incidents)
     except ValueError as exc:
         raise UsageError(f"--incident: {exc}") from None
+    first_ms = int((args.start.timestamp() if args.start else time.time()) * 1000)
+    last_ms = first_ms + int(args.duration * args.speed * 1000) if args.duration else None
+    refusals, notices = timing_problems(config.incidents, first_ms, last_ms)
+    if refusals:
+        raise UsageError(f"--incident {refusals[0]} (the stream starts {iso_second(first_ms)})")
+    for notice in notices:
+        print(f"notice: --incident {notice}", file=sys.stderr)
     try:  # the stream must exist before the first tick, and we must be able to reach it
         client = kinesis_client(args.endpoint_url, args.region)
         client.describe_stream_summary(StreamName=args.stream_name)
