@@ -132,5 +132,8 @@ def _rows(pages: list[dict[str, Any]], with_header: bool) -> pa.Table:
     for i, column in enumerate(columns):
         text = pa.array([row[i] if i < len(row) else None for row in values], pa.string())
         kind = _TYPES.get(column.get("Type", "varchar").lower())
-        arrays.append(text.cast(kind) if kind is not None else text)
+        try:
+            arrays.append(text.cast(kind) if kind is not None else text)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            arrays.append(text)  # a value the type does not parse: show it as Athena sent it
     return pa.Table.from_arrays(arrays, names=names)

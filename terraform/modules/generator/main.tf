@@ -12,6 +12,7 @@ locals {
   # and duplicate faults. Paced at the budget, that window must go out within the timeout.
   peak_window_records = ceil(var.events_per_day / 288 * 2)
   send_seconds        = var.put_records_per_second == null ? 0 : local.peak_window_records / var.put_records_per_second
+  send_limit          = min(var.timeout_seconds - 10, 290) # within the timeout, and before the next window
   generation_env = merge(local.world_env, local.budget_env, {
     ACME_EVENTS_PER_DAY = tostring(var.events_per_day)
     ACME_TRAFFIC_SHAPE  = var.traffic_shape
@@ -174,8 +175,8 @@ resource "aws_lambda_function" "this" {
 
   lifecycle {
     precondition {
-      condition     = local.send_seconds <= var.timeout_seconds - 10
-      error_message = "events_per_day ${var.events_per_day} peaks near ${local.peak_window_records} records in a 5-minute window; at ${coalesce(var.put_records_per_second, 0)} records/s of stream write capacity that takes ${ceil(local.send_seconds)} s, over the producer's ${var.timeout_seconds} s timeout less 10 s: add shards (1,000 records/s each), or lower events_per_day."
+      condition     = local.send_seconds <= local.send_limit
+      error_message = "events_per_day ${var.events_per_day} peaks near ${local.peak_window_records} records in a 5-minute window; at ${coalesce(var.put_records_per_second, 0)} records/s of stream write capacity that takes ${ceil(local.send_seconds)} s, over the ${local.send_limit} s a window may take (the producer's ${var.timeout_seconds} s timeout less 10 s, and less than the 300 s window, or windows overlap at twice the rate): add shards (1,000 records/s each), or lower events_per_day."
     }
   }
 

@@ -432,3 +432,14 @@ run "rejects_a_zero_write_budget" {
   }
   expect_failures = [var.put_records_per_second]
 }
+
+run "rejects_a_window_that_would_overlap_the_next" {
+  command = plan
+  variables {
+    events_per_day         = 10000000
+    put_records_per_second = 200
+    timeout_seconds        = 900
+  }
+  # 69,445 records at 200/s take 347 s: within a 900 s timeout, but past the next tick.
+  expect_failures = [aws_lambda_function.this["producer"], aws_lambda_function.this["generator"]]
+}
