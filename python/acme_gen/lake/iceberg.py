@@ -238,8 +238,11 @@ def apply_operations(
     removes it. One snapshot for all. Real Firehose writes an update as a delete file plus
     an insert (merge-on-read, until compaction); pyiceberg rewrites the affected data files
     instead (copy-on-write): the rows a reader sees are the same."""
-    from pyiceberg.expressions import And, EqualTo, In, Or
+    from pyiceberg import expressions
 
+    # Loosely typed: the expression classes' constructors type-check differently from one
+    # pyiceberg and mypy to the next, while the calls are the documented ones.
+    expr: Any = expressions
     ops = pa.array(operations, pa.string())
     counts = {op: int(pc.sum(pc.equal(ops, op)).as_py() or 0) for op in OPERATIONS}
     if (counts["update"] or counts["delete"]) and not unique_keys:
@@ -249,10 +252,10 @@ def apply_operations(
         if counts["delete"]:
             keys = chosen["delete"].select(unique_keys).to_pylist()
             if len(unique_keys) == 1:
-                tx.delete(In(unique_keys[0], [k[unique_keys[0]] for k in keys]))  # type: ignore[call-arg,misc]
+                tx.delete(expr.In(unique_keys[0], [k[unique_keys[0]] for k in keys]))
             else:
-                matches = [And(*(EqualTo(c, k[c]) for c in unique_keys)) for k in keys]  # type: ignore[call-arg,misc]
-                tx.delete(matches[0] if len(matches) == 1 else Or(*matches))
+                matches = [expr.And(*(expr.EqualTo(c, k[c]) for c in unique_keys)) for k in keys]
+                tx.delete(matches[0] if len(matches) == 1 else expr.Or(*matches))
         if counts["update"]:
             tx.upsert(_last_per_key(chosen["update"], unique_keys), join_cols=unique_keys)
         if counts["insert"]:
