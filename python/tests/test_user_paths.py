@@ -109,7 +109,7 @@ def test_backfill_refusal_lists_every_difference(lake: Path) -> None:
                         ("--seed", "4")):  # fmt: skip
         changed[changed.index(flag) + 1] = value
     err = one_line(command("acme_gen.backfill", *changed, "--output-dir", lake), 2)
-    for field in ("customers: 3300 -> 3301", "titles: 120 -> 121", "campaigns: 10 -> 11",
+    for field in ("customers: 3,300 -> 3,301", "titles: 120 -> 121", "campaigns: 10 -> 11",
                   "seed: 3 -> 4"):  # fmt: skip
         assert field in err
 
