@@ -32,6 +32,18 @@ class LocalAws:
     def client(self, service: str) -> Any:
         return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION, **DUMMY_KEYS)
 
+    def upload_lake(self, lake: Any, bucket: str) -> None:
+        """A new bucket holding a local lake's Parquet files under the same keys."""
+        from acme_gen.lake.store import s3_filesystem
+
+        self.client("s3").create_bucket(
+            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+        fs = s3_filesystem(self.endpoint, REGION)
+        for path in lake.rglob("*.parquet"):
+            with fs.open_output_stream(f"{bucket}/{path.relative_to(lake)}") as out:
+                out.write(path.read_bytes())
+
     def reset(self) -> None:
         self._post("/moto-api/reset", {})
 

@@ -127,20 +127,12 @@ def test_a_lake_on_s3_gets_its_report_in_the_lake(
 ) -> None:  # fmt: skip
     """--help says <lake>/report.html: on s3:// that is an object in the bucket, not a file
     in the working directory."""
-    from acme_gen.lake.store import s3_filesystem
-
     from .aws import REGION
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.chdir(tmp_path)
-    local_aws.client("s3").create_bucket(
-        Bucket="profile-me", CreateBucketConfiguration={"LocationConstraint": REGION}
-    )
-    fs = s3_filesystem(local_aws.endpoint, REGION)
-    for path in lake.rglob("*.parquet"):
-        with fs.open_output_stream(f"profile-me/{path.relative_to(lake)}") as out:
-            out.write(path.read_bytes())
+    local_aws.upload_lake(lake, "profile-me")
     code = profile.main(["--lake", "s3://profile-me", "--endpoint-url", local_aws.endpoint,
                          "--region", REGION])  # fmt: skip
     assert code == 0 and "profile written to s3://profile-me/report.html" in capsys.readouterr().out

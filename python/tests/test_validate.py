@@ -11,7 +11,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from acme_gen import validate
-from acme_gen.lake.store import s3_filesystem
 
 from .aws import REGION, LocalAws
 
@@ -211,13 +210,7 @@ def test_a_lake_on_s3_validates(
 ) -> None:  # fmt: skip
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    local_aws.client("s3").create_bucket(
-        Bucket="validate-me", CreateBucketConfiguration={"LocationConstraint": REGION}
-    )
-    fs = s3_filesystem(local_aws.endpoint, REGION)
-    for path in lake.rglob("*.parquet"):
-        with fs.open_output_stream(f"validate-me/{path.relative_to(lake)}") as out:
-            out.write(path.read_bytes())
+    local_aws.upload_lake(lake, "validate-me")
     code = validate.main(["--lake", "s3://validate-me", "--endpoint-url", local_aws.endpoint,
                           "--region", REGION])  # fmt: skip
     lines = capsys.readouterr().out.splitlines()
