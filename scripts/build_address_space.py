@@ -16,18 +16,16 @@ shipped; the generator draws addresses from it (acme_gen.core.addresses).
 
 from __future__ import annotations
 
-import argparse
-import base64
 import bisect
 import csv
-import hashlib
 import io
 import ipaddress
 import sys
 import tarfile
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
+
+from _pinned_data import build_main, npm_tarball
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
@@ -35,27 +33,8 @@ sys.path.insert(0, str(ROOT / "python"))
 from acme_gen.core import geo  # noqa: E402
 from acme_gen.core.addresses import ADDRESS_SPACE, SOURCES  # noqa: E402
 
-REGISTRY = "https://registry.npmjs.org"
 MAX_RANGES = 32  # per network and family
 MIN_SIZE = {4: 256, 6: 2**72}  # a /24, a /56: the units addresses are drawn in
-CACHE = Path.home() / ".cache" / "acme-gen" / "npm"
-
-
-def _tarball(package: str, version: str, integrity: str) -> tarfile.TarFile:
-    name = package.split("/")[-1]
-    path = CACHE / f"{name}-{version}.tgz"
-    if not path.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        url = f"{REGISTRY}/{package}/-/{name}-{version}.tgz"
-        with urllib.request.urlopen(url, timeout=120) as response:
-            data = response.read()
-        path.with_suffix(".part").write_bytes(data)
-        path.with_suffix(".part").replace(path)
-    data = path.read_bytes()
-    digest = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
-    if digest != integrity:
-        sys.exit(f"error: {path} does not match the pinned checksum of {package}@{version}")
-    return tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
 
 
 def _rows(archive: tarfile.TarFile, member: str) -> csv.Reader:
@@ -87,8 +66,8 @@ def _cut(first: int, last: int, space: list[tuple[int, int]]) -> list[tuple[int,
 
 def build() -> str:
     (asn_pkg, asn_pin), (country_pkg, country_pin) = SOURCES.items()
-    asn_archive = _tarball(asn_pkg, *asn_pin)
-    country_archive = _tarball(country_pkg, *country_pin)
+    asn_archive = npm_tarball(asn_pkg, *asn_pin)
+    country_archive = npm_tarball(country_pkg, *country_pin)
     networks = [(i.country, i.name, i.asns) for i in geo.ISPS]
     networks += [(c.country, c.name, c.asns) for c in geo.CARRIERS]
     out = io.StringIO()
@@ -111,19 +90,7 @@ def build() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare, do not write")
-    args = parser.parse_args()
-    text = build()
-    if args.check:
-        if ADDRESS_SPACE.read_text(encoding="utf-8") != text:
-            print(f"{ADDRESS_SPACE} differs from the pinned sources; run {sys.argv[0]}")
-            return 1
-        print(f"{ADDRESS_SPACE} matches the pinned sources")
-        return 0
-    ADDRESS_SPACE.write_text(text, encoding="utf-8")
-    print(f"wrote {ADDRESS_SPACE} ({text.count(chr(10)) - 1} ranges)")
-    return 0
+    return build_main(__doc__.splitlines()[0], ADDRESS_SPACE, build, "ranges")
 
 
 if __name__ == "__main__":

@@ -15,16 +15,17 @@ live in metros, their suburbs and small towns, weighted by population.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import gzip
 import io
 import json
 import math
 import sys
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from _pinned_data import build_main, require_versions
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
@@ -33,12 +34,6 @@ from acme_gen.core.places import CITIES_FILE, SOURCES  # noqa: E402
 
 MIN_POPULATION = 5000
 COUNTRIES = ("US", "CA", "GB", "DE", "FR", "ES", "BR", "MX", "IN", "JP", "AU", "KR")
-
-
-def _pinned() -> None:
-    for package, version in SOURCES.items():
-        if metadata.version(package) != version:
-            sys.exit(f"error: {package} {metadata.version(package)} installed; {version} pinned")
 
 
 def _places() -> list[dict[str, Any]]:
@@ -50,7 +45,11 @@ def _places() -> list[dict[str, Any]]:
 
 
 def _where(place: dict[str, Any]) -> tuple[str, float, float]:
-    return place["country_code"], round(place["latitude"], 3), round(place["longitude"], 3)
+    return (
+        place["country_code"],
+        round(place["latitude"], 3),
+        round(place["longitude"], 3),
+    )
 
 
 def _zones() -> dict[tuple[str, float, float], str]:
@@ -70,7 +69,7 @@ def _distance_km(a: dict[str, Any], b: dict[str, Any]) -> float:
 
 
 def build() -> str:
-    _pinned()
+    require_versions(SOURCES)
     places, zones = _places(), _zones()
     for p in places:
         p["timezone"] = zones.get(_where(p))
@@ -97,20 +96,7 @@ def build() -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare, do not write")
-    args = parser.parse_args()
-    text = build()
-    target = Path(str(CITIES_FILE))
-    if args.check:
-        if target.read_text(encoding="utf-8") != text:
-            print(f"{target} differs from the pinned gazetteer; run {sys.argv[0]}")
-            return 1
-        print(f"{target} matches the pinned gazetteer")
-        return 0
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target} ({text.count(chr(10)) - 1} places)")
-    return 0
+    return build_main(__doc__.splitlines()[0], Path(str(CITIES_FILE)), build, "places")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,8 @@ from acme_gen.scenario import FaultRates, Incident, first_error
 #    shows with seasons and episodes in the titles table.
 # 5: addresses from the space each network announces in its country, IPv4 and IPv6, with
 #    home leases of days (acme_gen.core.addresses); current network brands.
-MODEL_VERSION = 5
+# 6: runtimes by type and genre (the genre is drawn with the catalogue, acme_gen.core.catalogue).
+MODEL_VERSION = 6
 
 TrafficShape = Literal["diurnal", "flat"]
 TRAFFIC_SHAPES: tuple[str, ...] = get_args(TrafficShape)  # the --shape choices

@@ -3,7 +3,9 @@ country in their real calendar quarter, ratings that fit the genre."""
 
 from __future__ import annotations
 
+import csv
 import re
+import statistics
 import subprocess
 import sys
 from datetime import date
@@ -14,7 +16,8 @@ import pytest
 
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.world import build_world
-from acme_gen.lake.dimensions import LAST_RELEASE_YEAR, dimension_tables
+from acme_gen.lake.dimensions import LAST_RELEASE_YEAR, dimension_tables, titles_table
+from acme_gen.lake.title_names import TITLE_WORDS
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +101,42 @@ def test_the_shipped_title_words_are_what_the_pinned_word_lists_give() -> None:
     done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
                           text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_runtimes_follow_type_and_genre() -> None:
+    world = build_world(GeneratorConfig(customers=1_000, titles=6_000, campaigns=4, seed=5))
+    titles = titles_table(world).to_pylist()
+
+    def median_minutes(kind: str, genre: str | None = None) -> float:
+        rows = [t["runtime_seconds"] / 60 for t in titles
+                if t["title_type"] == kind and genre in (None, t["genre"])]  # fmt: skip
+        assert len(rows) >= 20, (kind, genre)
+        return statistics.median(rows)
+
+    films = [t["runtime_seconds"] / 60 for t in titles if t["title_type"] == "movie"]
+    assert 100 <= statistics.mean(films) <= 114  # Follows: 106 min for released films
+    for short in ("Horror", "Animation"):
+        for long in ("Drama", "Action", "Sci-Fi"):
+            assert median_minutes("movie", short) + 10 < median_minutes("movie", long)
+    assert 20 <= median_minutes("series", "Comedy") <= 32  # the half-hour comedy
+    assert 42 <= median_minutes("series", "Drama") <= 62  # the hour drama
+    assert median_minutes("series", "Kids") <= 26
+    assert 70 <= median_minutes("documentary") <= 110
+    # A show keeps its slot: its episodes are within a few minutes of one another.
+    by_show: dict[str, list[int]] = {}
+    for t in titles:
+        if t["series_id"]:
+            by_show.setdefault(t["series_id"], []).append(t["runtime_seconds"])
+    assert max(max(r) - min(r) for r in by_show.values()) <= 6 * 60
+
+
+def test_title_words_are_the_part_of_speech_they_stand_for() -> None:
+    """WordNet keeps verbs, adjectives and pronouns out of the nouns (no "The Fail")."""
+    with TITLE_WORDS.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    nouns = {r["word"] for r in rows if r["kind"] == "noun"}
+    adjectives = {r["word"] for r in rows if r["kind"] == "adjective"}
+    assert len(nouns) > 800 and len(adjectives) > 150
+    assert {"mirror", "storm", "heat", "autumn", "village"} <= nouns
+    assert not {"fail", "leave", "carry", "catch", "hold", "anybody", "forever", "heavy"} & nouns
+    assert {"heavy", "quiet", "ancient"} <= adjectives and not {"aboard", "ahead"} & adjectives

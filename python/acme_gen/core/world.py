@@ -143,6 +143,7 @@ class World:
     key: U64  # (1,) the world's hash key, from the seed
     # titles
     title_type: I8  # index into TITLE_TYPES
+    title_genre: I8  # index into catalogue.GENRES[the title's type]
     title_runtime: I32  # seconds
     title_credits: I32  # the second the end credits begin
     title_rank: I32  # popularity rank, 1 = most popular
@@ -259,6 +260,7 @@ def build_world(config: GeneratorConfig) -> World:
         population=lay_out(config.customers, int(key[0])),
         key=key,
         title_type=titles.type,
+        title_genre=titles.genre,
         title_runtime=titles.runtime,
         title_credits=titles.credits,
         title_rank=titles.rank,

@@ -21,6 +21,7 @@ from mimesis import Text
 from mimesis.locales import Locale
 
 from acme_gen.core import geo, rand
+from acme_gen.core.catalogue import GENRES
 from acme_gen.core.world import CONNECTION_TYPES, World
 from acme_gen.lake.arrow import table_from_columns
 from acme_gen.lake.title_names import title_names
@@ -40,11 +41,6 @@ LAST_RELEASE_YEAR = 2025
 CHANNELS = ("paid_search", "paid_social", "display", "email", "connected_tv", "affiliate",
             "referral")  # fmt: skip
 OBJECTIVES = ("acquisition", "reactivation", "retention", "upsell")
-GENRES = {
-    "movie": ("Drama", "Comedy", "Action", "Thriller", "Sci-Fi", "Horror", "Romance", "Animation"),
-    "series": ("Drama", "Comedy", "Crime", "Reality", "Sci-Fi", "Kids", "Fantasy"),
-    "documentary": ("Nature", "History", "True Crime", "Science", "Sports", "Music"),
-}
 # Ratings a title of each type and genre can carry (MPA for films, the TV Parental
 # Guidelines for series and documentaries): Kids shows are for children, horror never is.
 RATINGS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -235,7 +231,6 @@ def titles_table(world: World) -> pa.Table:
     rating and first release year, numbered by season and episode."""
     rng = _rng(world, 3)
     n = len(world.title_type)
-    genre_pick = rng.integers(0, 100, n)
     rating_pick = rng.integers(0, 100, n)
     # Release years skew recent: catalogues are mostly the last decade, released before the
     # data's years (2026 on).
@@ -246,7 +241,7 @@ def titles_table(world: World) -> pa.Table:
     episode = show >= 0
     first_row = np.flatnonzero(np.r_[True, show[1:] != show[:-1]] | ~episode)
     owner = first_row[np.searchsorted(first_row, np.arange(n), side="right") - 1]
-    genre_pick, rating_pick = genre_pick[owner], rating_pick[owner]
+    rating_pick = rating_pick[owner]
     release = np.minimum(release[owner] + world.title_season - np.minimum(world.title_season, 1),
                          LAST_RELEASE_YEAR).astype(np.int32)  # fmt: skip
     work_name = dict(zip(first_row.tolist(), title_names(rng, len(first_row), world.config.seed),
@@ -258,9 +253,7 @@ def titles_table(world: World) -> pa.Table:
     )
     names = np.where(episode, np.strings.add(np.array(plain, dtype=np.str_), numbered), plain)
     types = [TITLE_TYPES[t] for t in world.title_type.tolist()]
-    genres = [
-        GENRES[t][g % len(GENRES[t])] for t, g in zip(types, genre_pick.tolist(), strict=True)
-    ]
+    genres = [GENRES[t][g] for t, g in zip(types, world.title_genre.tolist(), strict=True)]
     width = max(5, len(str(int(show.max()) + 1)))
     show_ids = [f"SHOW-{s + 1:0{width}d}" if s >= 0 else None for s in show.tolist()]
     columns = {
