@@ -36,13 +36,15 @@ lock: $(INSTALLED)
 	cd python && ../$(BIN)/uv pip compile pyproject.toml --extra dev --universal \
 		--python-version 3.11 --no-header --quiet -o requirements.lock
 
-## run: generate the default lake into ./output and run the seed's example queries on it
+## run: generate the default lake into ./output, run the seed's example queries and print the
+## QoE KPIs on it
 run: $(INSTALLED)
 	ACME_OVERWRITE_FLAG=OVERWRITE=1 $(BIN)/python -m acme_gen.backfill --output-dir $(OUTPUT) \
 		--start $(START) --end $(END) --telemetry $(TELEMETRY) \
 		$(if $(CUSTOMERS),--customers $(CUSTOMERS)) --titles $(TITLES) \
 		--campaigns $(CAMPAIGNS) --seed $(SEED) $(if $(OVERWRITE),--overwrite)
 	$(BIN)/python -m acme_gen.query --lake $(OUTPUT) --examples
+	$(BIN)/python -m acme_gen.query --lake $(OUTPUT) --kpis
 	$(BIN)/python -m acme_gen.validate --lake $(OUTPUT)
 	$(BIN)/python -m acme_gen.reconcile --lake $(OUTPUT) --brief
 	$(BIN)/python -m acme_gen.profile --lake $(OUTPUT) --out $(OUTPUT)/report.html

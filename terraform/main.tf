@@ -80,6 +80,7 @@ module "lake" {
   kms_key_arn                  = aws_kms_key.this.arn
   database_name                = local.names.database
   schema_json_path             = "${path.root}/schema/tables.json"
+  views_json_path              = "${path.root}/schema/views.json"
   queries_dir                  = "${path.root}/../python/acme_gen/queries"
   athena_workgroup_name        = local.names.workgroup
   projection_start_year        = var.projection_start_year

@@ -3,10 +3,13 @@
     python -m acme_gen.query --lake output "SELECT COUNT(*) FROM acme_telemetry.streaming_events"
     python -m acme_gen.query --lake output --examples      # the seed README's queries
     python -m acme_gen.query --athena --examples           # the same, in the stack's Athena
+    python -m acme_gen.query --lake output --kpis --by isp --hourly   # the QoE KPIs
 
 `acme_telemetry.streaming_events` carries the partition columns year/month/day/hour as
 strings, as in Glue; a filter on them prunes files. The dimension tables are
-`acme_telemetry.customers`, `titles` and `campaigns` (also reachable unqualified).
+`acme_telemetry.customers`, `titles` and `campaigns` (also reachable unqualified). The
+views `sessions`, `qoe_kpis`, `concurrent_plays` and `session_dimensions` give the QoE
+metrics (--kpis prints them: VSF, EBVS, rebuffering ratio, minutes per play, ...).
 
 --athena runs the same SQL in Amazon Athena instead: in the stack's workgroup and database
 (from terraform/terraform.tfstate's outputs where there is one, else the default stack's
@@ -26,7 +29,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from acme_gen.cli import REGION_HELP, Parser, command
-from acme_gen.lake import athena
+from acme_gen.lake import athena, qoe
 from acme_gen.lake.sql import LakeError, connect, example_queries
 
 
@@ -40,6 +43,22 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("sql", nargs="?", help="SQL to run")
     what.add_argument("--file", type=Path, help="run the SQL in this file")
     what.add_argument("--examples", action="store_true", help="run the seed's example queries")
+    what.add_argument(
+        "--kpis",
+        action="store_true",
+        help="print the QoE KPIs (the qoe_kpis view; definitions in the README)",
+    )
+    kpis = parser.add_argument_group("QoE KPIs (with --kpis)")
+    kpis.add_argument(
+        "--by", choices=qoe.BREAKDOWNS, default="all", help="one row per value of this dimension"
+    )
+    kpis.add_argument(
+        "--hourly",
+        action="store_true",
+        help="one row per value and hour the sessions started in (UTC)",
+    )
+    kpis.add_argument("--start", help="only sessions starting at or after this ISO time (UTC)")
+    kpis.add_argument("--end", help="only sessions starting before this ISO time (UTC)")
     parser.add_argument("--max-rows", type=int, default=40,
                         help="rows to print per result as a table")  # fmt: skip
     parser.add_argument("--format", choices=FORMATS, default="table",
@@ -55,8 +74,21 @@ def main(argv: list[str] | None = None) -> int:
     remote.add_argument("--tf-state", type=Path, default=Path("terraform/terraform.tfstate"),
                         help="Terraform state whose outputs give the defaults")  # fmt: skip
     args = parser.parse_args(argv)
+    if not args.kpis and (args.by != "all" or args.hourly or args.start or args.end):
+        parser.error("--by, --hourly, --start and --end go with --kpis")
+    if args.athena and (args.start or args.end):
+        parser.error("--start/--end are local only; in Athena read qoe_kpis by its hour column")
     try:
-        if args.examples:
+        if args.kpis:
+            queries = [
+                (
+                    "QoE KPIs"
+                    + ("" if args.by == "all" else f" by {args.by}")
+                    + (", hourly" if args.hourly else ""),
+                    qoe.kpi_sql(args.by, args.hourly),
+                )
+            ]
+        elif args.examples:
             queries = [(q.title, q.sql) for q in example_queries()]
         elif args.file:
             queries = [(str(args.file), args.file.read_text())]
@@ -65,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.athena:
             return _in_athena(args, queries)
         con = connect(args.lake, args.endpoint_url, args.region)
+        if args.kpis:
+            qoe.pin_sessions(con, args.start, args.end)
         printed = 0
         for title, sql in queries:
             if title and args.format == "table":
@@ -76,13 +110,13 @@ def main(argv: list[str] | None = None) -> int:
                 if printed and args.format != "table":
                     print()
                 if args.format == "table":
-                    relation.show(max_rows=args.max_rows, max_width=160)
+                    relation.show(max_rows=args.max_rows, max_width=250 if args.kpis else 160)
                 else:
                     # to_arrow_reader from DuckDB 1.4 (fetch_record_batch before, deprecated)
                     reader = getattr(relation, "to_arrow_reader", relation.fetch_record_batch)
                     emit(reader(), args.format)
                 printed += 1
-    except (LakeError, athena.AthenaError) as exc:
+    except (LakeError, athena.AthenaError, qoe.WindowError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except duckdb.Error as exc:

@@ -20,10 +20,31 @@ MAKE_RUN = ["--telemetry", "1000000", "--start", "2026-01-12", "--end", "2026-01
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, realism.Measured]:
+def default_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lake = tmp_path_factory.mktemp("default") / "output"
     run_backfill(*MAKE_RUN, "--output-dir", lake)
-    return {m.benchmark.name: m for m in realism.measure(connect(lake))}
+    return lake
+
+
+@pytest.fixture(scope="module")
+def measured(default_lake: Path) -> dict[str, realism.Measured]:
+    return {m.benchmark.name: m for m in realism.measure(connect(default_lake))}
+
+
+def test_the_default_lakes_qoe_kpis_sit_in_the_published_ranges(default_lake: Path) -> None:
+    """qoe_kpis on make run's lake: VSF, rebuffering ratio and minutes per play by device
+    within the ranges the calibration table cites (Conviva, NPAW)."""
+    con = connect(default_lake)
+    rows = con.execute(
+        "SELECT value, vsf_pct, ebvs_pct, rebuffering_ratio_pct, minutes_per_play "
+        "FROM acme_telemetry.qoe_kpis WHERE dimension IN ('all', 'device_type') AND hour = 'all'"
+    ).fetchall()
+    kpis = {r[0]: r[1:] for r in rows}
+    vsf, ebvs, rebuffering, _ = kpis["all"]
+    assert 0.5 <= vsf <= 4 and 0.2 <= rebuffering <= 1.5
+    assert 0.5 <= ebvs <= 15  # Conviva: EBVS of a few percent, more on slow starts
+    assert 1.8 <= kpis["tv"][3] / kpis["mobile"][3] <= 5  # 28.7 vs 8.6 min (Conviva)
+    assert 15 <= kpis["tv"][3] <= 45 and 5 <= kpis["mobile"][3] <= 20
 
 
 @pytest.mark.parametrize("benchmark", realism.BENCHMARKS, ids=lambda b: b.name)

@@ -12,6 +12,7 @@ import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -54,10 +55,47 @@ def _quote(path: Path) -> str:
 _EVENT_COLUMNS = ", ".join([*StreamingEvent.model_fields, *PARTITION_KEYS])
 
 
+# The views over the lake, each on those before it: the de-duplicated events, the sessions,
+# the sessions by breakdown, plays running per minute, the QoE KPIs. Athena's are Glue views
+# of the same SQL (terraform/modules/lake).
+VIEWS = ("streaming_events_unique", "sessions", "session_dimensions", "concurrent_plays",
+         "qoe_kpis")  # fmt: skip
+
+
+def view_sql(name: str, database: str = DATABASE) -> str:
+    """The SQL of view `name` (queries/views/<name>.sql), naming `database`."""
+    template = (QUERIES_DIR / "views" / f"{name}.sql").read_text()
+    return template.format(columns=_EVENT_COLUMNS, database=database)
+
+
 def unique_view_sql(database: str = DATABASE) -> str:
     """streaming_events with one row per event_id: the SQL Athena's view runs too."""
-    template = (QUERIES_DIR / "views" / "streaming_events_unique.sql").read_text()
-    return template.format(columns=_EVENT_COLUMNS, database=database)
+    return view_sql("streaming_events_unique", database)
+
+
+_GLUE_TYPES = {"VARCHAR": "string", "DOUBLE": "double", "BIGINT": "bigint", "BOOLEAN": "boolean"}
+
+
+def views_document() -> dict[str, dict[str, Any]]:
+    """Each view after streaming_events_unique (whose columns are the table's): its
+    description (the SQL's first comment line) and its columns as Glue types, as DuckDB
+    types them over an empty table. Terraform's Glue views read it from
+    terraform/schema/views.json (written by scripts/build_views_json.py)."""
+    con = bounded_connection()
+    con.execute(f"CREATE SCHEMA {DATABASE}")
+    fields = [*arrow_schema(StreamingEvent), *(pa.field(k, pa.string()) for k in PARTITION_KEYS)]
+    con.register("_no_events", pa.schema(fields).empty_table())
+    con.execute(f"CREATE VIEW {DATABASE}.streaming_events AS SELECT * FROM _no_events")
+    _create_views(con)
+    out = {}
+    for name in VIEWS[1:]:
+        rows = con.execute(f"DESCRIBE {DATABASE}.{name}").fetchall()
+        first = (QUERIES_DIR / "views" / f"{name}.sql").read_text().splitlines()[0]
+        out[name] = {
+            "description": first.removeprefix("--").strip(),
+            "columns": [{"name": r[0], "type": _GLUE_TYPES[r[1]]} for r in rows],
+        }
+    return out
 
 
 def missing_dimensions(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -75,7 +113,8 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
         con.register(f"_empty_{table}", arrow_schema(TABLES[table]).empty_table())
         con.execute(f"CREATE VIEW {DATABASE}.{table} AS SELECT * FROM _empty_{table}")
     con.register("_missing_dimensions", pa.table({"name": pa.array(missing, pa.string())}))
-    con.execute(f"CREATE VIEW {DATABASE}.streaming_events_unique AS {unique_view_sql()}")
+    for name in VIEWS:
+        con.execute(f"CREATE VIEW {DATABASE}.{name} AS {view_sql(name)}")
     con.execute(f"SET schema = '{DATABASE}'")
 
 

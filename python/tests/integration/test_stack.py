@@ -9,6 +9,7 @@ Firehose. Real AWS checks those (see the README).
 
 from __future__ import annotations
 
+import base64
 import importlib
 import json
 import os
@@ -171,6 +172,20 @@ def test_stack_outputs(stack: Stack) -> None:
     table = glue.get_table(DatabaseName="acme_telemetry", Name="streaming_events")["Table"]
     assert table["Parameters"]["projection.enabled"] == "true"
     assert len(table["StorageDescriptor"]["Columns"]) == 25
+
+
+def test_the_qoe_views_are_athena_views_of_the_local_sql(stack: Stack) -> None:
+    """Terraform applied the sessions and KPI views to the local server's Glue: each a
+    Presto view whose SQL is the file the local DuckDB view runs."""
+    glue = stack.aws.client("glue")
+    for name in sql.VIEWS[1:]:
+        table = glue.get_table(DatabaseName="acme_telemetry", Name=name)["Table"]
+        assert table["TableType"] == "VIRTUAL_VIEW" and table["Parameters"]["presto_view"] == "true"
+        text = table["ViewOriginalText"].removeprefix("/* Presto View: ").removesuffix(" */")
+        view = json.loads(base64.b64decode(text))
+        assert view["originalSql"] == sql.view_sql(name) and view["schema"] == "acme_telemetry"
+        names = [c["Name"] for c in table["StorageDescriptor"]["Columns"]]
+        assert names == [c["name"] for c in view["columns"]]
 
 
 def test_default_tags_reach_the_resources(stack: Stack) -> None:

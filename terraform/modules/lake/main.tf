@@ -52,7 +52,11 @@ locals {
     file("${var.queries_dir}/views/streaming_events_unique.sql"),
     "{columns}", join(", ", [for c in local.event_columns : c.name])),
   "{database}", var.database_name)
-  presto_types  = { string = "varchar", int = "integer", bigint = "bigint", double = "double" }
+  presto_types  = { string = "varchar", int = "integer", bigint = "bigint", double = "double", boolean = "boolean" }
+  # The sessions and QoE KPI views: their columns from views.json (as DuckDB types the same
+  # SQL), their SQL from the files the local views run, naming this stack's database.
+  views    = jsondecode(file(var.views_json_path)).views
+  view_sql = { for name, _ in local.views : name => replace(file("${var.queries_dir}/views/${name}.sql"), "{database}", var.database_name) }
   parquet_serde = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
   parquet_in    = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
   parquet_out   = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
@@ -444,6 +448,35 @@ resource "aws_glue_catalog_table" "streaming_events_unique" {
   storage_descriptor {
     dynamic "columns" {
       for_each = local.event_columns
+      content {
+        name = columns.value.name
+        type = columns.value.type
+      }
+    }
+  }
+}
+
+# The sessions, sessions by breakdown, concurrent plays and QoE KPI views: Athena views of
+# the same SQL the local DuckDB views run (python/acme_gen/queries/views/).
+resource "aws_glue_catalog_table" "view" {
+  for_each      = local.views
+  name          = each.key
+  database_name = aws_glue_catalog_database.this.name
+  description   = each.value.description
+  table_type    = "VIRTUAL_VIEW"
+  parameters    = { presto_view = "true", comment = "Presto View" }
+
+  view_original_text = "/* Presto View: ${base64encode(jsonencode({
+    originalSql = local.view_sql[each.key]
+    catalog     = "awsdatacatalog"
+    schema      = aws_glue_catalog_database.this.name
+    columns     = [for c in each.value.columns : { name = c.name, type = local.presto_types[c.type] }]
+  }))} */"
+  view_expanded_text = "/* Presto View */"
+
+  storage_descriptor {
+    dynamic "columns" {
+      for_each = each.value.columns
       content {
         name = columns.value.name
         type = columns.value.type

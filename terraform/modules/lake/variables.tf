@@ -35,6 +35,11 @@ variable "schema_json_path" {
   type        = string
 }
 
+variable "views_json_path" {
+  description = "The columns of the sessions and QoE KPI views (scripts/build_views_json.py writes terraform/schema/views.json)."
+  type        = string
+}
+
 variable "queries_dir" {
   description = "Directory of *.sql files to publish as Athena named queries."
   type        = string

@@ -4,6 +4,7 @@ variables {
   bucket_name      = "acme-telemetry-data-123456789012-us-west-2"
   kms_key_arn      = "arn:aws:kms:us-west-2:123456789012:key/test"
   schema_json_path = "../../schema/tables.json"
+  views_json_path  = "../../schema/views.json"
   queries_dir      = "../../../python/acme_gen/queries"
 }
 
@@ -148,6 +149,10 @@ run "named_queries_and_view_follow_the_database" {
   assert {
     condition     = jsondecode(base64decode(trimsuffix(trimprefix(aws_glue_catalog_table.streaming_events_unique.view_original_text, "/* Presto View: "), " */"))).schema == "blue_telemetry"
     error_message = "The view lives in this stack's database."
+  }
+  assert {
+    condition = alltrue([for v in aws_glue_catalog_table.view : v.database_name == "blue_telemetry" && strcontains(jsondecode(base64decode(trimsuffix(trimprefix(v.view_original_text, "/* Presto View: "), " */"))).originalSql, "FROM blue_telemetry.") && !strcontains(jsondecode(base64decode(trimsuffix(trimprefix(v.view_original_text, "/* Presto View: "), " */"))).originalSql, "{database}")])
+    error_message = "The QoE views live in this stack's database and read its tables and views."
   }
 }
 
@@ -359,5 +364,38 @@ run "optimizer_role_name_is_plain_for_a_short_database_name" {
   assert {
     condition     = aws_iam_role.optimizer[0].name == "acme_telemetry-iceberg-optimizer"
     error_message = "A short database name gives <database>-iceberg-optimizer."
+  }
+}
+
+run "qoe_views" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_glue_catalog_table.view)) == toset(["sessions", "session_dimensions", "concurrent_plays", "qoe_kpis"])
+    error_message = "The sessions, sessions by breakdown, concurrent plays and QoE KPI views exist."
+  }
+  assert {
+    condition     = alltrue([for v in aws_glue_catalog_table.view : v.table_type == "VIRTUAL_VIEW" && v.parameters["presto_view"] == "true" && v.view_expanded_text == "/* Presto View */"])
+    error_message = "Each QoE view is an Athena (Presto) view."
+  }
+  assert {
+    condition     = alltrue([for name, v in aws_glue_catalog_table.view : jsondecode(base64decode(trimsuffix(trimprefix(v.view_original_text, "/* Presto View: "), " */"))).originalSql == replace(file("../../../python/acme_gen/queries/views/${name}.sql"), "{database}", "acme_telemetry")])
+    error_message = "Each view runs the SQL file the local DuckDB view runs."
+  }
+  assert {
+    condition     = alltrue([for name, v in aws_glue_catalog_table.view : [for c in v.storage_descriptor[0].columns : [c.name, c.type]] == [for c in jsondecode(file("../../schema/views.json")).views[name].columns : [c.name, c.type]]])
+    error_message = "Each view's Glue columns are the generated views.json, in order."
+  }
+  assert {
+    condition     = alltrue([for v in aws_glue_catalog_table.view : alltrue([for c in jsondecode(base64decode(trimsuffix(trimprefix(v.view_original_text, "/* Presto View: "), " */"))).columns : contains(["varchar", "bigint", "double", "boolean"], c.type)])])
+    error_message = "View columns carry Presto types."
+  }
+  assert {
+    condition     = [for c in aws_glue_catalog_table.view["qoe_kpis"].storage_descriptor[0].columns : c.name if contains(["vsf_pct", "ebvs_pct", "rebuffering_ratio_pct", "minutes_per_play", "plays_per_viewer", "peak_concurrent_plays"], c.name)] == ["vsf_pct", "ebvs_pct", "rebuffering_ratio_pct", "minutes_per_play", "plays_per_viewer", "peak_concurrent_plays"]
+    error_message = "qoe_kpis carries the industry's KPIs."
+  }
+  assert {
+    condition     = alltrue([for v in aws_glue_catalog_table.view : length(v.description) <= 2048 && length(v.name) <= 255])
+    error_message = "Glue: a table description is at most 2,048 characters, a name at most 255."
   }
 }
