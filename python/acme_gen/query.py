@@ -4,6 +4,7 @@
     python -m acme_gen.query --lake output --examples      # the seed README's queries
     python -m acme_gen.query --athena --examples           # the same, in the stack's Athena
     python -m acme_gen.query --lake output --kpis --by isp --hourly   # the QoE KPIs
+    python -m acme_gen.query --lake output --score flags.csv  # alerts against the incidents
 
 `acme_telemetry.streaming_events` carries the partition columns year/month/day/hour as
 strings, as in Glue; a filter on them prunes files. The dimension tables are
@@ -29,8 +30,10 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from acme_gen.cli import REGION_HELP, Parser, command
-from acme_gen.lake import athena, qoe
+from acme_gen.lake import athena, detection, qoe
 from acme_gen.lake.sql import LakeError, connect, example_queries
+from acme_gen.lake.store import Lake
+from acme_gen.lake.truth import read_incidents
 
 
 @command
@@ -47,6 +50,14 @@ def main(argv: list[str] | None = None) -> int:
         "--kpis",
         action="store_true",
         help="print the QoE KPIs (the qoe_kpis view; definitions in the README)",
+    )
+    what.add_argument(
+        "--score",
+        type=Path,
+        metavar="FLAGS_CSV",
+        help="score incident alerts: a CSV of dimension,value,hour rows (e.g. "
+        "from queries/detect/threshold_alerts.sql) against the lake's "
+        "_truth/incidents.json, as precision and recall per incident type",
     )
     kpis = parser.add_argument_group("QoE KPIs (with --kpis)")
     kpis.add_argument(
@@ -79,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.athena and (args.start or args.end):
         parser.error("--start/--end are local only; in Athena read qoe_kpis by its hour column")
     try:
+        if args.score:
+            return _score(args)
         if args.kpis:
             queries = [
                 (
@@ -116,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                     reader = getattr(relation, "to_arrow_reader", relation.fetch_record_batch)
                     emit(reader(), args.format)
                 printed += 1
-    except (LakeError, athena.AthenaError, qoe.WindowError) as exc:
+    except (LakeError, athena.AthenaError, qoe.WindowError, detection.FlagsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except duckdb.Error as exc:
@@ -126,6 +139,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 FORMATS = ("table", "csv", "json")
+
+
+def _score(args: argparse.Namespace) -> int:
+    incidents = read_incidents(Lake(args.lake, args.endpoint_url, args.region))
+    if not incidents:
+        raise LakeError(f"{args.lake} declares no incidents (_truth/incidents.json) to score")
+    result = detection.score_table(detection.score(detection.read_flags(args.score), incidents))
+    if args.format == "table":
+        duckdb.from_arrow(result).show(max_rows=args.max_rows, max_width=160)
+    else:
+        emit(result.to_reader(), args.format)
+    return 0
 
 
 def emit(batches: pa.RecordBatchReader, fmt: str) -> None:

@@ -14,7 +14,7 @@ import duckdb
 
 from acme_gen.schema import DATABASE
 
-BREAKDOWNS = ("all", "device_type", "device_os", "app_version", "isp", "country")
+BREAKDOWNS = ("all", "device_type", "device_os", "app_version", "isp", "country", "title_id")
 # What `--kpis` prints, rounded for reading (the view has full precision and a few more).
 SHOWN = ("attempts", "plays", "vsf_pct", "ebvs_pct", "rebuffering_ratio_pct",
          "minutes_per_play", "completion_pct", "plays_per_viewer", "peak_concurrent_plays",
