@@ -4,6 +4,7 @@ equal the KPIs computed from the generated sessions directly."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -24,7 +25,7 @@ from acme_gen.core.sessions import (
 from acme_gen.core.traffic import SLOT_MS
 from acme_gen.lake import qoe
 from acme_gen.lake.manifest import read_manifest
-from acme_gen.lake.sql import connect
+from acme_gen.lake.sql import QUERIES_DIR, connect
 from acme_gen.lake.store import Lake
 
 REPO = Path(__file__).resolve().parents[2]
@@ -140,3 +141,13 @@ def test_the_views_json_is_what_the_views_sql_gives() -> None:
     done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
                           text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_view_sql_writes_no_decimal_literals() -> None:
+    """Athena (Trino) reads 100.0 as a DECIMAL, and a decimal division rounds to the scale of
+    its operands (100.0 * 1 / 3 is 33.3 there, 33.33... in DuckDB); 100e0 is a double in
+    both engines."""
+    files = [*(QUERIES_DIR / "views").glob("*.sql"), *(QUERIES_DIR / "detect").glob("*.sql")]
+    for path in files:
+        code = "\n".join(line.split("--")[0] for line in path.read_text().splitlines())
+        assert not re.search(r"(?<![\w.])\d+\.\d+", code), path.name

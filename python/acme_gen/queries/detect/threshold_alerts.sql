@@ -30,5 +30,5 @@ WHERE h.attempts >= 50 AND (
         AND h.vsf_pct >= 3 * o.vsf_pct)
     OR (h.dimension = 'country' AND h.rebuffering_ratio_pct >= 4 * o.rebuffering_ratio_pct)
     OR (h.dimension = 'title_id' AND h.plays_rank = 1
-        AND h.plays >= 5.0 * o.plays / lake_hours.n))
+        AND h.plays >= 5e0 * o.plays / NULLIF(lake_hours.n, 0)))
 ORDER BY h.hour, h.dimension, h.value

@@ -5,23 +5,23 @@
 -- session counts in the hour it started. Mean concurrent plays: session time over the
 -- lake's span (from its first start to its last end) or over the hour.
 SELECT k.dimension, k.value, k.hour, k.attempts, k.plays,
-       100.0 * k.start_failures / k.attempts AS vsf_pct,
-       100.0 * k.exits_before_start / k.attempts AS ebvs_pct,
-       100.0 * k.buffering_seconds / NULLIF(k.buffering_seconds + k.watch_seconds, 0)
+       100e0 * k.start_failures / k.attempts AS vsf_pct,
+       100e0 * k.exits_before_start / k.attempts AS ebvs_pct,
+       100e0 * k.buffering_seconds / NULLIF(k.buffering_seconds + k.watch_seconds, 0)
            AS rebuffering_ratio_pct,
-       k.watch_seconds / 60.0 / NULLIF(k.plays, 0) AS minutes_per_play,
-       100.0 * k.completed / NULLIF(k.plays, 0) AS completion_pct,
+       k.watch_seconds / 60e0 / NULLIF(k.plays, 0) AS minutes_per_play,
+       100e0 * k.completed / NULLIF(k.plays, 0) AS completion_pct,
        k.viewers,
        CAST(k.plays AS DOUBLE) / NULLIF(k.viewers, 0) AS plays_per_viewer,
        c.peak AS peak_concurrent_plays,
-       k.session_seconds / (CASE WHEN k.hour <> 'all' THEN 3600.0 ELSE GREATEST(1.0,
+       k.session_seconds / (CASE WHEN k.hour <> 'all' THEN 3600e0 ELSE GREATEST(1e0,
            date_diff('millisecond',
                CAST(replace(replace(MIN(k.first_start) OVER (), 'T', ' '), 'Z', '') AS TIMESTAMP),
                CAST(replace(replace(MAX(k.last_end) OVER (), 'T', ' '), 'Z', '') AS TIMESTAMP))
-           / 1000.0) END) AS mean_concurrent_plays,
-       100.0 * k.sd_seconds / NULLIF(k.watch_seconds, 0) AS sd_pct,
-       100.0 * k.hd_seconds / NULLIF(k.watch_seconds, 0) AS hd_pct,
-       100.0 * k.uhd_seconds / NULLIF(k.watch_seconds, 0) AS uhd_pct
+           / 1e3) END) AS mean_concurrent_plays,
+       100e0 * k.sd_seconds / NULLIF(k.watch_seconds, 0) AS sd_pct,
+       100e0 * k.hd_seconds / NULLIF(k.watch_seconds, 0) AS hd_pct,
+       100e0 * k.uhd_seconds / NULLIF(k.watch_seconds, 0) AS uhd_pct
 FROM (
     SELECT dimension, value, COALESCE(start_hour, 'all') AS hour,
            COUNT(*) AS attempts,
@@ -43,7 +43,8 @@ FROM (
     GROUP BY GROUPING SETS ((dimension, value), (dimension, value, start_hour))
 ) AS k
 LEFT JOIN (
-    SELECT dimension, value, COALESCE(substr(minute, 1, 13), 'all') AS hour, MAX(plays) AS peak
-    FROM {database}.concurrent_plays
-    GROUP BY GROUPING SETS ((dimension, value), (dimension, value, substr(minute, 1, 13)))
+    SELECT dimension, value, COALESCE(minute_hour, 'all') AS hour, MAX(plays) AS peak
+    FROM (SELECT dimension, value, substr(minute, 1, 13) AS minute_hour, plays
+          FROM {database}.concurrent_plays) AS per_minute
+    GROUP BY GROUPING SETS ((dimension, value), (dimension, value, minute_hour))
 ) AS c ON c.dimension = k.dimension AND c.value = k.value AND c.hour = k.hour

@@ -23,7 +23,7 @@ SELECT session_id,
        date_diff('millisecond',
                  CAST(replace(replace(MIN(event_timestamp), 'T', ' '), 'Z', '') AS TIMESTAMP),
                  CAST(replace(replace(MAX(event_timestamp), 'T', ' '), 'Z', '') AS TIMESTAMP)
-       ) / 1000.0 AS duration_seconds,
+       ) / 1e3 AS duration_seconds,
        bool_or(event_type = 'start') AS has_start,
        bool_or(event_type IN ('stop', 'complete')) AS has_end,
        bool_or(event_type = 'complete') AS completed,
