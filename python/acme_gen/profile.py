@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from acme_gen.cli import REGION_HELP, Parser, command, one_line
+from acme_gen.lake import qoe
 from acme_gen.lake.realism import Measured, measure
 from acme_gen.lake.sql import LakeError, connect, missing_dimensions
 from acme_gen.lake.store import Lake
@@ -26,8 +27,27 @@ PLAYBACK_END = "event_type IN ('pause', 'stop', 'complete')"
 SESSION_END = "event_type IN ('stop', 'complete')"
 FAILED_START = "event_type = 'stop' AND watch_duration_seconds = 0 AND error_count > 0"
 
+# The KPI tiles the page opens with: the qoe_kpis view's whole-lake row (as query --kpis).
+KPI_TILES = {"vsf_pct": "video start failures (%)", "ebvs_pct": "exits before video start (%)",
+             "rebuffering_ratio_pct": "rebuffering ratio (%)",
+             "minutes_per_play": "minutes per play", "completion_pct": "plays completed (%)",
+             "plays_per_viewer": "plays per viewer", "peak_concurrent_plays":
+             "peak concurrent plays", "mean_concurrent_plays": "mean concurrent plays"}  # fmt: skip
+
 # name -> (title, SQL, chart kind)
 PROFILE_QUERIES: dict[str, tuple[str, str, str]] = {
+    "qoe_kpis": (
+        "QoE KPIs (the qoe_kpis view; definitions in the README)",
+        "\n" + qoe.kpi_sql("all", hourly=False),
+        "tiles",
+    ),
+    "qoe_kpis_by_hour": (
+        "QoE KPIs per hour: video start failures (bars) and rebuffering ratio (line), %",
+        """
+SELECT hour, vsf_pct, rebuffering_ratio_pct FROM qoe_kpis
+WHERE dimension = 'all' AND hour <> 'all' ORDER BY hour""",
+        "timeline",
+    ),
     "table_counts": (
         "Table counts",
         """
@@ -211,6 +231,22 @@ def _table(data: dict[str, Any]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _tiles(data: dict[str, Any]) -> str:
+    values = {kpi: value for kpi, value in data["rows"]}
+    tiles = "".join(
+        f'<div class="tile"><b>{html.escape(_tile_value(values.get(kpi)))}</b>'
+        f"{html.escape(label)}</div>"
+        for kpi, label in KPI_TILES.items()
+    )
+    return f'<div class="tiles">{tiles}</div>'
+
+
+def _tile_value(value: float | None) -> str:
+    if value is None:
+        return "no data"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.3f}"
@@ -224,6 +260,9 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; co
 section { margin: 2em 0; } h2 { font-size: 1.1em; } table { border-collapse: collapse; }
 td, th { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: right; }
 details pre { background: #f5f5f5; padding: 0.8em; overflow-x: auto; }
+.tiles { display: flex; flex-wrap: wrap; gap: 0.6em; }
+.tile { border: 1px solid #ccc; border-radius: 4px; padding: 0.5em 0.8em; min-width: 9em; }
+.tile b { display: block; font-size: 1.4em; }
 """
 
 
@@ -234,24 +273,29 @@ def render(
     calibration: list[Measured] | None = None,
 ) -> str:
     incidents = incidents or []
-    sections = [_calibration_section(calibration)] if calibration else []
-    if incidents:
-        listed = {"columns": ["type", "scope", "start", "end", "expected effect"],
-                  "rows": [[i["type"], i["scope"], i["start"], i["end"], i["expected_effect"]]
-                           for i in incidents]}  # fmt: skip
-        sections.append('<section id="incidents"><h2>Declared incidents (from '
-                        f"_truth/incidents.json)</h2>{_table(listed)}</section>")  # fmt: skip
+    charts = []
     for name, (title, sql, kind) in PROFILE_QUERIES.items():
-        figure = (
-            _table(results[name])
-            if kind == "table"
-            else _svg(kind, title, results[name], incidents)
-        )
-        sections.append(
+        if kind == "tiles":
+            figure = _tiles(results[name])
+        elif kind == "table":
+            figure = _table(results[name])
+        else:
+            figure = _svg(kind, title, results[name], incidents)
+        charts.append(
             f'<section id="{name}"><h2>{html.escape(title)}</h2>{figure}'
             f"<details><summary>SQL</summary><pre>{html.escape(sql.strip())}</pre></details>"
             "</section>"
         )
+    context = [_calibration_section(calibration)] if calibration else []
+    if incidents:
+        listed = {"columns": ["type", "scope", "start", "end", "expected effect"],
+                  "rows": [[i["type"], i["scope"], i["start"], i["end"], i["expected_effect"]]
+                           for i in incidents]}  # fmt: skip
+        context.insert(0, '<section id="incidents"><h2>Declared incidents (from '
+                       f"_truth/incidents.json)</h2>{_table(listed)}</section>")  # fmt: skip
+    # The page opens with the KPI tiles and the KPIs over time, then the incidents and the
+    # calibration, then the shape of the data.
+    sections = charts[:2] + context + charts[2:]
     data = json.dumps(results, default=str).replace("</", "<\\/")
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
@@ -287,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or Path(args.lake) / "report.html"
     try:
         con = connect(args.lake, args.endpoint_url, args.region)
+        qoe.pin_sessions(con)  # the sessions once, for every KPI query
         incidents = read_incidents(Lake(args.lake, args.endpoint_url, args.region))
         page = render(args.lake, run_queries(con), incidents, measure(con))
         missing = missing_dimensions(con)

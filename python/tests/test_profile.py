@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from acme_gen import profile
+from acme_gen.lake.sql import connect
 
 from .conftest import skip_unless_required
 
@@ -38,7 +39,15 @@ def _events(lake: Path) -> list[dict[str, Any]]:
 
 def test_page_is_self_contained_with_a_chart_per_query(page: tuple[Path, dict[str, Any]]) -> None:
     text = page[0].read_text()
-    assert text.count("<svg") == len(profile.PROFILE_QUERIES) - 1  # the counts are a table
+    charts = [k for _, _, k in profile.PROFILE_QUERIES.values() if k not in ("table", "tiles")]
+    assert text.count("<svg") == len(charts)  # the counts are a table, the KPIs tiles
+    # it opens with the KPI tiles and the KPIs over time
+    assert (
+        text.index('id="qoe_kpis"')
+        < text.index('id="qoe_kpis_by_hour"')
+        < text.index('id="calibration"')
+    )
+    assert text.count('class="tile"') == len(profile.KPI_TILES)
     # nothing is fetched: no external scripts, styles, images or links
     assert not re.search(r"""(src|href)=["']?https?:""", text)
     assert "<link" not in text and "<script src" not in text
@@ -78,6 +87,13 @@ def test_numbers_match_independent_computations(
     assert dict(data["customers_by_country"]["rows"]) == dict(
         Counter(c["country"] for c in customers)
     )
+    kpis = dict(data["qoe_kpis"]["rows"])  # the tiles: query --kpis, from the same view
+    con = connect(lake)
+    row = con.execute("SELECT vsf_pct, plays FROM acme_telemetry.qoe_kpis "
+                      "WHERE dimension = 'all' AND hour = 'all'").fetchall()[0]  # fmt: skip
+    assert kpis["vsf_pct"] == round(row[0], 3) and kpis["plays"] == row[1]
+    hourly = data["qoe_kpis_by_hour"]["rows"]
+    assert len(hourly) == len({e["event_timestamp"][:13] for e in starts})
     stretches = [e for e in events if e["event_type"] in ("pause", "stop", "complete")]
     assert sum(r[2] for r in data["bandwidth_vs_buffering"]["rows"]) == len(stretches)
 
@@ -109,7 +125,8 @@ def test_page_renders_its_charts_in_headless_chromium(
         timeout=120,
         check=True,
     ).stdout
-    assert dom.count("<svg") == len(profile.PROFILE_QUERIES) - 1
+    charts = [k for _, _, k in profile.PROFILE_QUERIES.values() if k not in ("table", "tiles")]
+    assert dom.count("<svg") == len(charts)
     shot = tmp_path / "report.png"
     subprocess.run(
         [chromium, *flags, "--window-size=1000,2400", f"--screenshot={shot}", page[0].as_uri()],

@@ -63,10 +63,14 @@ def kpi_sql(by: str, hourly: bool, database: str = DATABASE) -> str:
     if by not in BREAKDOWNS:
         raise WindowError(f"--by {by}: choose one of {', '.join(BREAKDOWNS)}")
     source = f"FROM {database}.qoe_kpis WHERE dimension = '{by}' AND "
-    if by == "all" and not hourly:
-        return "\nUNION ALL\n".join(
-            f"SELECT '{c}' AS kpi, ROUND(CAST({c} AS DOUBLE), 3) AS value {source}hour = 'all'"
-            for c in SHOWN
+    if by == "all" and not hourly:  # one KPI a line: one read of the view, then a pick
+        picks = " ".join(f"WHEN '{c}' THEN CAST(k.{c} AS DOUBLE)" for c in SHOWN)
+        names = ", ".join(f"('{c}', {i})" for i, c in enumerate(SHOWN))
+        return (
+            f"SELECT m.kpi, ROUND(CASE m.kpi {picks} END, 3) AS value\n"
+            f"FROM {database}.qoe_kpis AS k\n"
+            f"CROSS JOIN (VALUES {names}) AS m (kpi, position)\n"
+            f"WHERE k.dimension = 'all' AND k.hour = 'all'\nORDER BY m.position"
         )
     shown = ", ".join(c if c in _COUNTS else f"ROUND({c}, 3) AS {c}" for c in SHOWN)
     label = "hour" if by == "all" else f"value AS {by}, hour" if hourly else f"value AS {by}"
