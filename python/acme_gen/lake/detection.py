@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+
+from acme_gen.time_labels import HOUR_MS, hour_label
 
 INCIDENT_DIMENSION = {"isp-outage": "isp", "cdn-degradation": "country",
                       "bad-release": "app_version", "premiere": "title_id"}  # fmt: skip
@@ -55,15 +57,14 @@ def read_flags(path: Path) -> set[Flag]:
 
 def incident_hours(incident: dict[str, Any]) -> set[Flag]:
     """Each UTC hour the incident's window [start, end) touches, on its scope."""
-    start, end = (datetime.fromisoformat(incident[k].replace("Z", "+00:00")).astimezone(UTC)
-                  for k in ("start", "end"))  # fmt: skip
-    hour = start.replace(minute=0, second=0, microsecond=0)
+    start, end = (_ms(incident[k]) for k in ("start", "end"))
     dimension = INCIDENT_DIMENSION[incident["type"]]
-    out = set()
-    while hour < end:
-        out.add((dimension, incident["scope"], hour.strftime("%Y-%m-%dT%H")))
-        hour += timedelta(hours=1)
-    return out
+    first = start - start % HOUR_MS
+    return {(dimension, incident["scope"], hour_label(h)) for h in range(first, end, HOUR_MS)}
+
+
+def _ms(text: str) -> int:
+    return round(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
 
 
 @dataclass(frozen=True)

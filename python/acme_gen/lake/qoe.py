@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from acme_gen.schema import DATABASE
+from acme_gen.time_labels import iso_millis
 
 BREAKDOWNS = ("all", "device_type", "device_os", "app_version", "isp", "country", "title_id")
 # What `--kpis` prints, rounded for reading (the view has full precision and a few more).
@@ -35,9 +36,7 @@ def lake_time(text: str) -> str:
         raise WindowError(f"not an ISO date or time: {text!r} (e.g. 2026-01-15T20:00)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return (
-        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    )
+    return iso_millis(round(moment.timestamp() * 1000))
 
 
 def pin_sessions(
