@@ -180,7 +180,7 @@ def _in_athena(args: argparse.Namespace, queries: list[tuple[str, str]]) -> int:
         print(f"\r{line}", end="", file=sys.stderr, flush=True)
 
     for title, sql in queries:
-        if title:
+        if title and args.format == "table":  # csv and json stay machine-readable
             print(f"\n## {title}")
         # The queries name acme_telemetry; Terraform's named queries name the stack's own.
         sql = sql.replace(f"{athena.STACK_DATABASE}.", f"{database}.")

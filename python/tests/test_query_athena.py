@@ -123,3 +123,28 @@ def test_the_command_prints_the_table_and_the_cost(local_aws: LocalAws, tmp_path
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
     assert as_csv.returncode == 0 and as_csv.stdout == '"n"\n42\n', as_csv.stderr
+
+
+def test_kpis_in_athena_read_the_stacks_qoe_view(local_aws: LocalAws, tmp_path: Path) -> None:
+    local_aws.client("athena").create_work_group(Name="kpi-telemetry", Configuration={})
+    _give_results(local_aws, [["isp", "attempts"], ["BT", "120"]],
+                  [("isp", "varchar"), ("attempts", "bigint")])  # fmt: skip
+    state = tmp_path / "terraform.tfstate"
+    outputs = {"athena_workgroup_name": {"value": "kpi-telemetry"},
+               "glue_database_name": {"value": "kpi_telemetry"}}  # fmt: skip
+    state.write_text(json.dumps({"outputs": outputs}))
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    base = [sys.executable, "-m", "acme_gen.query", "--athena", "--tf-state", str(state),
+            "--endpoint-url", local_aws.endpoint, "--region", REGION]  # fmt: skip
+    done = subprocess.run([*base, "--kpis", "--by", "isp", "--format", "csv"],
+                          capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == '"isp","attempts"\n"BT",120\n'
+    athena = local_aws.client("athena")
+    ids = athena.list_query_executions(WorkGroup="kpi-telemetry")["QueryExecutionIds"]
+    sent = athena.get_query_execution(QueryExecutionId=ids[-1])["QueryExecution"]["Query"]
+    assert "FROM kpi_telemetry.qoe_kpis" in sent and "dimension = 'isp'" in sent
+    # a window of session starts needs the sessions themselves: local only, said in one line
+    windowed = subprocess.run([*base, "--kpis", "--start", "2026-01-15"],
+                              capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+    assert windowed.returncode == 2 and "local only" in windowed.stderr
