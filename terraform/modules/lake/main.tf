@@ -52,11 +52,11 @@ locals {
     file("${var.queries_dir}/views/streaming_events_unique.sql"),
     "{columns}", join(", ", [for c in local.event_columns : c.name])),
   "{database}", var.database_name)
-  presto_types  = { string = "varchar", int = "integer", bigint = "bigint", double = "double", boolean = "boolean" }
+  presto_types = { string = "varchar", int = "integer", bigint = "bigint", double = "double", boolean = "boolean" }
   # The sessions and QoE KPI views: their columns from views.json (as DuckDB types the same
   # SQL), their SQL from the files the local views run, naming this stack's database.
-  views    = jsondecode(file(var.views_json_path)).views
-  view_sql = { for name, _ in local.views : name => replace(file("${var.queries_dir}/views/${name}.sql"), "{database}", var.database_name) }
+  views         = jsondecode(file(var.views_json_path)).views
+  view_sql      = { for name, _ in local.views : name => replace(file("${var.queries_dir}/views/${name}.sql"), "{database}", var.database_name) }
   parquet_serde = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
   parquet_in    = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
   parquet_out   = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"

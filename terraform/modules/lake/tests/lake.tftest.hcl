@@ -151,7 +151,7 @@ run "named_queries_and_view_follow_the_database" {
     error_message = "The view lives in this stack's database."
   }
   assert {
-    condition = alltrue([for v in aws_glue_catalog_table.view : v.database_name == "blue_telemetry" && strcontains(jsondecode(base64decode(trimsuffix(trimprefix(v.view_original_text, "/* Presto View: "), " */"))).originalSql, "FROM blue_telemetry.") && !strcontains(jsondecode(base64decode(trimsuffix(trimprefix(v.view_original_text, "/* Presto View: "), " */"))).originalSql, "{database}")])
+    condition     = alltrue([for v in aws_glue_catalog_table.view : v.database_name == "blue_telemetry" && strcontains(jsondecode(base64decode(trimsuffix(trimprefix(v.view_original_text, "/* Presto View: "), " */"))).originalSql, "FROM blue_telemetry.") && !strcontains(jsondecode(base64decode(trimsuffix(trimprefix(v.view_original_text, "/* Presto View: "), " */"))).originalSql, "{database}")])
     error_message = "The QoE views live in this stack's database and read its tables and views."
   }
 }
