@@ -4,6 +4,7 @@
     python -m acme_gen.query --lake output --examples      # the seed README's queries
     python -m acme_gen.query --athena --examples           # the same, in the stack's Athena
     python -m acme_gen.query --lake output --kpis --by isp --hourly   # the QoE KPIs
+    python -m acme_gen.query --lake output --alerts --format csv > flags.csv   # incident alerts
     python -m acme_gen.query --lake output --score flags.csv  # alerts against the incidents
 
 `acme_telemetry.streaming_events` carries the partition columns year/month/day/hour as
@@ -31,7 +32,7 @@ import pyarrow.csv as pa_csv
 
 from acme_gen.cli import REGION_HELP, Parser, command
 from acme_gen.lake import athena, detection, qoe
-from acme_gen.lake.sql import LakeError, connect, example_queries
+from acme_gen.lake.sql import QUERIES_DIR, LakeError, connect, example_queries
 from acme_gen.lake.store import Lake
 from acme_gen.lake.truth import read_incidents
 
@@ -52,11 +53,18 @@ def main(argv: list[str] | None = None) -> int:
         help="print the QoE KPIs (the qoe_kpis view; definitions in the README)",
     )
     what.add_argument(
+        "--alerts",
+        action="store_true",
+        help="run the worked incident detector (queries/detect/threshold_alerts.sql): a "
+        "threshold rule per incident type over the hourly KPIs, a dimension,value,hour row "
+        "per alert",
+    )
+    what.add_argument(
         "--score",
         type=Path,
         metavar="FLAGS_CSV",
         help="score incident alerts: a CSV of dimension,value,hour rows (e.g. "
-        "from queries/detect/threshold_alerts.sql) against the lake's "
+        "--alerts --format csv) against the lake's "
         "_truth/incidents.json, as precision and recall per incident type",
     )
     kpis = parser.add_argument_group("QoE KPIs (with --kpis)")
@@ -101,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                     qoe.kpi_sql(args.by, args.hourly),
                 )
             ]
+        elif args.alerts:
+            queries = [("Incident alerts", ALERTS_SQL.read_text())]
         elif args.examples:
             queries = [(q.title, q.sql) for q in example_queries()]
         elif args.file:
@@ -139,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 FORMATS = ("table", "csv", "json")
+ALERTS_SQL = QUERIES_DIR / "detect" / "threshold_alerts.sql"
 
 
 def _score(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from acme_gen.lake import detection
-from acme_gen.lake.sql import QUERIES_DIR
 
 from .conftest import run_backfill
 
@@ -40,8 +39,7 @@ def incident_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_threshold_rule_finds_every_incident_type(incident_lake: Path, tmp_path: Path) -> None:
-    alerts = _query("--lake", incident_lake, "--file",
-                    QUERIES_DIR / "detect" / "threshold_alerts.sql", "--format", "csv")  # fmt: skip
+    alerts = _query("--lake", incident_lake, "--alerts", "--format", "csv")
     assert alerts.returncode == 0, alerts.stderr
     flags = tmp_path / "flags.csv"
     flags.write_text(alerts.stdout)
