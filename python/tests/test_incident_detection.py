@@ -98,3 +98,5 @@ def test_a_flags_file_without_its_columns_is_refused_in_one_line(tmp_path: Path)
     bad.write_text("dimension,value,hour\nisp,BT,yesterday\n")
     with pytest.raises(detection.FlagsError, match="line 2: hour 'yesterday'"):
         detection.read_flags(bad)
+    bad.write_text("hour,dimension,value\n2026-01-15T20\n")  # a short row: cells missing
+    assert detection.read_flags(bad) == {("", "", "2026-01-15T20")}

@@ -51,7 +51,8 @@ def read_flags(path: Path) -> set[Flag]:
         hour = (row["hour"] or "").strip()
         if len(hour) < 13 or hour[10] != "T":
             raise FlagsError(f"{path} line {number}: hour {hour!r} is not YYYY-MM-DDTHH")
-        flags.add((row["dimension"].strip(), row["value"].strip(), hour[:13]))
+        # a short row leaves its missing cells None
+        flags.add(((row["dimension"] or "").strip(), (row["value"] or "").strip(), hour[:13]))
     return flags
 
 
