@@ -37,6 +37,11 @@ class _Handler(BaseHTTPRequestHandler):
                     self.server.kept.append(body)
             one = b'{"SequenceNumber":"1","ShardId":"shardId-000000000000"}'
             reply = b'{"FailedRecordCount":0,"Records":[' + b",".join([one] * n) + b"]}"
+            if (
+                self.server.garble_after is not None
+                and self.server.records > self.server.garble_after
+            ):
+                reply = b"<html>502 Bad Gateway</html>"  # a broken proxy's answer, with a 200
         elif target.endswith(".DescribeStreamSummary"):
             name = json.loads(body)["StreamName"]
             reply = json.dumps({"StreamDescriptionSummary": {
@@ -61,13 +66,17 @@ class _Server(ThreadingHTTPServer):
     records = 0
     bytes = 0
     kept: list[bytes] | None = None
+    garble_after: int | None = None
     lock = threading.Lock()
 
 
 class NullKinesis:
-    def __init__(self, keep: bool = False) -> None:
+    def __init__(self, keep: bool = False, garble_after: int | None = None) -> None:
+        """keep: keep every record's Data; garble_after: once that many records are in,
+        answer PutRecords with a body that is not Kinesis' (as a broken proxy would)."""
         self.server = _Server(("127.0.0.1", 0), _Handler)
         self.server.kept = [] if keep else None
+        self.server.garble_after = garble_after
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     @property

@@ -16,7 +16,7 @@ import pytest
 from acme_gen import backfill
 from acme_gen.lake import iceberg
 from acme_gen.lake.sql import connect, example_queries
-from acme_gen.lake.store import Lake
+from acme_gen.lake.store import STAGING_DIR, Lake
 from acme_gen.schema import MANIFEST
 
 from .aws import REGION, LocalAws
@@ -123,6 +123,48 @@ def test_a_killed_run_commits_nothing_half_and_resumes(
     monkeypatch.setattr(driver, "_run_engine", real_engine)
     summary = backfill.run(plan)
     assert summary["skipped_partitions"] == 24
+    assert _rows(out).equals(_rows(lakes[1]))
+
+
+# The second commit is stopped by a real Ctrl-C after its new metadata file is written and
+# before the catalog's pointer moves to it: the middle of the commit.
+_CTRL_C_MID_COMMIT = """
+import os, signal, sys
+from pyiceberg.catalog import MetastoreCatalog as Catalog
+from pyiceberg.table import Table
+real_add, real_write, adds = Table.add_files, Catalog._write_metadata, [0]
+def add_files(self, *args, **kwargs):
+    adds[0] += 1
+    return real_add(self, *args, **kwargs)
+def write_metadata(*args, **kwargs):
+    real_write(*args, **kwargs)
+    if adds[0] == 2:
+        os.kill(os.getpid(), signal.SIGINT)
+Table.add_files, Catalog._write_metadata = add_files, staticmethod(write_metadata)
+from acme_gen.backfill import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_mid_commit_keeps_the_last_commit_and_resumes(
+    lakes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "ice"
+    args = [*ARGS, "--workers", "2", "--table-format", "iceberg", "--output-dir", str(out)]
+    stopped = subprocess.run([sys.executable, "-c", _CTRL_C_MID_COMMIT, *args],
+                             capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert stopped.returncode == 130, stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    assert stopped.stderr.strip().splitlines()[-1].startswith("interrupted: finished partitions")
+    table = iceberg.current_table(Lake(out))
+    assert len(table.snapshots()) == 1  # the first day; the stopped commit is not current
+    newest = max((out / iceberg.TABLE_DIR / "metadata").glob("*.metadata.json"))
+    assert not table.metadata_location.endswith(newest.name)  # it was stopped mid-commit
+    assert len(list(table.scan().plan_files())) == 24
+    assert not (out / STAGING_DIR).exists()
+    resumed = run_backfill(*args)
+    assert resumed.returncode == 0
+    assert len(iceberg.current_table(Lake(out)).snapshots()) == 2
     assert _rows(out).equals(_rows(lakes[1]))
 
 

@@ -6,6 +6,7 @@ blocks all need AWS and say so."""
 from __future__ import annotations
 
 import os
+import random
 import re
 import socket
 import subprocess
@@ -24,9 +25,21 @@ def blocks(readme: Path) -> list[tuple[str | None, str]]:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port the kernel never hands out for a bind to port 0.
+
+    The README starts its own server on this port a while after this check. Every other
+    local server in the suite binds port 0, which draws from the ephemeral range, so a port
+    below that range cannot be taken in between (were it taken, the README's wait loop
+    would talk to the other server)."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for port in random.Random(os.getpid()).sample(range(10_000, low), 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in 10000-{low}")
 
 
 def test_every_block_runs_or_says_why_not() -> None:
@@ -36,6 +49,14 @@ def test_every_block_runs_or_says_why_not() -> None:
         for reason, body in found:
             assert reason is None or len(reason.strip()) > 10, (readme, body)
     assert all(reason for reason, _ in blocks(REPO / "terraform" / "README.md"))
+
+
+def test_the_readme_servers_port_is_free_and_outside_the_ephemeral_range() -> None:
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    port = _free_port()
+    assert 10_000 <= port < low
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))  # still free: nothing holds it open
 
 
 @pytest.mark.slow

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from acme_gen.lake.store import STAGING_DIR
 
 from .aws import DUMMY_KEYS, REGION, LocalAws
 from .conftest import BACKFILL_ARGS, run_backfill, skip_unless_required
@@ -53,6 +57,59 @@ def test_spark_resumes_only_missing_hours(spark_lake: Path, lake: Path, tmp_path
     )
     assert "(33 already complete)" in result.stdout and "on Spark local[2]" in result.stdout
     assert "FutureWarning" not in result.stderr  # pyspark's pandas warning stays quiet
+    assert digest_tree(out) == digest_tree(lake)
+
+
+def _session_alive(sid: int) -> list[str]:
+    """The live (not zombie) processes of a session: the command, its JVM, their workers."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while we looked
+        if int(fields[3]) == sid and fields[0] != "Z":
+            alive.append(stat.parent.name)
+    return alive
+
+
+@pytest.mark.parametrize(
+    ("whom", "signum", "code"),
+    [
+        ("terminal", signal.SIGINT, 130),
+        ("command", signal.SIGINT, 130),
+        ("command", signal.SIGTERM, 143),
+    ],
+)
+def test_a_stop_mid_run_ends_spark_cleanly_and_resumes_to_the_same_bytes(
+    lake: Path, tmp_path: Path, whom: str, signum: int, code: int
+) -> None:
+    """Ctrl-C at a terminal reaches the whole group (driver, JVM, Python workers); a
+    supervisor's signal reaches the command alone. Either way: one line, nothing left."""
+    out = tmp_path / "lake"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "acme_gen.backfill", *BACKFILL_ARGS, *SPARK, "--output-dir", out],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("telemetry/**/*.parquet"))) < 3:  # tasks are mid-run
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    if whom == "terminal":
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert "Traceback" not in err and "\tat org.apache" not in err, err
+    assert err.strip().splitlines()[-1].startswith("interrupted: finished partitions are kept")
+    deadline = time.monotonic() + 10  # the JVM's exit may trail the command's by a moment
+    while _session_alive(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _session_alive(proc.pid)
+    assert not (out / STAGING_DIR).exists()
+    assert len(list(out.glob("telemetry/**/*.parquet"))) < 36  # it did stop mid-run
+    run_backfill(*BACKFILL_ARGS, "--output-dir", out)  # the resume, by the process pool
     assert digest_tree(out) == digest_tree(lake)
 
 

@@ -155,6 +155,19 @@ def test_a_worker_killed_mid_stream_fails_the_run_and_says_which() -> None:
     assert "Traceback" not in err and "generated " in out  # the summary of what was sent
 
 
+def test_a_worker_that_raises_fails_the_run_and_says_which() -> None:
+    # A proxy's garbled 200: whether that batch landed is unknown, so the worker raises.
+    with NullKinesis(garble_after=400) as sink:
+        proc = _popen_stream(sink.url, "--stream-name", "s", "--rate", "300/s", "--workers", "2",
+                             "--duration", "600")  # fmt: skip
+        out, err = proc.communicate(timeout=120)  # long before --duration
+    assert proc.returncode == 1, err
+    assert re.search(r"error: worker [01] failed: PutRecords of \d+ records got a reply without "
+                     r"a result per record \(is the endpoint Kinesis\?\) after sending [\d,]+ "
+                     r"events; the others were stopped", err), err  # fmt: skip
+    assert "Traceback" not in err and "generated " in out
+
+
 def test_a_stream_that_goes_away_stops_every_worker(local_aws: LocalAws) -> None:
     kinesis = local_aws.client("kinesis")
     kinesis.create_stream(StreamName="vanishing", ShardCount=1)

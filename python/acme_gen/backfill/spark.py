@@ -12,8 +12,12 @@ task rewrites an identical file, never a duplicate or a partial one. The driver 
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 
 from acme_gen.backfill.plan import BackfillPlan
@@ -72,14 +76,47 @@ def run_spark(
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.executorEnv.PYTHONHASHSEED", os.environ.get("PYTHONHASHSEED", "0"))
     )
+    ours = signal.getsignal(signal.SIGINT)
     spark = builder.getOrCreate()
+    if threading.current_thread() is threading.main_thread():
+        # pyspark's own Ctrl-C handler calls into the JVM from inside the signal handler,
+        # while the driver's thread is blocked in that JVM: tracebacks, a nested interrupt.
+        # The command's handler raises once; the finally below stops Spark, which ends
+        # the executors' Python workers (the JVM ignores SIGINT: pyspark starts it so).
+        signal.signal(signal.SIGINT, ours)
+    logging.getLogger().addFilter(_no_py4j_interrupt_traceback)
     spark.sparkContext.setLogLevel("ERROR")
     try:
         _ship_package(spark)
         tasks = max(1, -(-len(hours) // HOURS_PER_TASK))
         rdd = spark.sparkContext.parallelize(hours, numSlices=tasks)
         written = rdd.mapPartitions(lambda part: _run_partition(plan, part)).collect()
-    finally:
-        spark.stop()
+    except BaseException as exc:
+        interrupt = _interrupt_behind(exc)
+        if interrupt is None:
+            spark.stop()
+            raise
+        with contextlib.suppress(Exception):  # the interrupted gateway may be gone already
+            spark.sparkContext.setLogLevel("OFF")  # no JVM stack traces of cancelled tasks
+            spark.stop()
+        raise interrupt from None
+    spark.stop()
     for _, rows, size in sorted(written):
         yield rows, size
+
+
+def _interrupt_behind(exc: BaseException | None) -> KeyboardInterrupt | None:
+    """The Ctrl-C or stop signal behind an error: py4j turns an interrupted call into a
+    network error on the calls that follow it."""
+    while exc is not None:
+        if isinstance(exc, KeyboardInterrupt):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _no_py4j_interrupt_traceback(record: logging.LogRecord) -> bool:
+    """py4j logs an interrupted call's traceback on the root logger before re-raising the
+    interrupt itself: the command then says what it did in one line."""
+    return not (record.getMessage().startswith("KeyboardInterrupt while sending command")
+                and "py4j" in record.pathname)  # fmt: skip

@@ -64,6 +64,19 @@ class PutRecordsError(RuntimeError):
         self.report = report
 
 
+class PutRecordsReplyError(RuntimeError):
+    """PutRecords answered 200 without one result per record: whether they landed is unknown,
+    so the caller must stop rather than count them either way (a proxy or not Kinesis)."""
+
+    def __init__(self, sent: int, response: dict[str, Any]) -> None:
+        body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+        got = f": {str(body)[:80]}" if body else ""
+        super().__init__(
+            f"PutRecords of {sent} records got a reply without a result per record "
+            f"(is the endpoint Kinesis?{got})"
+        )
+
+
 def batches(data: Sequence[bytes], keys: Sequence[str]) -> Iterator[list[tuple[bytes, str]]]:
     """Consecutive batches within the per-call record and byte limits."""
     batch: list[tuple[bytes, str]] = []
@@ -180,7 +193,9 @@ class KinesisProducer:
                 report.failed += len(pending)
                 report.error_codes[code] += len(pending)
                 return
-            results = response["Records"]
+            results = response.get("Records")
+            if not isinstance(results, list) or len(results) != len(pending):
+                raise PutRecordsReplyError(len(pending), response)
             failed = [rec for rec, res in zip(pending, results, strict=True) if "ErrorCode" in res]
             report.put += len(pending) - len(failed)
             if not failed:
