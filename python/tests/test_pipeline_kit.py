@@ -8,6 +8,7 @@ import base64
 import filecmp
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -225,8 +226,19 @@ def test_a_faulty_stream_through_the_local_pipeline_is_explained(local_aws: Loca
         Bucket="faulty-kit", CreateBucketConfiguration={"LocationConstraint": REGION}
     )
     result = _stream(local_aws.endpoint, "--stream-name", "faulty-kit", *REPLAY, "--threads", "1",
-                     "--faults", STREAM_FAULTS, "--incident", INCIDENT)  # fmt: skip
+                     "--faults", STREAM_FAULTS, "--incident", INCIDENT,
+                     "--lake", "s3://faulty-kit")  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert "event time covered: [2026-01-15T20:00:00.000Z, 2026-01-15T20:02:00.000Z)" in (
+        result.stdout
+    )
+    # The summary's command, as printed: the same world, faults, incidents and window.
+    printed = [line for line in result.stdout.splitlines() if "acme_gen.reconcile" in line]
+    assert len(printed) == 1, result.stdout
+    python, *command = shlex.split(printed[0])
+    assert python == "python" and command[:2] == ["-m", "acme_gen.reconcile"]
+    window = command[command.index("--start") + 1], command[command.index("--end") + 1]
+    assert window == ("2026-01-15T20:00:00.000Z", "2026-01-15T20:02:00.000Z")
     env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     where = ["--endpoint-url", local_aws.endpoint, "--region", REGION]
     delivered = _module(
@@ -234,17 +246,17 @@ def test_a_faulty_stream_through_the_local_pipeline_is_explained(local_aws: Loca
     )
     assert delivered.returncode == 0, delivered.stderr
     assert "to the error prefix" in delivered.stdout
-    check = ["reconcile", "--lake", "s3://faulty-kit", "--endpoint-url", local_aws.endpoint,
-             "--region", REGION, "--events-per-day", str(20 * 86_400), *WORLD,
-             "--start", "2026-01-15T20:00", "--end", "2026-01-15T20:02", "--json"]  # fmt: skip
-    explained = _module(*check, "--faults", STREAM_FAULTS, "--incident", INCIDENT, env=env)
+    explained = subprocess.run([sys.executable, *command, "--json"], capture_output=True,
+                               text=True, env=env)  # fmt: skip
     assert explained.returncode == 0, explained.stdout[-3000:] + explained.stderr
     report = json.loads(explained.stdout)
     assert {"duplicate", "drop", "late", "malformed", "out_of_order", "skew"} <= set(
         report["explained"]
     )
-    undeclared = _module(*check, "--incident", INCIDENT, env=env)
-    assert undeclared.returncode == 1
+    at = command.index("--faults")
+    undeclared = subprocess.run([sys.executable, *command[:at], *command[at + 2 :]],
+                                capture_output=True, text=True, env=env)  # fmt: skip
+    assert undeclared.returncode == 1, undeclared.stdout[-3000:]
 
 
 def test_validate_still_fails_on_an_undeclared_duplicate(faulty_lake: Path, tmp_path: Path) -> None:

@@ -17,9 +17,12 @@ reported. --faults and --incident make the stream as messy as a real one, reprod
 
 from __future__ import annotations
 
+import argparse
+import shlex
 import signal
 import sys
 import time
+from collections.abc import Callable
 from types import FrameType
 
 from acme_gen.cli import (
@@ -34,13 +37,14 @@ from acme_gen.cli import (
     positive_int,
     positive_number,
 )
+from acme_gen.config import GeneratorConfig
 from acme_gen.core.incidents import check_scopes, timing_problems
 from acme_gen.core.sizing import with_world_size
 from acme_gen.core.world import build_world
 from acme_gen.kinesis.producer import KinesisProducer
 from acme_gen.stream.share import StreamSettings, StreamTotals, kinesis_client, stream_share
 from acme_gen.stream.workers import run_workers
-from acme_gen.time_labels import iso_second
+from acme_gen.time_labels import iso_millis, iso_second
 
 LAG_WARNING_S = 5.0  # behind the clock by more than this: say once that we cannot keep up
 
@@ -69,7 +73,8 @@ def _parser() -> Parser:
     parser.add_argument(
         "--duration",
         type=positive_number(),
-        help="seconds of sending (default: until Ctrl-C or --count)",
+        help="wall-clock seconds of sending, whatever --speed and the sink's pace (default: "
+        "until Ctrl-C or --count)",
     )
     parser.add_argument(
         "--count", type=positive_int, help="send this many events in all, then stop"
@@ -84,7 +89,8 @@ def _parser() -> Parser:
         "--speed",
         type=positive_number("x", "10x"),
         default=1.0,
-        help="event time per wall time, e.g. 10x; with --start",
+        help="event time per wall time, e.g. 10x; with --start. It compresses event time, "
+        "so events are sent at --rate times this",
     )
     parser.add_argument(
         "--workers",
@@ -97,6 +103,8 @@ def _parser() -> Parser:
     )
     parser.add_argument("--endpoint-url", help="Kinesis endpoint, e.g. a local AWS server")
     parser.add_argument("--region", default=None, help="AWS region (default: the environment's)")
+    parser.add_argument("--lake", default="s3://BUCKET", help="where Firehose delivers the "
+                        "stream, for the reconcile command the summary prints")  # fmt: skip
     add_generator_flags(parser, stream=True)
     parser.add_argument("--table-format", choices=["hive", "iceberg"], default="hive",
                         help="iceberg: add year/month/day/hour to each record, for a Firehose "
@@ -178,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         totals, failures = run_workers(settings, args.workers, stop, progress)
     progress.summary(totals)
+    print(window_line(args, config, totals))
     if failures:
         for line in failures:
             print(f"error: {line}", file=sys.stderr)
@@ -188,54 +197,80 @@ def main(argv: list[str] | None = None) -> int:
 
 
 class Progress:
-    """The live line (sent, rate, lag) on stderr, and the one warning when we fall behind."""
+    """Progress on stderr: at a terminal one live line, rewritten in place; anywhere else
+    (a log, a pipe, CI) a plain line every PLAIN_EVERY_S seconds. With --workers, the
+    parent shows the workers' combined totals. One warning when we fall behind."""
 
-    def __init__(self, asked_rate: float) -> None:
+    PLAIN_EVERY_S = 5.0
+
+    def __init__(
+        self,
+        asked_rate: float,
+        live: bool | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.asked_rate = asked_rate
+        self.live = sys.stderr.isatty() if live is None else live
+        self.clock = clock
         self.warned = False
+        self.open = False  # a live line is on screen without its newline
+        self.last_plain = -float("inf")
+
+    def _line(self, text: str) -> None:
+        if self.live:
+            print(f"\r{text:<78}", end="", file=sys.stderr, flush=True)
+            self.open = True
+        elif self.clock() - self.last_plain >= self.PLAIN_EVERY_S:
+            self.last_plain = self.clock()
+            print(text, file=sys.stderr, flush=True)
+
+    def end_line(self) -> None:
+        """End the live line, so what follows starts on a line of its own."""
+        if self.open:
+            print(file=sys.stderr, flush=True)
+            self.open = False
+
+    def say(self, text: str) -> None:
+        self.end_line()
+        print(text, file=sys.stderr, flush=True)
 
     def go(self, totals: StreamTotals) -> float:
-        print(f"\rwarm after {totals.warm_up_s:.1f} s; sending{' ' * 30}", file=sys.stderr,
-              flush=True)  # fmt: skip
+        self.say(f"warm after {totals.warm_up_s:.1f} s; sending")
+        self.last_plain = -float("inf")  # the first sent line comes at once
         return time.time()
 
     def show(self, totals: StreamTotals) -> None:
         if totals.warm_slots_done < totals.warm_slots:
-            print(f"\rwarming up: drawing the sessions already running, "
-                  f"{totals.warm_slots_done / totals.warm_slots:.0%}", end="", file=sys.stderr,
-                  flush=True)  # fmt: skip
+            done = totals.warm_slots_done / totals.warm_slots
+            self._line(f"warming up: drawing the sessions already running, {done:.0%}")
             return
         if totals.sending_s == 0:
             return  # warm, not sending yet
         rate = totals.sent / max(totals.sending_s, 1e-9)
-        print(
-            f"\rsent {totals.sent:,} events in {totals.sending_s:,.0f} s ({rate:,.0f}/s), "
-            f"lag {totals.lag_s:.1f} s, {totals.failed:,} failed",
-            end="",
-            file=sys.stderr,
-            flush=True,
+        self._line(
+            f"sent {totals.sent:,} events in {totals.sending_s:,.0f} s ({rate:,.0f}/s of "
+            f"{self.asked_rate:,.0f}/s asked), lag {totals.lag_s:.1f} s, {totals.failed:,} failed"
         )
         if totals.lag_s > LAG_WARNING_S and not self.warned:
             self.warned = True
-            print(
-                f"\nwarning: cannot keep up: {rate:,.0f} events/s sent of about "
-                f"{self.asked_rate:,.0f}/s asked ({totals.lag_s:.0f} s behind); add --workers "
-                "or lower --rate",
-                file=sys.stderr,
-                flush=True,
+            self.say(
+                f"warning: cannot keep up: {rate:,.0f} events/s sent of about "
+                f"{self.asked_rate:,.0f}/s asked ({totals.lag_s:.0f} s behind); "
+                + bottleneck(totals)
             )
 
     def summary(self, totals: StreamTotals) -> None:
+        self.end_line()
         if totals.warm_slots_done < totals.warm_slots:
             print(
-                f"\nstopped during warm-up after {totals.warm_up_s:.1f} s "
+                f"stopped during warm-up after {totals.warm_up_s:.1f} s "
                 f"({totals.warm_slots_done / totals.warm_slots:.0%} of the running sessions "
                 f"drawn): generated {totals.generated:,}, sent {totals.sent:,}"
             )
             return
         rate = totals.sent / max(totals.sending_s, 1e-9)
         print(
-            f"\ngenerated {totals.generated:,}, sent {totals.sent:,}, failed {totals.failed:,}, "
+            f"generated {totals.generated:,}, sent {totals.sent:,}, failed {totals.failed:,}, "
             f"retried {totals.retried:,} in {totals.sending_s:,.1f} s: {rate:,.0f} events/s "
             f"(warm-up {totals.warm_up_s:.1f} s, {totals.calls:,} PutRecords calls)"
         )
@@ -245,3 +280,51 @@ class Progress:
                 f"faults injected: {kinds}; {totals.held:,} late records and copies were "
                 "not yet due at the stop"
             )
+
+
+def bottleneck(totals: StreamTotals) -> str:
+    """Which side holds the stream back, with the figures: the sink (more PutRecords calls
+    in flight or more shards help; more processes only add warm-up and memory) or the
+    generator (CPU: more processes help)."""
+    if totals.put_s >= totals.generate_s:
+        per_call = totals.put_s / max(totals.calls, 1) * 1000
+        throttled = f", {totals.retried:,} records retried" if totals.retried else ""
+        return (f"the sink is the limit: PutRecords took {totals.put_s:,.1f} s against "
+                f"{totals.generate_s:,.1f} s generating ({per_call:,.0f} ms a call{throttled});"
+                " raise --threads or the stream's shards, not --workers")  # fmt: skip
+    return (f"generation is the limit: {totals.generate_s:,.1f} s generating against "
+            f"{totals.put_s:,.1f} s in PutRecords; add --workers (one per core) or lower "
+            "--rate")  # fmt: skip
+
+
+def window_line(args: argparse.Namespace, config: GeneratorConfig, totals: StreamTotals) -> str:
+    """The event-time window the run sent, and the reconcile command that checks it landed:
+    the same world, volume, faults and incidents, and exactly that window."""
+    if totals.sent == 0 or totals.cursor_ms <= totals.first_ms:
+        return "event time covered: none (nothing was sent)"
+    window = f"[{iso_millis(totals.first_ms)}, {iso_millis(totals.cursor_ms)})"
+    if not totals.window_exact:
+        why = ("--count stopped inside a tick" if args.count is not None
+               else "the workers stopped at different event times")  # fmt: skip
+        return f"event time covered: about {window}; no exact window to reconcile ({why})"
+    command = ["python", "-m", "acme_gen.reconcile", "--lake", args.lake,
+               "--events-per-day", _exact(config.events_per_day), "--seed", str(config.seed),
+               "--titles", str(config.titles), "--campaigns", str(config.campaigns),
+               "--shape", config.traffic_shape]  # fmt: skip
+    if args.customers is not None:
+        command += ["--customers", str(args.customers)]
+    if config.faults.any():
+        command += ["--faults", config.faults.spec()]
+    for incident in config.incidents:
+        command += ["--incident", incident.spec()]
+    command += ["--start", iso_millis(totals.first_ms), "--end", iso_millis(totals.cursor_ms)]
+    for flag in ("endpoint_url", "region"):
+        if getattr(args, flag):
+            command += [f"--{flag.replace('_', '-')}", getattr(args, flag)]
+    return (f"event time covered: {window}; once Firehose has delivered it (its buffer "
+            f"interval later), check that it all landed:\n  {shlex.join(command)}")  # fmt: skip
+
+
+def _exact(value: float) -> str:
+    """A float as text that parses back to the same float (no rounding of the volume)."""
+    return str(int(value)) if value.is_integer() else repr(value)

@@ -69,6 +69,11 @@ class StreamTotals:
     error_codes: Counter[str] = field(default_factory=Counter)
     faults: dict[str, int] = field(default_factory=dict)  # injected, per kind
     held: int = 0  # late records and copies not yet due when the stream stopped
+    # Every event of [first_ms, cursor_ms) was sent and none after: false when --count
+    # stopped inside a tick, or (combined) when the shares stopped at different times.
+    window_exact: bool = True
+    generate_s: float = 0.0  # wall time drawing and encoding the events sent
+    put_s: float = 0.0  # wall time in PutRecords (the sink's latency, retries, throttling)
 
     def add_report(self, report: PutRecordsReport) -> None:
         self.sent += report.put
@@ -85,7 +90,7 @@ class StreamTotals:
         """The totals of several shares running side by side."""
         out = StreamTotals()
         for p in parts:
-            for name in ("generated", "sent", "failed", "retried", "calls"):
+            for name in ("generated", "sent", "failed", "retried", "calls", "generate_s", "put_s"):
                 setattr(out, name, getattr(out, name) + getattr(p, name))
             out.error_codes.update(p.error_codes)
             out.held += p.held
@@ -98,6 +103,9 @@ class StreamTotals:
             out.lag_s = max(p.lag_s for p in parts)
             out.first_ms = min(p.first_ms for p in parts)
             out.cursor_ms = min(p.cursor_ms for p in parts)
+            out.window_exact = all(p.window_exact for p in parts) and (
+                len({(p.first_ms, p.cursor_ms) for p in parts}) == 1
+            )
         return out
 
 
@@ -135,15 +143,20 @@ def stream_share(
     while not should_stop() and left != 0:
         tick += 1
         sleep(max(0.0, pace.began + tick * TICK_SECONDS - clock()))
-        target = pace.next_target(clock(), timeline.cursor)
+        tick_at = clock()
+        target = pace.next_target(tick_at, timeline.cursor)
         if target > timeline.cursor:
             batch = timeline.until(target)
             if left is not None and len(batch) >= left:
+                totals.window_exact = len(batch) == left
                 batch = batch.take(np.arange(left))
             totals.generated += len(batch)
             data, keys = records.of(batch, target)
+            generated_at = clock()
+            totals.generate_s += generated_at - tick_at
             if data and _send(producer, data, keys, totals):
                 break
+            totals.put_s += clock() - generated_at
             if left is not None:
                 left -= len(batch)
         totals.cursor_ms = timeline.cursor
@@ -154,6 +167,8 @@ def stream_share(
             progress(totals)
         if pace.end_ms is not None and timeline.cursor >= pace.end_ms:
             break
+        if settings.duration is not None and now - pace.began >= settings.duration:
+            break  # wall time is up, even where a slow sink left event time behind
     records.finish(producer, totals)
     return totals
 
