@@ -77,3 +77,14 @@ def iso_second(ms: int) -> str:
 def iso_millis(ms: int) -> str:
     """2026-01-15T07:23:45.123Z: the event_timestamp format (text.py encodes it vectorised)."""
     return f"{_utc(ms):%Y-%m-%dT%H:%M:%S}.{ms % 1000:03d}Z"
+
+
+def day_tick(label: str) -> str:
+    """'Thu 15 Jan' for a 2026-01-15 day label: a chart's day axis, read horizontally."""
+    return f"{datetime.fromisoformat(label):%a %d %b}"
+
+
+def hour_tick(label: str, with_day: bool) -> str:
+    """'20:00' for a 2026-01-15T20 hour label, or '20:00\\nThu 15 Jan' where a day begins."""
+    hour = f"{label[11:13]}:00"
+    return f"{hour}\n{day_tick(label[:10])}" if with_day else hour

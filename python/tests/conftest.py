@@ -53,6 +53,26 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# One incident of each type in one day (the README's detection example).
+INCIDENTS = (
+    "isp-outage:Comcast Xfinity@2026-01-15T20:00/60m",
+    "cdn-degradation:GB@2026-01-15T21:00/60m",
+    "bad-release:8.170.2@2026-01-15T14:00/60m",
+    "premiere:TITLE-00042@2026-01-15T18:00/2h",
+)
+
+
+@pytest.fixture(scope="session")
+def incident_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-day lake with INCIDENTS, shared read-only by the tests."""
+    lake = tmp_path_factory.mktemp("incidents") / "lake"
+    flags = [a for spec in INCIDENTS for a in ("--incident", spec)]
+    run_backfill("--telemetry", "300000", "--start", "2026-01-15", "--end", "2026-01-16",
+                 "--seed", "5", "--titles", "300", "--quiet", *flags,
+                 "--output-dir", lake)  # fmt: skip
+    return lake
+
+
 @pytest.fixture(scope="session")
 def local_aws() -> Iterator[LocalAws]:
     aws = LocalAws()

@@ -13,29 +13,10 @@ import pytest
 
 from acme_gen.lake import detection
 
-from .conftest import run_backfill
-
-INCIDENTS = (
-    "isp-outage:Comcast Xfinity@2026-01-15T20:00/60m",
-    "cdn-degradation:GB@2026-01-15T21:00/60m",
-    "bad-release:8.170.2@2026-01-15T14:00/60m",
-    "premiere:TITLE-00042@2026-01-15T18:00/2h",
-)
-
 
 def _query(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "acme_gen.query", *map(str, args)],
                           capture_output=True, text=True, timeout=600)  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def incident_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    lake = tmp_path_factory.mktemp("incidents") / "lake"
-    flags = [a for spec in INCIDENTS for a in ("--incident", spec)]
-    run_backfill("--telemetry", "300000", "--start", "2026-01-15", "--end", "2026-01-16",
-                 "--seed", "5", "--titles", "300", "--quiet", *flags,
-                 "--output-dir", lake)  # fmt: skip
-    return lake
 
 
 def test_a_threshold_rule_finds_every_incident_type(incident_lake: Path, tmp_path: Path) -> None:

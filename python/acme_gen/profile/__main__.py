@@ -1,0 +1,5 @@
+import sys
+
+from acme_gen.profile.page import main
+
+sys.exit(main())
