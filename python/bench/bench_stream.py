@@ -129,6 +129,25 @@ def against_null_sink() -> None:
              f"{big['warm_up_s']:.0f} s; {big['rss_mb']:,.0f} MB")  # fmt: skip
 
 
+# Issue 23's figures before the behaviour model (--count 1 --shape flat): first record, RSS.
+BEFORE_BEHAVIOUR_MODEL = {2_000: (8.4, 356), 10_000: (34.9, 1_400)}
+
+
+def first_record() -> None:
+    """Time from start-up to the first record sent, and peak RSS, at three rates on one
+    process: the warm-up draws every session that may still run at the start (five hours
+    of starts) and, for physics, decides them against the five hours before those."""
+    with NullKinesis() as sink:
+        for rate in (2_000, 10_000, 20_000):
+            run = run_stream(sink.url, "--rate", f"{rate}/s", "--shape", "flat", "--count", "1")
+            before = BEFORE_BEHAVIOUR_MODEL.get(rate)
+            was = f"(before the behaviour model: {before[0]} s, {before[1]:,} MB)" if before else ""
+            show(f"first record at {rate:,}/s: time; peak RSS",
+                 f"{run['wall_s']:.0f} s; {run['rss_mb']:,.0f} MB", was)  # fmt: skip
+            show("  MB per 1,000 events/s", f"{run['rss_mb'] / (rate / 1000):,.0f}",
+                 "(issue 23's target: first record <= 2 s, <= 60 MB per 1,000/s)")  # fmt: skip
+
+
 def against_moto() -> None:
     """moto numbers each record max + 1 by scanning its shard, so it slows as a stream fills:
     a fresh stream per run and a fixed count keep the two runs comparable."""
@@ -194,6 +213,7 @@ def lambda_chunk_at_high_volume() -> None:
 def main() -> None:
     generate_and_serialise()
     lambda_chunk_at_high_volume()
+    first_record()
     against_null_sink()
     against_moto()
 
