@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -124,3 +126,15 @@ def test_each_statement_is_printed_in_the_format_asked(
     rows = "SELECT event_id FROM streaming_events LIMIT 100"
     assert query.main(["--lake", str(lake), "--format", "json", "--max-rows", "5", rows]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 100  # --max-rows is the table's only
+
+
+def test_no_duckdb_progress_bar_on_any_connection(lake: Path) -> None:
+    """DuckDB draws a bar on stderr for a query past 2 s, one per query; profile and validate
+    run dozens, and into a log the bars land as carriage-return fragments on one line. (In a
+    subprocess, as a command runs: under pytest's capture DuckDB starts with no bar.)"""
+    probe = ("import sys; from acme_gen.lake import sql; print([c.execute(\"SELECT current_setting("
+             "'enable_progress_bar')\").fetchone()[0] for c in (sql.bounded_connection(), "
+             "sql.connect(sys.argv[1]))])")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", probe, str(lake)], capture_output=True,
+                         text=True, timeout=120, check=True).stdout  # fmt: skip
+    assert out.strip() == "[False, False]"

@@ -126,8 +126,11 @@ def bounded_connection(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     directory of its own (removed with the connection): queries over a lake of any size
     run in bounded memory, not in 80% of the machine's, DuckDB's default."""
     scratch = tempfile.mkdtemp(prefix="acme-duckdb-")
+    # No DuckDB progress bar: the commands run many queries each, and a bar per query (sent
+    # to a log as carriage-return fragments) buries the commands' own lines.
     con = duckdb.connect(database, config={"memory_limit": MEMORY_LIMIT,
                                            "temp_directory": scratch})  # fmt: skip
+    con.execute("SET enable_progress_bar = false")
     weakref.finalize(con, shutil.rmtree, scratch, True)
     return con
 
