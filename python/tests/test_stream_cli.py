@@ -165,6 +165,7 @@ def test_a_worker_that_raises_fails_the_run_and_says_which() -> None:
                      r"a result per record \(is the endpoint Kinesis\?\) after sending [\d,]+ "
                      r"events; the others were stopped", err), err  # fmt: skip
     assert "Traceback" not in err and "generated " in out
+    assert "(a worker failed)" in out and "acme_gen.reconcile" not in out  # a hole, no window
 
 
 def test_a_stream_that_goes_away_stops_every_worker(local_aws: LocalAws) -> None:

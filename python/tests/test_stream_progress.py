@@ -128,6 +128,15 @@ def test_no_reconcile_command_where_the_window_is_not_exact(
     assert says in line and "acme_gen.reconcile" not in line
 
 
+def test_a_failed_worker_leaves_no_window_to_reconcile_and_failed_records_are_named() -> None:
+    line = window_line(_args(), CONFIG, SENT, worker_failed=True)
+    assert "a worker failed" in line and "acme_gen.reconcile" not in line
+    failed = StreamTotals(**{**SENT.as_dict(), "failed": 12})
+    assert "expect the 12 records that failed to send as missing" in window_line(
+        _args(), CONFIG, failed
+    )
+
+
 def test_workers_that_stopped_together_have_one_exact_window() -> None:
     assert StreamTotals.combine([SENT, SENT]).window_exact
 

@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         totals, failures = run_workers(settings, args.workers, stop, progress)
     progress.summary(totals)
-    print(window_line(args, config, totals))
+    print(window_line(args, config, totals, worker_failed=bool(failures)))
     if failures:
         for line in failures:
             print(f"error: {line}", file=sys.stderr)
@@ -297,12 +297,15 @@ def bottleneck(totals: StreamTotals) -> str:
             "--rate")  # fmt: skip
 
 
-def window_line(args: argparse.Namespace, config: GeneratorConfig, totals: StreamTotals) -> str:
+def window_line(args: argparse.Namespace, config: GeneratorConfig, totals: StreamTotals,
+                worker_failed: bool = False) -> str:  # fmt: skip
     """The event-time window the run sent, and the reconcile command that checks it landed:
     the same world, volume, faults and incidents, and exactly that window."""
     if totals.sent == 0 or totals.cursor_ms <= totals.first_ms:
         return "event time covered: none (nothing was sent)"
     window = f"[{iso_millis(totals.first_ms)}, {iso_millis(totals.cursor_ms)})"
+    if worker_failed:  # its share stopped where it failed: the window has a hole
+        return f"event time covered: about {window}; no exact window to reconcile (a worker failed)"
     if not totals.window_exact:
         why = ("--count stopped inside a tick" if args.count is not None
                else "the workers stopped at different event times")  # fmt: skip
@@ -321,8 +324,11 @@ def window_line(args: argparse.Namespace, config: GeneratorConfig, totals: Strea
     for flag in ("endpoint_url", "region"):
         if getattr(args, flag):
             command += [f"--{flag.replace('_', '-')}", getattr(args, flag)]
+    unsent = (f" (expect the {totals.failed:,} records that failed to send as missing)"
+              if totals.failed else "")  # fmt: skip
     return (f"event time covered: {window}; once Firehose has delivered it (its buffer "
-            f"interval later), check that it all landed:\n  {shlex.join(command)}")  # fmt: skip
+            f"interval later), check that it all landed{unsent}:\n  "
+            + shlex.join(command))  # fmt: skip
 
 
 def _exact(value: float) -> str:
