@@ -24,6 +24,7 @@ from acme_gen.invariants import check
 from acme_gen.models import PLAN_STREAMS
 
 PLAN_STREAM_LIMITS = PLAN_STREAMS  # by plan: basic, standard, premium
+_DECIDED_TOGETHER = 500_000  # draws per part of a decision (parts split by customer)
 
 
 def playable(
@@ -39,7 +40,37 @@ def playable(
     decide: B,
 ) -> B:
     """For the draws at `decide`, whether they play under the rules above; the others are
-    only context (the sittings started before). A sitting's parts are decided together."""
+    only context (the sittings started before). A sitting's parts are decided together.
+
+    The rules never relate two customers (a device, a sitting and a plan are one customer's),
+    so the draws are decided in parts by customer, which bounds the sorts' temporaries: a
+    window's decision holds millions of draws."""
+    parts = -(-len(customer) // _DECIDED_TOGETHER)
+    if parts <= 1:
+        return _playable(customer, device, start_ms, end_ms, key, limit, sitting, part,
+                         sitting_start_ms, decide)  # fmt: skip
+    out = np.zeros(len(customer), np.bool_)
+    share = customer % parts
+    for p in range(parts):
+        at = np.flatnonzero(share == p)
+        out[at] = _playable(customer[at], device[at], start_ms[at], end_ms[at], key[at],
+                            limit[at], sitting[at], part[at], sitting_start_ms[at],
+                            decide[at])  # fmt: skip
+    return out
+
+
+def _playable(
+    customer: I32,
+    device: I32,
+    start_ms: I64,
+    end_ms: I64,
+    key: U64,
+    limit: I8,
+    sitting: U64,
+    part: I8,
+    sitting_start_ms: I64,
+    decide: B,
+) -> B:
     order = _rank_order(sitting_start_ms, sitting, part)  # the draws in rank order
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))
