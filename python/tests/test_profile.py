@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import shutil
@@ -266,3 +267,14 @@ def test_a_lake_on_s3_gets_its_report_in_the_lake(
     body = local_aws.client("s3").get_object(Bucket="profile-me", Key="report.html")["Body"].read()
     assert body.startswith(b"<!DOCTYPE html") or b"<html" in body[:200]
     assert not (tmp_path / "report.html").exists()
+
+
+def test_a_histogram_keeps_its_empty_bins() -> None:
+    """Watch time per session: the empty bins between 10 and 200 show as zero bars, so the
+    axis reads evenly, not 0, 10, 200, 230."""
+    query = profile.PROFILE_QUERIES["watch_time_per_session"]
+    rows = [[0, 50], [10, 9], [200, 2], [230, 1]]
+    chart = charts_module.svg(query, {"columns": ["minutes_from", "sessions"], "rows": rows}, [])
+    ticks = re.findall(r"<g id=\"xtick_\d+\">.*?<text[^>]*>([^<]*)</text>", chart, re.S)
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(ticks)}
+    assert len(ticks) > 4 and len(steps) == 1, ticks

@@ -48,6 +48,7 @@ def svg(query: ProfileQuery, data: dict[str, Any], incidents: list[dict[str, Any
     elif query.kind == "line":
         _sparse_line(ax, rows)
     else:
+        rows = _with_empty_bins(rows)
         ax.bar(range(len(rows)), [r[-1] for r in rows], color=BLUE)
         ax.set_xticks(range(len(rows)), [str(r[0]) for r in rows])
     counts = [ax.xaxis] if query.kind == "barh" else [a.yaxis for a in fig.axes]
@@ -66,6 +67,19 @@ def svg(query: ProfileQuery, data: dict[str, Any], incidents: list[dict[str, Any
     plt.close(fig)
     text = buf.getvalue()
     return text[text.index("<svg") :]
+
+
+def _with_empty_bins(rows: list[list[Any]]) -> list[list[Any]]:
+    """Numeric bins with the empty ones between them as zeros: a histogram's axis must not
+    run 200, 230 where 210 and 220 held nothing."""
+    starts = [r[0] for r in rows]
+    if len(starts) < 3 or not all(isinstance(x, int) for x in starts):
+        return rows
+    step = min(b - a for a, b in itertools.pairwise(starts))
+    if step <= 0 or any((x - starts[0]) % step for x in starts):
+        return rows
+    have = {r[0]: r for r in rows}
+    return [have.get(x, [x, 0]) for x in range(starts[0], starts[-1] + step, step)]
 
 
 def _readable(value: float, _position: float) -> str:
