@@ -45,32 +45,24 @@ def playable(
     The rules never relate two customers (a device, a sitting and a plan are one customer's),
     so the draws are decided in parts by customer, which bounds the sorts' temporaries: a
     window's decision holds millions of draws."""
+    columns = (customer, device, start_ms, end_ms, key, limit, sitting, part,
+               sitting_start_ms, decide)  # fmt: skip
     parts = -(-len(customer) // _DECIDED_TOGETHER)
     if parts <= 1:
-        return _playable(customer, device, start_ms, end_ms, key, limit, sitting, part,
-                         sitting_start_ms, decide)  # fmt: skip
+        return _decided(columns)
     out = np.zeros(len(customer), np.bool_)
     share = customer % parts
     for p in range(parts):
         at = np.flatnonzero(share == p)
-        out[at] = _playable(customer[at], device[at], start_ms[at], end_ms[at], key[at],
-                            limit[at], sitting[at], part[at], sitting_start_ms[at],
-                            decide[at])  # fmt: skip
+        out[at] = _decided(tuple(c[at] for c in columns))
     return out
 
 
-def _playable(
-    customer: I32,
-    device: I32,
-    start_ms: I64,
-    end_ms: I64,
-    key: U64,
-    limit: I8,
-    sitting: U64,
-    part: I8,
-    sitting_start_ms: I64,
-    decide: B,
-) -> B:
+def _decided(columns: tuple[np.ndarray, ...]) -> B:
+    """playable() over one part: the columns in its argument order."""
+    customer, device, start_ms, end_ms, _key, limit, sitting, part, sitting_start_ms, decide = (
+        columns
+    )
     order = _rank_order(sitting_start_ms, sitting, part)  # the draws in rank order
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))
