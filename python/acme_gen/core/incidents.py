@@ -119,13 +119,12 @@ def apply_incidents(
     count without them (a premiere's scale)."""
     slot_start = slot * SLOT_MS
     for number, incident in enumerate(incidents):
-        if incident.kind == "premiere":  # the slot's extra viewers, while it lasts
-            if incident.start_ms < slot_start + SLOT_MS and incident.end_ms > slot_start:
-                extra = _premiere(world, seed, incident, number, slot, usual_starts)
-                plan = SessionPlan.concat([plan, extra])
-        elif _starts_within(incident, plan).any():
-            # Not only the slot's own first parts: a sitting drawn hours before the window
-            # has later parts (the next episode) that start in it, and they are hit too.
+        if incident.end_ms <= slot_start or incident.start_ms >= slot_start + SLOT_MS:
+            continue
+        if incident.kind == "premiere":
+            extra = _premiere(world, seed, incident, number, slot, usual_starts)
+            plan = SessionPlan.concat([plan, extra])
+        else:
             plan = _disrupt(world, incident, plan)
     return plan
 
