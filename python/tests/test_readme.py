@@ -69,7 +69,7 @@ def test_readme_blocks_run_as_written(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["MOTO_PORT"] = str(_free_port())
     done = subprocess.run(
-        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900
     )
     assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-3000:])
     assert "error:" not in done.stderr, done.stderr[-3000:]
