@@ -35,7 +35,8 @@ from acme_gen.scenario import FaultRates, Incident, first_error
 # 5: addresses from the space each network announces in its country, IPv4 and IPv6, with
 #    home leases of days (acme_gen.core.addresses); current network brands.
 # 6: runtimes by type and genre (the genre is drawn with the catalogue, acme_gen.core.catalogue).
-MODEL_VERSION = 6
+# 7: sessions drawn per start hour (one random stream an hour, 5-minute steps within it).
+MODEL_VERSION = 7
 
 TrafficShape = Literal["diurnal", "flat"]
 TRAFFIC_SHAPES: tuple[str, ...] = get_args(TrafficShape)  # the --shape choices

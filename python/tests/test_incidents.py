@@ -16,6 +16,7 @@ from acme_gen.config import GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.incidents import check_scopes
 from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan
+from acme_gen.core.traffic import SLOT_MS
 from acme_gen.lake.arrow import ArrowEncoder
 from acme_gen.scenario import Incident
 
@@ -74,7 +75,7 @@ def test_an_incident_changes_nothing_outside_its_scope(kind: str, base_rows: pa.
     assert all(r["customer_id"] in touched for r in added)
 
 
-_SLOTS = range((WINDOW[0] - MAX_SESSION_MS) // 300_000, WINDOW[1] // 300_000)
+_SLOTS = range((WINDOW[0] - MAX_SESSION_MS) // SLOT_MS, -(-WINDOW[1] // SLOT_MS))
 
 
 @functools.cache

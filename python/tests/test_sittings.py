@@ -19,6 +19,7 @@ from acme_gen.core.sittings import (
     NextParts,
     next_parts,
 )
+from acme_gen.core.traffic import SLOT_MS
 from acme_gen.core.world import build_world
 from acme_gen.lake.dimensions import titles_table
 from acme_gen.models import TITLE_TYPES
@@ -84,7 +85,7 @@ def test_a_zap_is_not_returned_to_and_a_failed_start_is_retried() -> None:
 @pytest.fixture(scope="module")
 def day() -> tuple[TelemetryGenerator, SessionPlan]:
     gen = TelemetryGenerator(GeneratorConfig(customers=12_000, events_per_day=150_000))
-    slots = list(range(T0 // 300_000, (T0 + 86_400_000) // 300_000))
+    slots = list(range(T0 // SLOT_MS, (T0 + 86_400_000) // SLOT_MS))
     return gen, SessionPlan.concat(list(gen.playable_slots(slots).values()))
 
 

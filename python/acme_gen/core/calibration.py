@@ -17,7 +17,7 @@ import numpy as np
 from acme_gen.config import GeneratorConfig
 from acme_gen.core.occupancy import playable
 from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions, events_per_session
-from acme_gen.core.traffic import DAY_MS, SLOT_MS, congestion_factor, traffic_curve
+from acme_gen.core.traffic import DAY_MS, congestion_factor, traffic_curve
 from acme_gen.core.world import World, build_world
 from acme_gen.scenario import FaultRates
 from acme_gen.time_labels import HOUR_MS
@@ -41,7 +41,7 @@ def calibration_sample(config: GeneratorConfig, world: World) -> SessionPlan:
     curve = traffic_curve(config, world, hours)
     weight = world.timezone_activity * curve
     counts = np.round(weight / weight.sum() * _CALIBRATION_SESSIONS).astype(np.int64)
-    return draw_sessions(world, rng, counts, hours, SLOT_MS, congestion_factor(curve))
+    return draw_sessions(world, rng, counts, hours, HOUR_MS, congestion_factor(curve))
 
 
 def events_per_draw(config: GeneratorConfig) -> float:

@@ -3,8 +3,9 @@
     gen = TelemetryGenerator(GeneratorConfig(seed=7))
     batch = gen.window(start_ms, end_ms)
 
-Sessions are seeded by their 5-minute start slot; a window's events are those of every
-session that started in the window or up to MAX_SESSION_MS before it and has an event in it.
+Sessions are seeded by their start hour (slot), drawn at 5-minute steps within it; a window's
+events are those of every session that started in the window or up to MAX_SESSION_MS before
+it and has an event in it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ from acme_gen.core.incidents import apply_incidents
 from acme_gen.core.occupancy import playable
 from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions
 from acme_gen.core.sizing import check_world_size
-from acme_gen.core.traffic import DAY_MS, SLOT_MS, congestion_factor, traffic_curve
+from acme_gen.core.traffic import (
+    DAY_MS,
+    SLOT_MS,
+    START_STEP_MS,
+    STEPS_PER_SLOT,
+    congestion_factor,
+    traffic_curve,
+)
 from acme_gen.core.world import World, build_world
 from acme_gen.time_labels import HOUR_MS
 
@@ -58,33 +66,42 @@ class TelemetryGenerator:
         everywhere for a flat traffic shape (a constant rate, for load tests)."""
         return traffic_curve(self.config, self.world, utc_ms)
 
-    def expected_sessions(self, slot_starts_ms: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        """Mean session starts per (slot, time zone)."""
-        curve = self.curve(slot_starts_ms)
-        return self.sessions_per_day * (SLOT_MS / DAY_MS) * self.world.timezone_activity * curve
+    def expected_sessions(self, step_starts_ms: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Mean session starts per (5-minute start step beginning at each instant, time zone)."""
+        curve = self.curve(step_starts_ms)
+        return self._step_rate * self.world.timezone_activity * curve
+
+    @property
+    def _step_rate(self) -> float:
+        return self.sessions_per_day * (START_STEP_MS / DAY_MS)
 
     def draw_slot(self, slot: int, curve: npt.NDArray[np.float64] | None = None) -> SessionPlan:
-        """The sessions starting in `slot` (uncached); `curve` is the slot's local_curve row
-        when the caller computed many slots' at once (elementwise arithmetic: same values)."""
-        slot_start = slot * SLOT_MS
+        """The sessions starting in `slot` (uncached), step by 5-minute step; `curve` is the
+        slot's local_curve rows (steps, zones) when the caller computed many slots' at once
+        (elementwise arithmetic: same values)."""
+        steps = slot * SLOT_MS + np.arange(STEPS_PER_SLOT, dtype=np.int64) * START_STEP_MS
         rng = np.random.default_rng([self.config.seed, _SLOT_STREAM, slot])
         if curve is None:
-            curve = self.curve(np.array([slot_start]))[0]
-        lam = self.sessions_per_day * (SLOT_MS / DAY_MS) * self.world.timezone_activity * curve
+            curve = self.curve(steps)
+        lam = self._step_rate * self.world.timezone_activity * curve
         counts = rng.poisson(lam).astype(np.int64)
-        plan = draw_sessions(self.world, rng, counts, slot_start, SLOT_MS, congestion_factor(curve))
+        plan = draw_sessions(
+            self.world, rng, counts, steps, START_STEP_MS, congestion_factor(curve)
+        )
         if self.config.incidents:
             plan = apply_incidents(
-                self.world, self.config.seed, self.config.incidents, slot, plan, float(lam.sum())
+                self.world, self.config.seed, self.config.incidents, slot, plan, lam.sum(axis=1)
             )
         return plan
 
     def slot_curves(self, slots: list[int]) -> dict[int, npt.NDArray[np.float64]]:
-        """local_curve rows for many slots in one call (not one call per slot)."""
+        """local_curve rows (steps, zones) for many slots in one call (not one per slot)."""
         if not slots:
             return {}
-        starts = np.asarray(slots, dtype=np.int64) * SLOT_MS
-        return dict(zip(slots, self.curve(starts), strict=True))
+        starts = np.asarray(slots, dtype=np.int64)[:, None] * SLOT_MS
+        steps = (starts + np.arange(STEPS_PER_SLOT, dtype=np.int64) * START_STEP_MS).ravel()
+        curves = self.curve(steps).reshape(len(slots), STEPS_PER_SLOT, -1)
+        return dict(zip(slots, curves, strict=True))
 
     def window(self, start_ms: int, end_ms: int) -> EventBatch:
         """All events with start_ms <= event time < end_ms, ordered by time."""
@@ -222,12 +239,13 @@ def events_per_day_for_total(
     events are those of the draws about that delay earlier: the curve is read there."""
     delay = round(mean_event_delay_ms(config))
     start_ms, end_ms = start_ms - delay, end_ms - delay
-    slots = np.arange(start_ms // SLOT_MS, -(-end_ms // SLOT_MS), dtype=np.int64) * SLOT_MS
-    curve = traffic_curve(config, world, slots)
+    step = START_STEP_MS
+    steps = np.arange(start_ms // step, -(-end_ms // step), dtype=np.int64) * step
+    curve = traffic_curve(config, world, steps)
     weight = (curve * world.timezone_activity).sum(axis=1)
-    # Slots cut by the range edges count by the part inside it.
-    inside = (np.minimum(slots + SLOT_MS, end_ms) - np.maximum(slots, start_ms)) / SLOT_MS
-    days = float((weight * inside).sum()) * SLOT_MS / DAY_MS
+    # Steps cut by the range edges count by the part inside it.
+    inside = (np.minimum(steps + step, end_ms) - np.maximum(steps, start_ms)) / step
+    days = float((weight * inside).sum()) * step / DAY_MS
     return total_events / days
 
 

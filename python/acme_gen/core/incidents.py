@@ -1,5 +1,5 @@
 """Incidents: what an outage, a degraded CDN, a bad app release or a premiere does to the
-sessions of one 5-minute slot.
+sessions of one start hour (slot).
 
 Only sessions in the incident's scope that start inside its window change; every other
 session of the slot is left exactly as drawn, and the sessions an incident adds (retries,
@@ -35,7 +35,7 @@ from acme_gen.core.sessions import (
     draw_sessions,
     session_end,
 )
-from acme_gen.core.traffic import SLOT_MS, congestion_factor
+from acme_gen.core.traffic import SLOT_MS, START_STEP_MS, STEPS_PER_SLOT, congestion_factor
 from acme_gen.core.world import MAX_DEVICES, World
 from acme_gen.scenario import SCOPE_NAMES, Incident
 
@@ -47,7 +47,7 @@ CDN_THROUGHPUT = 0.3  # a degraded CDN: throughput falls to this share
 CDN_ABANDON_SHARE = 0.5  # viewers who stop early under rebuffering
 RETRY_SAME_DEVICE, RETRY_OTHER_DEVICE = 0.45, 0.25  # of failed viewers; the rest give up
 RETRY_DELAY_MS = (20_000, 90_000)
-PREMIERE_PEAK = 1.0  # extra sessions at the peak, relative to the slot's usual starts
+PREMIERE_PEAK = 1.0  # extra sessions at the peak, relative to the usual starts of its 5-minute step
 PREMIERE_RISE_MS = 15 * 60_000
 
 _HIT, _RETRY, _RETRY_DELAY, _OTHER_DEVICE, _ABANDON, _NEW_KEY = 201, 202, 203, 204, 205, 206
@@ -113,10 +113,10 @@ def apply_incidents(
     incidents: tuple[Incident, ...],
     slot: int,
     plan: SessionPlan,
-    usual_starts: float,
+    usual_starts: F64,
 ) -> SessionPlan:
-    """The slot's sessions under the incidents; `usual_starts` is the slot's expected session
-    count without them (a premiere's scale)."""
+    """The slot's sessions under the incidents; `usual_starts` is the expected session count
+    of each of the slot's start steps without them (a premiere's scale)."""
     slot_start = slot * SLOT_MS
     for number, incident in enumerate(incidents):
         if incident.end_ms <= slot_start or incident.start_ms >= slot_start + SLOT_MS:
@@ -311,26 +311,26 @@ def _with_rows(plan: SessionPlan, index: np.ndarray, rows: SessionPlan) -> Sessi
 
 
 def _premiere(
-    world: World, seed: int, incident: Incident, number: int, slot: int, usual_starts: float
+    world: World, seed: int, incident: Incident, number: int, slot: int, usual_starts: F64
 ) -> SessionPlan:
     """Extra viewers of one title, starting from its beginning: a launch curve that rises
     over the first quarter hour and decays over the incident (most of a premiere's first-day
-    audience comes in its first hours)."""
-    slot_start = slot * SLOT_MS
-    t = max(slot_start + SLOT_MS / 2 - incident.start_ms, 0.0)
+    audience comes in its first hours), read at each start step's middle."""
+    steps = slot * SLOT_MS + np.arange(STEPS_PER_SLOT, dtype=np.int64) * START_STEP_MS
+    t = np.maximum(steps + START_STEP_MS / 2 - incident.start_ms, 0.0)
     decay = max((incident.end_ms - incident.start_ms) / 3, 1_800_000)
     intensity = (1 - np.exp(-t / PREMIERE_RISE_MS)) * np.exp(-t / decay)
     rng = np.random.default_rng([seed, _PREMIERE_STREAM, slot, number])
     share = world.timezone_activity / world.timezone_activity.sum()
-    counts = rng.poisson(usual_starts * PREMIERE_PEAK * intensity * share)
-    ones = np.ones(len(world.timezones))
+    counts = rng.poisson((usual_starts * PREMIERE_PEAK * intensity)[:, None] * share[None, :])
+    ones = np.ones(counts.shape)
     title = world.title_ids.index(incident.scope)
     extra = draw_sessions(
         world,
         rng,
         counts.astype(np.int64),
-        slot_start,
-        SLOT_MS,
+        steps,
+        START_STEP_MS,
         congestion_factor(ones),
         title_override=title,
     )

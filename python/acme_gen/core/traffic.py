@@ -25,7 +25,12 @@ from acme_gen.core.world import World
 from acme_gen.invariants import InvariantError
 from acme_gen.time_labels import HOUR_MS
 
-SLOT_MS = 300_000  # sessions are seeded by 5-minute start slot
+# Sessions are drawn by start hour (the slot: one random stream and one vectorised draw per
+# hour, so the per-draw cost is paid 24 times a day, not 288), at a 5-minute resolution within
+# it: each step's starts follow the curve at the step's start.
+SLOT_MS = HOUR_MS
+START_STEP_MS = 300_000
+STEPS_PER_SLOT = SLOT_MS // START_STEP_MS
 DAY_MS = 86_400_000
 
 # Relative session starts by local hour 0..23 (normalised to mean 1 below).

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from acme_gen.config import ConfigError, GeneratorConfig
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.sizing import WorldTooSmall, with_world_size
-from acme_gen.core.traffic import SLOT_MS
+from acme_gen.core.traffic import START_STEP_MS
 
 WINDOW_MS = 5 * 60_000
 HEADROOM = 1.25  # chunks are sized on the expected count; busy windows run above it
@@ -104,8 +104,9 @@ def closed_window(tick_ms: int, window_ms: int = WINDOW_MS) -> tuple[int, int]:
 
 
 def expected_events(generator: TelemetryGenerator, start_ms: int, end_ms: int) -> float:
-    slots = np.arange(start_ms // SLOT_MS, -(-end_ms // SLOT_MS), dtype=np.int64) * SLOT_MS
-    sessions = generator.expected_sessions(slots).sum()
+    step = START_STEP_MS
+    steps = np.arange(start_ms // step, -(-end_ms // step), dtype=np.int64) * step
+    sessions = generator.expected_sessions(steps).sum()
     return float(sessions * generator.mean_events_per_session)
 
 
