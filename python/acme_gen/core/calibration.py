@@ -14,7 +14,7 @@ import functools
 
 import numpy as np
 
-from acme_gen.config import GeneratorConfig
+from acme_gen.config import GeneratorConfig, TrafficShape
 from acme_gen.core.occupancy import playable
 from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, draw_sessions, events_per_session
 from acme_gen.core.traffic import DAY_MS, congestion_factor, traffic_curve
@@ -33,15 +33,26 @@ _TOLERANCE = 0.002
 _MOST_DRAWS = 20  # draws per kept event's worth, at most
 
 
-def calibration_sample(config: GeneratorConfig, world: World) -> SessionPlan:
+def calibration_sample(config: GeneratorConfig) -> SessionPlan:
     """A fixed sample of sessions spread over a reference day as the traffic curve spreads
-    them (behaviour follows the local time of day)."""
+    them (behaviour follows the local time of day). It depends only on the world and the
+    curve, so it is drawn once per process for each (read only: it is shared)."""
+    return _calibration_sample(config.seed, config.customers, config.titles, config.traffic_shape)
+
+
+@functools.lru_cache(maxsize=4)
+def _calibration_sample(seed: int, customers: int, titles: int, shape: TrafficShape) -> SessionPlan:
+    config = GeneratorConfig(seed=seed, customers=customers, titles=titles, traffic_shape=shape)
+    world = build_world(config)
     rng = np.random.default_rng([config.seed, _CALIBRATION_STREAM])
     hours = _CALIBRATION_DAY_MS + np.arange(24, dtype=np.int64) * HOUR_MS
     curve = traffic_curve(config, world, hours)
     weight = world.timezone_activity * curve
     counts = np.round(weight / weight.sum() * _CALIBRATION_SESSIONS).astype(np.int64)
-    return draw_sessions(world, rng, counts, hours, HOUR_MS, congestion_factor(curve))
+    sample = draw_sessions(world, rng, counts, hours, HOUR_MS, congestion_factor(curve))
+    for column in vars(sample).values():
+        column.flags.writeable = False  # shared by every caller in the process
+    return sample
 
 
 def events_per_draw(config: GeneratorConfig) -> float:
@@ -54,7 +65,7 @@ def events_per_draw(config: GeneratorConfig) -> float:
 @functools.lru_cache(maxsize=16)
 def _events_per_draw(config: GeneratorConfig) -> float:
     world = build_world(config)
-    per_draw = events_per_drawn_sitting(calibration_sample(config, world))
+    per_draw = events_per_drawn_sitting(calibration_sample(config))
     # Find the draw rate x whose kept events x * kept_per_draw(x) are the volume: a
     # fixed-point step first, then secant steps (refusals saturate, so plain fixed-point
     # steps converge slowly where many draws are refused).
@@ -79,7 +90,7 @@ def mean_event_delay_ms(config: GeneratorConfig) -> float:
 
 @functools.lru_cache(maxsize=16)
 def _mean_event_delay_ms(config: GeneratorConfig) -> float:
-    sample = calibration_sample(config, build_world(config))
+    sample = calibration_sample(config)
     events = events_per_session(sample)
     # A session's events spread over its span: on average about its middle.
     middle = (sample.start_ms - sample.sitting_start_ms) + (sample.end_ms - sample.start_ms) / 2

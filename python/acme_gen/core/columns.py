@@ -47,11 +47,15 @@ def _used(
 
 
 def _used_addresses(hi: U64, lo: U64, session: npt.NDArray[np.integer]) -> Codes:
-    """`_used` for 128-bit addresses (two words), sorted by address."""
-    pairs = np.empty(len(hi), dtype=[("hi", np.uint64), ("lo", np.uint64)])
-    pairs["hi"], pairs["lo"] = hi, lo
-    distinct, index = np.unique(pairs, return_inverse=True)
-    return Codes(index.astype(np.int32)[session], address_text(distinct["hi"], distinct["lo"]))
+    """`_used` for 128-bit addresses (two words), sorted by address. A two-key lexsort, not
+    np.unique of (hi, lo) records: numpy sorts record dtypes by a generic compare, 10x slower."""
+    order = np.lexsort((lo, hi))
+    hi, lo = hi[order], lo[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (hi[1:] != hi[:-1]) | (lo[1:] != lo[:-1])
+    index = np.empty(len(order), dtype=np.int32)
+    index[order] = np.cumsum(first, dtype=np.int32) - 1
+    return Codes(index[session], address_text(hi[first], lo[first]))
 
 
 Column = Codes | npt.NDArray[np.uint8] | npt.NDArray[np.generic]

@@ -21,7 +21,6 @@ from acme_gen.config import GeneratorConfig
 from acme_gen.core.calibration import calibration_sample, events_per_drawn_sitting
 from acme_gen.core.population import TIER_ACTIVITY, TIER_SHARES
 from acme_gen.core.sessions import PLAYED
-from acme_gen.core.world import build_world
 
 HOURS_PER_ACTIVE_DAY = 2.0  # the target for an average active subscriber-day
 # The most a world's customers can watch on average per day: beyond it the volume would need
@@ -46,8 +45,7 @@ def _per_session(seed: int, titles: int, traffic_shape: str) -> tuple[float, flo
     reference = GeneratorConfig(
         seed=seed, titles=titles, traffic_shape=traffic_shape, customers=REFERENCE_CUSTOMERS
     )
-    world = build_world(reference)
-    sample = calibration_sample(reference, world)
+    sample = calibration_sample(reference)
     watched = np.where(sample.outcome == PLAYED, sample.watch_total, 0)
     drawn = max(int((sample.part == 0).sum()), 1)  # per drawn session, its sitting's parts too
     return events_per_drawn_sitting(sample), float(watched.sum()) / drawn / 3600

@@ -85,5 +85,9 @@ class ArrowEncoder:
 
 
 def table_from_columns(schema: pa.Schema, columns: dict[str, Any]) -> pa.Table:
-    return pa.Table.from_arrays([pa.array(columns[f.name], type=f.type) for f in schema],
-                                schema=schema)  # fmt: skip
+    def array(values: Any, field: pa.Field) -> pa.Array:
+        if isinstance(values, pa.Array):
+            return values.cast(field.type)
+        return pa.array(values, type=field.type)
+
+    return pa.Table.from_arrays([array(columns[f.name], f) for f in schema], schema=schema)

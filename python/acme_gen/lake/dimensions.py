@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 from faker import Faker
 from mimesis import Text
 from mimesis.locales import Locale
@@ -129,8 +130,7 @@ def customer_chunks(
 ) -> Iterator[pa.Table]:
     """The customers table in chunks of `rows` customers, each a pure function of its ids
     (every column is hashed from the customer id, like the world's own attributes)."""
-    pools = [_name_pool(world, k, code) for k, code in enumerate(geo.COUNTRY_WEIGHTS)]
-    names = np.array(pools, dtype=object)  # (countries, first | last | user, _NAME_POOL)
+    names = _name_pools(world)
     c_start = np.array([_days(d) for d in campaigns["start_date"].to_pylist()])
     c_end = np.array([_days(d) for d in campaigns["end_date"].to_pylist()])
     campaign_ids_ = np.array([*campaigns["campaign_id"].to_pylist(), None], dtype=object)
@@ -147,6 +147,22 @@ def customer_chunks(
         yield _customers(world, ids, names, plan)
 
 
+@dataclass(frozen=True)
+class _NamePools:
+    """(countries, first | last | user, _NAME_POOL) names of each country's locale, and the
+    same as lower-case ASCII for e-mail addresses (made once per pool, not per customer)."""
+
+    text: npt.NDArray[np.object_]
+    ascii: npt.NDArray[np.object_]
+
+
+def _name_pools(world: World) -> _NamePools:
+    text = np.array([_name_pool(world, k, code) for k, code in enumerate(geo.COUNTRY_WEIGHTS)],
+                    dtype=object)  # fmt: skip
+    ascii_ = np.array([_ascii(t) for t in text.ravel().tolist()], dtype=object)
+    return _NamePools(text, ascii_.reshape(text.shape))
+
+
 def _name_pool(world: World, k: int, country: str) -> tuple[list[str], list[str], list[str]]:
     """First names, family names and (for scripts without a Latin spelling) e-mail user
     names of the country's locale."""
@@ -155,6 +171,25 @@ def _name_pool(world: World, k: int, country: str) -> tuple[list[str], list[str]
     return ([fake.first_name() for _ in range(_NAME_POOL)],
             [fake.last_name() for _ in range(_NAME_POOL)],
             [fake.user_name() for _ in range(_NAME_POOL)])  # fmt: skip
+
+
+def _name_order(code: str) -> tuple[bool, str]:
+    """(family name first, the separator) of the country's full names."""
+    template = geo.NAME_ORDER.get(code, "{first} {last}")
+    swapped = template.index("{last}") < template.index("{first}")
+    separator = template.replace("{first}", "").replace("{last}", "")
+    expected = ("{last}" + separator + "{first}") if swapped else ("{first}" + separator + "{last}")
+    if template != expected:
+        raise ValueError(f"name order {template!r} of {code} is not two names and a separator")
+    return swapped, separator
+
+
+_LAST_NAME_FIRST = np.array([_name_order(c)[0] for c in geo.COUNTRY_WEIGHTS])
+_NAME_SEPARATOR = np.array([_name_order(c)[1] for c in geo.COUNTRY_WEIGHTS], dtype=object)
+_CITY_FIELDS = {
+    name: np.array([getattr(c, name) for c in geo.CITIES], dtype=object)
+    for name in ("country", "state", "city", "timezone")
+}
 
 
 @dataclass(frozen=True)
@@ -167,7 +202,7 @@ class _CampaignPlan:
 
 
 def _customers(
-    world: World, ids: npt.NDArray[np.int32], pools: npt.NDArray[np.object_], plan: _CampaignPlan
+    world: World, ids: npt.NDArray[np.int32], pools: _NamePools, plan: _CampaignPlan
 ) -> pa.Table:
     def uniform(stream: int) -> npt.NDArray[np.float64]:
         return rand.uniform(world.key, ids, stream)
@@ -178,22 +213,24 @@ def _customers(
     people = world.customers(ids)
     city_country = np.array([list(geo.COUNTRY_WEIGHTS).index(c.country) for c in geo.CITIES])
     country = city_country[people.city]
-    first_names = pools[country, 0, index(_FIRST, _NAME_POOL)]
-    last_names = pools[country, 1, index(_LAST, _NAME_POOL)]
-    user_names = pools[country, 2, index(_USER, _NAME_POOL)]
-    domain = index(_DOMAIN, len(EMAIL_DOMAINS))
-    suffix = 1 + index(_SUFFIX, 99)
-    codes = list(geo.COUNTRY_WEIGHTS)
-    names = [
-        geo.NAME_ORDER.get(codes[c], "{first} {last}").format(first=f, last=last)
-        for f, last, c in zip(first_names, last_names, country.tolist(), strict=True)
-    ]
-    emails = [
-        (f"{_ascii(f)}.{_ascii(last)}" if _ascii(f) and _ascii(last) else _ascii(user))
-        + f"{s}@{EMAIL_DOMAINS[d]}"
-        for f, last, user, s, d in zip(first_names, last_names, user_names, suffix.tolist(),
-                                       domain.tolist(), strict=True)
-    ]  # fmt: skip
+    pick = (index(_FIRST, _NAME_POOL), index(_LAST, _NAME_POOL), index(_USER, _NAME_POOL))
+    first, last = (pools.text[country, kind, pick[kind]] for kind in (0, 1))
+    a_first, a_last, a_user = (pools.ascii[country, kind, i] for kind, i in enumerate(pick))
+    swapped = _LAST_NAME_FIRST[country]
+    names = pc.binary_join_element_wise(
+        pa.array(np.where(swapped, last, first), pa.string()),
+        pa.array(np.where(swapped, first, last), pa.string()),
+        pa.array(_NAME_SEPARATOR[country], pa.string()),
+    )
+    # first.last when both have a Latin spelling, else the locale's user name; then a number
+    latin = pc.binary_join_element_wise(pa.array(a_first, pa.string()),
+                                        pa.array(a_last, pa.string()), ".")  # fmt: skip
+    both = pa.array((a_first != "") & (a_last != ""))
+    local = pc.if_else(both, latin, pa.array(a_user, pa.string()))
+    suffix = pa.array(1 + index(_SUFFIX, 99)).cast(pa.string())
+    numbered = pc.binary_join_element_wise(local, suffix, "")
+    domain = np.array(EMAIL_DOMAINS, dtype=object)[index(_DOMAIN, len(EMAIL_DOMAINS))]
+    emails = pc.binary_join_element_wise(numbered, pa.array(domain, pa.string()), "@")
 
     # Campaign-acquired customers were won by a campaign aimed at their country and signed
     # up while it ran; the rest (and those of a country no campaign aimed at) organically.
@@ -204,22 +241,22 @@ def _customers(
     first_day, last_day = _days(ORGANIC_SIGNUP_FIRST_DAY), _days(ORGANIC_SIGNUP_LAST_DAY)
     organic_day = first_day + (uniform(_SIGNUP) * (last_day - first_day)).astype(np.int64)
     signup = np.where(acquired, campaign_day, organic_day)
-    city = [geo.CITIES[i] for i in people.city.tolist()]
+    city = people.city
     text = world.customer_id_text(ids)
     columns = {
         "customer_id": text.view(f"S{text.shape[1]}").ravel().astype(str),
         "name": names,
         "email": emails,
-        "country": [c.country for c in city],
-        "state": [c.state for c in city],
-        "city": [c.city for c in city],
-        "timezone": [c.timezone for c in city],
+        "country": _CITY_FIELDS["country"][city],
+        "state": _CITY_FIELDS["state"][city],
+        "city": _CITY_FIELDS["city"][city],
+        "timezone": _CITY_FIELDS["timezone"][city],
         "isp": np.array(world.network_names, dtype=object)[people.isp],
         "connection_type": np.array(CONNECTION_TYPES, dtype=object)[people.connection],
         "mobile_carrier": np.array(world.network_names, dtype=object)[people.carrier],
         "plan": np.array(PLANS, dtype=object)[people.plan],
         "max_streams": np.asarray(PLAN_STREAMS, dtype=np.int32)[people.plan],
-        "signup_date": _dates(signup),
+        "signup_date": pa.array(signup.astype(np.int32), pa.date32()),  # days since 1970
         "acquisition_campaign_id": plan.ids[np.where(acquired, chosen, len(c_start))],
         "device_count": people.device_count,
     }
