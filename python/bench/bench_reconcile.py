@@ -1,9 +1,9 @@
-"""make bench (reconcile, validate, profile): events/s on one core and peak RSS over 1M- and
-10M-event lakes, beside a naive reconcile (the whole lake and the whole expected set in
+"""make bench (reconcile, validate, profile): events/s on one core and peak RSS over 1M-, 3M-
+and 10M-event lakes, beside a naive reconcile (the whole lake and the whole expected set in
 pandas, one merge) at 1M.
 
-Targets: reconcile >= 1M events/s on one core, memory flat (hour by hour; issue "Lossless on
-real AWS"); validate and profile < 1 GB at 10M (issue "Stop, fail and resume safely": before,
+Targets: reconcile >= 800,000 events/s on one core at 10M, memory flat (hour by hour; issue
+"Speed near the hardware limit"); validate and profile < 1 GB at 10M (issue "Stop, fail and resume safely": before,
 validate held every event's columns in memory, 1.1 GB at 1M and 3.8 GB at 5M).
 """
 
@@ -75,7 +75,7 @@ def _run(script: str, lake: Path, *args: str) -> dict[str, float]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        for events in (1_000_000, 10_000_000):
+        for events in (1_000_000, 3_000_000, 10_000_000):
             lake = Path(tmp) / f"lake{events}"
             _backfill(events, lake)
             ours = _run(_CHILD, lake)
@@ -83,7 +83,7 @@ def main() -> None:
             rate = ours["events"] / ours["seconds"]
             print(
                 f"{f'reconcile {events / 1e6:.0f}M events, 1 core':44} {rate:>11,.0f} events/s "
-                f"(target >= 1,000,000), peak RSS {ours['peak_rss_mb']:,.0f} MB"
+                f"({rate / 800_000:.0%} of the 800,000 target), peak RSS {ours['peak_rss_mb']:,.0f} MB"
             )
             for name, extra in (("validate", []), ("profile", ["--out", f"{lake}/report.html"])):
                 checked = _run(_COMMAND, lake, name, *extra)

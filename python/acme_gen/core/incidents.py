@@ -28,6 +28,7 @@ from acme_gen.core.rebuffering import (
     thin_line_stalls,
 )
 from acme_gen.core.sessions import (
+    MAX_SESSION_MS,
     MAX_STARTUP_MS,
     PLAYED,
     START_FAILURE,
@@ -119,12 +120,13 @@ def apply_incidents(
     of each of the slot's start steps without them (a premiere's scale)."""
     slot_start = slot * SLOT_MS
     for number, incident in enumerate(incidents):
-        if incident.end_ms <= slot_start or incident.start_ms >= slot_start + SLOT_MS:
-            continue
-        if incident.kind == "premiere":
-            extra = _premiere(world, seed, incident, number, slot, usual_starts)
-            plan = SessionPlan.concat([plan, extra])
-        else:
+        if incident.kind == "premiere":  # the slot's extra viewers, while it lasts
+            if incident.start_ms < slot_start + SLOT_MS and incident.end_ms > slot_start:
+                extra = _premiere(world, seed, incident, number, slot, usual_starts)
+                plan = SessionPlan.concat([plan, extra])
+        elif _starts_within(incident, plan).any():
+            # Not only the slot's own first parts: a sitting drawn hours before the window
+            # has later parts (the next episode) that start in it, and they are hit too.
             plan = _disrupt(world, incident, plan)
     return plan
 
@@ -156,17 +158,19 @@ def _disrupt(world: World, incident: Incident, plan: SessionPlan) -> SessionPlan
     if not hit.any():
         return plan
     # A sitting the incident hits ends with the part it hit: what was planned after it (the
-    # next episode, a return) assumed the play went as drawn. Retries start sittings anew.
+    # next episode, a return) assumed the play went as drawn. A retry takes its place.
     later = _later_parts(plan, plan.sitting[hit], plan.part[hit])
     plan, hit = plan.take(~later), hit[~later]
     index = np.flatnonzero(hit)
     before = plan.take(index)
     if incident.kind == "cdn-degradation":
-        return _with_rows(plan, index, _degraded(before))
+        degraded = _with_rows(plan, index, _degraded(before))
+        return degraded.take(_within_span(degraded))
     fails = rand.uniform(before.key, None, _HIT) < START_FAILURE_SHARE[incident.kind]
     after = _worse(before, incident.kind)
     after = _with_failed(after, fails)
     plan = _with_rows(plan, index, after)
+    plan = plan.take(_within_span(plan))  # more stalls may push a late part past the span
     retries = _retries(world, incident, before.take(fails))
     return SessionPlan.concat([plan, retries]) if len(retries) else plan
 
@@ -288,16 +292,24 @@ def _retries(world: World, incident: Incident, failed: SessionPlan) -> SessionPl
     delay = lo + (rand.uniform(p.key, None, _RETRY_DELAY) * (hi - lo)).astype(np.int64)
     start = p.start_ms + p.startup_ms + delay
     key = rand.hash64(p.key, None, _NEW_KEY)
-    # A retry starts a sitting of its own (it may be on another device).
+    # A retry is the sitting's next part (on this device or another): it ranks with the
+    # sitting, so physics decides it with its slot's draws whatever slot the part started in.
     retry = _ended(
-        replace(p, key=key, start_ms=start, device=device.astype(np.int32), sitting=key,
-                part=np.zeros(len(p), np.int8), sitting_start_ms=start)
-    )  # fmt: skip
+        replace(p, key=key, start_ms=start, device=device.astype(np.int32), part=p.part + 1)
+    )
     hit = in_scope(world, incident, retry) & _starts_within(incident, retry)
     fails = hit & (rand.uniform(retry.key, None, _HIT) < START_FAILURE_SHARE[incident.kind])
-    return _with_failed(
+    retry = _with_failed(
         _with_rows(retry, np.flatnonzero(hit), _worse(retry.take(hit), incident.kind)), fails
     )
+    return retry.take(_within_span(retry))
+
+
+def _within_span(p: SessionPlan) -> B:
+    """The parts that end within their sitting's span (MAX_SESSION_MS): as when drawn, a part
+    that would end past it is not played, so every window's look-back still holds it."""
+    within: B = p.end_ms - p.sitting_start_ms <= MAX_SESSION_MS
+    return within
 
 
 def _with_rows(plan: SessionPlan, index: np.ndarray, rows: SessionPlan) -> SessionPlan:
