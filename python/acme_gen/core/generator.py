@@ -44,6 +44,7 @@ _CACHED_SLOTS = MAX_SESSION_MS // SLOT_MS + 1 + HOUR_MS // SLOT_MS
 # up to MAX_SESSION_MS before its own. Their occupancy is kept for that look-back and more.
 _DECIDING_SLOTS = MAX_SESSION_MS // SLOT_MS + 1
 _CACHED_OCCUPANTS = 2 * _DECIDING_SLOTS + HOUR_MS // SLOT_MS
+_DRAWN_TOGETHER = 100_000  # sittings per draw_sessions call: bounds a busy hour's temporaries
 
 
 class TelemetryGenerator:
@@ -85,9 +86,16 @@ class TelemetryGenerator:
             curve = self.curve(steps)
         lam = self._step_rate * self.world.timezone_activity * curve
         counts = rng.poisson(lam).astype(np.int64)
-        plan = draw_sessions(
-            self.world, rng, counts, steps, START_STEP_MS, congestion_factor(curve)
-        )
+        congestion = congestion_factor(curve)
+        # Runs of whole steps of at most about _DRAWN_TOGETHER draws each, in order from one
+        # stream: the cut depends only on the counts, so the sessions do not depend on who
+        # draws them, and a busy hour's temporaries stay bounded.
+        group = np.cumsum(counts.sum(axis=1)) // _DRAWN_TOGETHER
+        plans = [
+            draw_sessions(self.world, rng, counts[at], steps[at], START_STEP_MS, congestion[at])
+            for at in (group == g for g in np.unique(group))
+        ]
+        plan = plans[0] if len(plans) == 1 else SessionPlan.concat(plans)
         if self.config.incidents:
             plan = apply_incidents(
                 self.world, self.config.seed, self.config.incidents, slot, plan, lam.sum(axis=1)
@@ -144,8 +152,9 @@ class TelemetryGenerator:
         context = [s for s in range(min(slots) - _DECIDING_SLOTS, max(slots)) if s not in drawn]
         missing = [s for s in context if self._running(s, since_ms) is None]
         curves = self.slot_curves(missing)
-        for slot in missing:
-            self._remember(slot, _Occupant.of(self.draw_slot(slot, curves[slot])), since_ms)
+        for slot in missing:  # kept pruned at once: a busy hour's draws are millions
+            occupant = _Occupant.of(self.draw_slot(slot, curves[slot]))
+            self._remember(slot, occupant.take(occupant.end_ms > since_ms), since_ms)
         for slot, plan in drawn.items():
             self._remember(slot, _Occupant.of(plan), -(2**62))
         earlier = [o for o in (self._running(s, since_ms) for s in context) if o is not None]

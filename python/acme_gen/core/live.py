@@ -8,10 +8,12 @@ one share of the sessions.
 
 `window()` expands every session that can still reach a window, each time: fine for an hour
 of backfill, but a one-second tick at 5,000 events/s would re-expand about four million running
-sessions to emit five thousand events. The timeline instead expands each session once, when
-its start slot comes due, and keeps only its events still ahead, sorted by time; a window is
-then a slice of each slot's queue. Memory follows the running sessions' remaining events, not
-the rate times the look-back.
+sessions to emit five thousand events. The timeline instead decides each start slot's
+sessions when the slot comes due and expands each session once, a few minutes before its
+start (a slot is an hour of starts: expanding it whole would hold an hour of future events),
+keeping only its events still ahead, sorted by time; a window is then a slice of each slot's
+queue. Memory follows the running sessions' remaining events, not the rate times the
+look-back.
 
 Sharding: session keys are uniform 64-bit draws, so `key % shards` splits the sessions into
 disjoint shares of about equal size; the union of every shard's windows is the window.
@@ -25,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from acme_gen.core.arrays import I32
 from acme_gen.core.events import EventBatch, expand
 from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.core.sessions import MAX_SESSION_MS, SessionPlan, SessionRefs, draw_sessions
@@ -32,8 +35,10 @@ from acme_gen.core.traffic import SLOT_MS
 from acme_gen.invariants import check
 
 _NO_END = 2**62
-_DECIDED_AT_ONCE = 6  # slots whose draws physics decides in one pass (against their context)
+_DECIDED_AT_ONCE = 1  # slots (hours) whose draws physics decides in one pass: each holds
+# its context of draws, so more at once only adds memory
 _EXPAND_SESSIONS = 100_000  # sessions expanded at once: bounds the temporaries' memory
+_EXPAND_AHEAD_MS = 300_000  # sessions are expanded in 5-minute batches of their starts
 _PER_EVENT = tuple(f.name for f in fields(EventBatch) if f.name != "sessions")
 
 
@@ -51,11 +56,16 @@ _HUNDREDTHS = ("bandwidth", "buffering_seconds")
 
 
 class _SlotQueue:
-    """One start slot's events not yet emitted, sorted by time (`head` is the next)."""
+    """One start slot's events not yet emitted, sorted by time, equal times by the session's
+    position in the slot's plan (`head` is the next). `position` is each of events.sessions'
+    place in the plan, ascending."""
 
-    def __init__(self, events: EventBatch, title_runtime: np.ndarray, origin_ms: int) -> None:
+    def __init__(
+        self, events: EventBatch, title_runtime: np.ndarray, origin_ms: int, position: I32
+    ) -> None:
         used, session = np.unique(events.session, return_inverse=True)
         self.sessions = events.sessions.take(used)  # only sessions with events to come
+        self.position = position[used]
         self.wide = {n: getattr(events, n).dtype for n in _PER_EVENT}
         self.columns = {n: _narrow(n, getattr(events, n)) for n in _PER_EVENT}
         self.columns["session"] = session.astype(np.int32)
@@ -75,6 +85,10 @@ class _SlotQueue:
     def rows(self, start: int, stop: int) -> EventBatch:
         """Events [start, stop), with only the sessions they refer to (the columns derive
         text per session of a batch: a batch must not carry a whole slot's sessions)."""
+        return self.positioned_rows(start, stop)[0]
+
+    def positioned_rows(self, start: int, stop: int) -> tuple[EventBatch, I32]:
+        """rows(), and the position in the slot's plan of each of their sessions."""
         columns = {n: c[start:stop].astype(self.wide[n]) for n, c in self.columns.items()}
         columns["ts_ms"] += self.origin_ms
         for name in _HUNDREDTHS:
@@ -84,7 +98,7 @@ class _SlotQueue:
         sessions = self.sessions.take(used)
         runtime = self.title_runtime[sessions.title[columns["session"]]]
         columns["completion"] = np.round(100.0 * columns["position_seconds"] / runtime, 2)
-        return EventBatch(sessions=sessions, **columns)
+        return EventBatch(sessions=sessions, **columns), self.position[used]
 
 
 def _narrow(name: str, column: np.ndarray) -> np.ndarray:
@@ -108,6 +122,7 @@ class LiveTimeline:
         self.cursor = start_ms
         self.shard, self.shards = shard, shards
         self._queues: dict[int, _SlotQueue] = {}
+        self._unexpanded: dict[int, _Unexpanded] = {}
         self._loaded_through = (start_ms - MAX_SESSION_MS) // SLOT_MS - 1
         zones = len(generator.world.timezones)
         none = np.zeros(zones, np.int64)
@@ -124,6 +139,7 @@ class LiveTimeline:
         """Draw and expand every session running at the cursor (the first window's cost);
         `progress(slots_done, slots)` after each start slot."""
         self._load(self.cursor // SLOT_MS, progress)
+        self._expand_due(self.cursor + 1)
 
     def skip_to(self, end_ms: int) -> None:
         """Move the cursor to end_ms without emitting (a live stream starts when warm)."""
@@ -138,6 +154,7 @@ class LiveTimeline:
 
     def _advance(self, end_ms: int, emit: bool) -> list[EventBatch]:
         self._load((end_ms - 1) // SLOT_MS)
+        self._expand_due(end_ms)
         parts = []
         for slot in sorted(self._queues):
             queue = self._queues[slot]
@@ -151,8 +168,9 @@ class LiveTimeline:
             if queue.remaining() == 0:
                 del self._queues[slot]  # every event of its sessions is out
             elif queue.head > len(ts) // 2:  # free the emitted part
+                rest, position = queue.positioned_rows(queue.head, len(ts))
                 self._queues[slot] = _SlotQueue(
-                    queue.rows(queue.head, len(ts)), queue.title_runtime, queue.origin_ms
+                    rest, queue.title_runtime, queue.origin_ms, position
                 )
         self.cursor = end_ms
         return parts
@@ -167,14 +185,35 @@ class LiveTimeline:
             if self.shards > 1:
                 plan = plan.take(plan.key % np.uint64(self.shards) == np.uint64(self.shard))
             plan = plan.take(plan.end_ms >= self.cursor)
-            queue = _SlotQueue(
-                self._expand_all(plan), self.generator.world.title_runtime, slot * SLOT_MS
-            )
-            if len(queue):
-                self._queues[slot] = queue
+            if len(plan):
+                self._unexpanded[slot] = _Unexpanded.of(plan)
             self._loaded_through = slot
             if progress:
                 progress(done, len(slots))
+
+    def _expand_due(self, end_ms: int) -> None:
+        """Expand the loaded sessions that start before end_ms, or rather before the next
+        _EXPAND_AHEAD_MS boundary after it (a batch per few minutes, not per tick), into
+        their slots' queues."""
+        until = -(-end_ms // _EXPAND_AHEAD_MS) * _EXPAND_AHEAD_MS
+        runtime = self.generator.world.title_runtime
+        for slot in sorted(self._unexpanded):
+            waiting = self._unexpanded[slot]
+            due, position, later = waiting.split(until)
+            if later is None:
+                del self._unexpanded[slot]
+            else:
+                self._unexpanded[slot] = later
+            if len(due) == 0:
+                continue
+            events = self._expand_all(due)
+            queue = self._queues.get(slot)
+            if queue is not None and queue.remaining():
+                rest, rest_position = queue.positioned_rows(queue.head, len(queue))
+                events, position = _by_position(rest, rest_position, events, position)
+            queue = _SlotQueue(events, runtime, slot * SLOT_MS, position)
+            if len(queue):
+                self._queues[slot] = queue
 
     def _expand_all(self, plan: SessionPlan) -> EventBatch:
         """Every event of `plan` from the cursor on, by time (in pieces: the same events in the
@@ -186,6 +225,49 @@ class LiveTimeline:
             for i in range(0, len(plan), _EXPAND_SESSIONS)
         ]  # fmt: skip
         return _merge(pieces) or self._nothing
+
+
+class _Unexpanded:
+    """A slot's decided sessions not expanded yet, by start time, with their positions in the
+    slot's plan."""
+
+    def __init__(self, plan: SessionPlan, position: I32) -> None:
+        self.plan, self.position = plan, position
+
+    @staticmethod
+    def of(plan: SessionPlan) -> _Unexpanded:
+        order = np.argsort(plan.start_ms, kind="stable").astype(np.int32)
+        return _Unexpanded(plan.take(order), order)
+
+    def split(self, until_ms: int) -> tuple[SessionPlan, I32, _Unexpanded | None]:
+        """(the sessions starting before until_ms in plan order, their positions, the rest)."""
+        n = int(np.searchsorted(self.plan.start_ms, until_ms, side="left"))
+        if n == 0:  # nothing due (most ticks): no copy
+            return self.plan.take(np.zeros(0, np.int32)), self.position[:0], self
+        in_plan_order = np.argsort(self.position[:n], kind="stable")
+        due = self.plan.take(in_plan_order)
+        position = self.position[:n][in_plan_order]
+        if n == len(self.position):
+            return due, position, None
+        rest = np.arange(n, len(self.position))
+        return due, position, _Unexpanded(self.plan.take(rest), self.position[n:])
+
+
+def _by_position(a: EventBatch, a_position: I32, b: EventBatch, b_position: I32
+                 ) -> tuple[EventBatch, I32]:  # fmt: skip
+    """Two batches of one slot's events as one, ordered as the slot's events expanded at
+    once are: by time, equal times by the session's position in the plan."""
+    position = np.concatenate([a_position, b_position])
+    order = np.argsort(position, kind="stable")
+    rank = np.empty(len(order), np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    session = rank[np.concatenate([a.session, b.session + np.int32(len(a_position))])]
+    ts = np.concatenate([a.ts_ms, b.ts_ms])
+    by_time = np.lexsort((session, ts))
+    columns = {n: np.concatenate([getattr(a, n), getattr(b, n)])[by_time] for n in _PER_EVENT
+               if n != "session"}  # fmt: skip
+    sessions = SessionRefs.concat([a.sessions, b.sessions]).take(order)
+    return EventBatch(sessions=sessions, session=session[by_time], **columns), position[order]
 
 
 def _merge(parts: list[EventBatch]) -> EventBatch | None:
