@@ -76,7 +76,7 @@ class FaultyHour:
             zip(partition[rows][~home].tolist(), arrival_hour[~home].tolist(), strict=True)
         ):
             pick = rows[(partition[rows] == p) & (arrival_hour == a)]
-            self.elsewhere[(p, a)].append(table.take(pa.array(pick)))
+            self.elsewhere[(p, a)].append(_plain(table.take(pa.array(pick))))
 
         bad = np.flatnonzero(faults.kind == MALFORMED)
         if len(bad):
@@ -105,3 +105,13 @@ class FaultyHour:
         if truth.num_rows:
             lake.write_parquet(f"{FAULTS_DIR}/{name}.parquet", [truth], "truth")
         return rows, size
+
+
+def _plain(rows: pa.Table) -> pa.Table:
+    """A few rows of the hour's table with plain text columns: their dictionaries hold the
+    whole step's values (ids by the thousand), which every small file would carry (400 KB
+    for a handful of rows); the writer dictionary-encodes what the rows use."""
+    columns = [
+        c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in rows.columns
+    ]
+    return pa.Table.from_arrays(columns, names=rows.column_names)

@@ -3,7 +3,7 @@
 
     world.py      customers, devices, titles (stable entities)     geo.py   places and ISPs
     traffic.py    diurnal/weekly curve in local time               rand.py  counter-based draws
-    sessions.py   stage one: sessions starting in a 5-minute slot
+    sessions.py   stage one: sessions starting in a start slot (an hour)
     events.py     stage two: expand sessions into a window's events
     generator.py  TelemetryGenerator: the window function both engines and the Lambdas call
     live.py       LiveTimeline: consecutive windows for a forward-moving stream, each session

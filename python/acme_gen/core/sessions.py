@@ -1,5 +1,6 @@
-"""Stage one of generation: which playback sessions start in a 5-minute slot, and how each
-will go (session-level draws only; events are expanded later in `acme_gen.core.events`).
+"""Stage one of generation: which playback sessions start in a slot (an hour, drawn in 5-minute
+steps), and how each will go (session-level draws only; events are expanded later in
+`acme_gen.core.events`).
 
 A slot's sessions are a pure function of (config, slot): the slot's own generator draws
 every field for every session in a fixed order. Each session carries a 64-bit key from
