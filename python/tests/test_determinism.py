@@ -66,3 +66,18 @@ def test_same_arguments_same_bytes_across_worker_counts(lake: Path, tmp_path: Pa
     again = tmp_path / "again"
     run_backfill(*BACKFILL_ARGS, "--workers", "2", "--output-dir", again)
     assert digest_tree(again) == digest_tree(lake)
+
+
+def test_a_few_rows_of_a_batch_carry_only_their_sessions_and_the_same_values() -> None:
+    """EventBatch.rows (the malformed rows a faulty backfill serialises): the events' columns
+    are those of take(), from a batch that holds just their sessions."""
+    import numpy as np
+
+    gen = TelemetryGenerator(SMALL)
+    batch = gen.window(T0 + 20 * HOUR, T0 + 21 * HOUR)
+    pick = np.arange(0, len(batch), 97)
+    few = batch.rows(pick)
+    assert len(few.sessions) == len(np.unique(batch.session[pick])) < len(batch.sessions)
+    encoder = ArrowEncoder(gen.world)
+    rows = encoder.events_table(few).cast(EVENT_SCHEMA)
+    assert rows.equals(encoder.events_table(batch.take(pick)).cast(EVENT_SCHEMA))

@@ -80,7 +80,7 @@ class FaultyHour:
 
         bad = np.flatnonzero(faults.kind == MALFORMED)
         if len(bad):
-            raw, _ = json_records(self.world, shown.take(bad))
+            raw, _ = json_records(self.world, shown.rows(bad))
             self.errors += [
                 conversion_error_record(malformed_record(r, int(v)), int(t), REJECTED)
                 for r, v, t in zip(raw, faults.variant[bad], batch.ts_ms[bad], strict=True)

@@ -7,7 +7,7 @@ expanded with it: generating a window whole or in pieces gives identical events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -67,6 +67,13 @@ class EventBatch:
             f.name: getattr(self, f.name)[index] for f in fields(self) if f.name != "sessions"
         }
         return EventBatch(sessions=self.sessions, **per_event)
+
+    def rows(self, index: npt.NDArray[np.integer]) -> EventBatch:
+        """take(), carrying only the sessions those events belong to: the columns derive text
+        per session of a batch, so a few rows must not carry a whole step's sessions."""
+        picked = self.take(index)
+        used, session = np.unique(picked.session, return_inverse=True)
+        return replace(picked, sessions=self.sessions.take(used), session=session.astype(np.int32))
 
 
 def _since_previous(running: I64, seq: I32) -> I64:
