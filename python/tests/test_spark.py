@@ -275,3 +275,28 @@ def test_spark_writes_on_executors_and_commits_the_same_iceberg_table(tmp_path: 
     assert pool == spark and len(pool) == 36
     committed = iceberg.data_files(Lake(tmp_path / "spark"))
     assert sorted(Path(p).name for p in committed) == sorted(Path(p).name for p in spark)
+
+
+def test_py4j_errors_caused_by_an_interrupt_are_not_logged_but_others_are() -> None:
+    """At a terminal's Ctrl-C the JVM stops too, and py4j logs the broken pipe of closing
+    the interrupted call: that is the interrupt, said in one line by the command."""
+    import logging
+
+    from acme_gen.backfill.spark import _no_py4j_interrupt_traceback
+
+    def record(error: BaseException, path: str = "/x/py4j/clientserver.py") -> logging.LogRecord:
+        return logging.LogRecord("py4j.clientserver", logging.ERROR, path, 1,
+                                 "Exception occurred while shutting down connection", None,
+                                 (type(error), error, None))  # fmt: skip
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise BrokenPipeError(32, "Broken pipe") from None
+    except BrokenPipeError as exc:
+        exc.__context__ = KeyboardInterrupt()
+        interrupted = exc
+    assert not _no_py4j_interrupt_traceback(record(interrupted))
+    assert _no_py4j_interrupt_traceback(record(BrokenPipeError(32, "Broken pipe")))
+    assert _no_py4j_interrupt_traceback(record(interrupted, "/x/acme_gen/cli.py"))

@@ -84,7 +84,8 @@ def run_spark(
         # The command's handler raises once; the finally below stops Spark, which ends
         # the executors' Python workers (the JVM ignores SIGINT: pyspark starts it so).
         signal.signal(signal.SIGINT, ours)
-    logging.getLogger().addFilter(_no_py4j_interrupt_traceback)
+    for name in ("", "py4j.java_gateway", "py4j.clientserver"):  # a logger's filter sees
+        logging.getLogger(name).addFilter(_no_py4j_interrupt_traceback)  # only its own records
     spark.sparkContext.setLogLevel("ERROR")
     try:
         _ship_package(spark)
@@ -116,7 +117,12 @@ def _interrupt_behind(exc: BaseException | None) -> KeyboardInterrupt | None:
 
 
 def _no_py4j_interrupt_traceback(record: logging.LogRecord) -> bool:
-    """py4j logs an interrupted call's traceback on the root logger before re-raising the
-    interrupt itself: the command then says what it did in one line."""
-    return not (record.getMessage().startswith("KeyboardInterrupt while sending command")
-                and "py4j" in record.pathname)  # fmt: skip
+    """py4j logs an interrupted call's traceback before re-raising the interrupt itself, and
+    at a terminal's Ctrl-C (the JVM stopped too) the broken pipe of closing that call: the
+    command then says what it did in one line."""
+    if "py4j" not in record.pathname:
+        return True
+    if record.getMessage().startswith("KeyboardInterrupt while sending command"):
+        return False
+    cause = record.exc_info[1] if record.exc_info else None
+    return _interrupt_behind(cause) is None
