@@ -211,12 +211,15 @@ def draw_sessions(
         if len(follow.after) == 0:
             break
         seen = seen.take(follow.after)
+        sitting = (last.sitting[follow.after], last.sitting_start_ms[follow.after])
         plan = _play(world, rng, seen, follow.start_ms, follow.title, follow.start_position,
-                     last.take(follow.after), part)  # fmt: skip
+                     sitting, part)  # fmt: skip
         # A part that would end past the sitting's span is not played: the sitting ends.
         within = plan.end_ms - plan.sitting_start_ms <= MAX_SESSION_MS
-        parts.append(plan.take(within))
-        watchers.append(seen.take(within))
+        if not within.all():  # most parts fit: copying every column for them is waste
+            plan, seen = plan.take(within), seen.take(within)
+        parts.append(plan)
+        watchers.append(seen)
     plan = SessionPlan.concat(parts)
     check(
         len(plan) == 0 or int((plan.end_ms - plan.sitting_start_ms).max()) <= MAX_SESSION_MS,
@@ -232,11 +235,11 @@ def _play(
     start_ms: I64,
     title: I32,
     start_position: I32,
-    previous: SessionPlan | None,
+    sitting: tuple[U64, I64] | None,
     part: int,
 ) -> SessionPlan:
-    """One play each: its start-up, how much it watches, stalls and pauses; `previous` is
-    the part it follows in its sitting (None for a sitting's first)."""
+    """One play each: its start-up, how much it watches, stalls and pauses; `sitting` is
+    the sitting's key and start of the part it follows (None for a sitting's first)."""
     n = len(title)
     startup_ms, outcome = _start_up(rng, who.bandwidth, who.dtype)
     played = outcome == PLAYED
@@ -291,9 +294,9 @@ def _play(
         stall_cs=stall_cs,
         error_rate=errors_per_minute(who.bandwidth),
         end_ms=end_ms,
-        sitting=key if previous is None else previous.sitting,
+        sitting=key if sitting is None else sitting[0],
         part=np.full(n, part, np.int8),
-        sitting_start_ms=start_ms if previous is None else previous.sitting_start_ms,
+        sitting_start_ms=start_ms if sitting is None else sitting[1],
     )
 
 
