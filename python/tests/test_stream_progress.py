@@ -119,6 +119,9 @@ def test_the_summary_names_the_window_and_the_command_that_reconciles_it() -> No
                                                                "cursor_ms": SENT.cursor_ms + 1})]),
          "the workers stopped at different event times"),
         (_args(), StreamTotals(), "event time covered: none (nothing was sent)"),
+        (_args(), StreamTotals(sent=201, first_ms=SENT.first_ms, cursor_ms=SENT.first_ms),
+         "part of the first tick from 2026-01-15T20:00:00.000Z; no exact window to reconcile "
+         "(the run stopped inside its first tick)"),
     ],
 )  # fmt: skip
 def test_no_reconcile_command_where_the_window_is_not_exact(
@@ -131,6 +134,9 @@ def test_no_reconcile_command_where_the_window_is_not_exact(
 def test_a_failed_worker_leaves_no_window_to_reconcile_and_failed_records_are_named() -> None:
     line = window_line(_args(), CONFIG, SENT, worker_failed=True)
     assert "a worker failed" in line and "acme_gen.reconcile" not in line
+    # ... even when the others sent only part of their first tick (CI's race, stop 38)
+    inside = StreamTotals(sent=201, first_ms=SENT.first_ms, cursor_ms=SENT.first_ms)
+    assert "(a worker failed)" in window_line(_args(), CONFIG, inside, worker_failed=True)
     failed = StreamTotals(**{**SENT.as_dict(), "failed": 12})
     assert "expect the 12 records that failed to send as missing" in window_line(
         _args(), CONFIG, failed

@@ -301,15 +301,22 @@ def window_line(args: argparse.Namespace, config: GeneratorConfig, totals: Strea
                 worker_failed: bool = False) -> str:  # fmt: skip
     """The event-time window the run sent, and the reconcile command that checks it landed:
     the same world, volume, faults and incidents, and exactly that window."""
-    if totals.sent == 0 or totals.cursor_ms <= totals.first_ms:
+    if totals.sent == 0:
         return "event time covered: none (nothing was sent)"
+    if worker_failed or not totals.window_exact or totals.cursor_ms <= totals.first_ms:
+        if worker_failed:  # its share stopped where it failed: the window has a hole
+            why = "a worker failed"
+        elif args.count is not None:
+            why = "--count stopped inside a tick"
+        elif totals.cursor_ms <= totals.first_ms:
+            why = "the run stopped inside its first tick"
+        else:
+            why = "the workers stopped at different event times"
+        covered = (f"about [{iso_millis(totals.first_ms)}, {iso_millis(totals.cursor_ms)})"
+                   if totals.cursor_ms > totals.first_ms
+                   else f"part of the first tick from {iso_millis(totals.first_ms)}")  # fmt: skip
+        return f"event time covered: {covered}; no exact window to reconcile ({why})"
     window = f"[{iso_millis(totals.first_ms)}, {iso_millis(totals.cursor_ms)})"
-    if worker_failed:  # its share stopped where it failed: the window has a hole
-        return f"event time covered: about {window}; no exact window to reconcile (a worker failed)"
-    if not totals.window_exact:
-        why = ("--count stopped inside a tick" if args.count is not None
-               else "the workers stopped at different event times")  # fmt: skip
-        return f"event time covered: about {window}; no exact window to reconcile ({why})"
     command = ["python", "-m", "acme_gen.reconcile", "--lake", args.lake,
                "--events-per-day", _exact(config.events_per_day), "--seed", str(config.seed),
                "--titles", str(config.titles), "--campaigns", str(config.campaigns),
