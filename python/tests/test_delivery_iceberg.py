@@ -192,3 +192,57 @@ def test_a_chunk_sent_twice_stays_twice_unless_the_stream_says_update(
     assert code == 0, updated
     assert updated["missing"] == updated["duplicated"] == 0 and updated["expected"] > 500
     assert " update)" in out
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [{"classification": "parquet", "EXTERNAL": "TRUE"}, {"table_type": "HIVE"}, None],
+    ids=["terraform-hive", "another-type", "no-parameters"],
+)
+def test_an_iceberg_delivery_onto_a_hive_table_is_refused_in_one_line(
+    local_aws: LocalAws, parameters: dict[str, str] | None
+) -> None:
+    """A Glue table of that name that is not Iceberg (a Hive lake's) is named and left as it
+    is: no traceback, no Iceberg metadata written, the table still Hive."""
+    from acme_gen.config import GeneratorConfig
+    from acme_gen.core.generator import TelemetryGenerator
+    from acme_gen.kinesis.producer import KinesisProducer
+    from acme_gen.kinesis.records import json_records
+
+    kinesis, glue, s3 = (local_aws.client(n) for n in ("kinesis", "glue", "s3"))
+    case = len(parameters) if parameters else 0
+    stream, bucket = f"hive-stream-{case}", f"hive-lake-{case}"
+    kinesis.create_stream(StreamName=stream, ShardCount=1)
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    glue.create_database(DatabaseInput={"Name": "acme_telemetry"})
+    hive_table = {
+        "Name": "streaming_events", "TableType": "EXTERNAL_TABLE",
+        "StorageDescriptor": {"Location": f"s3://{bucket}/telemetry/",
+                              "Columns": [{"Name": "event_id", "Type": "string"}]},
+    }  # fmt: skip
+    if parameters is not None:  # as terraform/modules/catalog's Hive table has
+        hive_table["Parameters"] = parameters
+    glue.create_table(DatabaseName="acme_telemetry", TableInput=hive_table)
+    try:
+        gen = TelemetryGenerator(GeneratorConfig(customers=8_500, titles=50, campaigns=5,
+                                                 events_per_day=100_000))  # fmt: skip
+        records = json_records(gen.world, gen.window(START, START + 60_000), "iceberg")
+        KinesisProducer(kinesis, stream, threads=1).put(*records)
+        env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+        run = subprocess.run(
+            [sys.executable, "-m", "acme_gen.delivery", "--stream-name", stream,
+             "--bucket", bucket, "--table-format", "iceberg", "--endpoint-url",
+             local_aws.endpoint, "--region", REGION],
+            capture_output=True, text=True, env=env, timeout=300,
+        )  # fmt: skip
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+        assert run.stderr.strip().splitlines() == [
+            "error: acme_telemetry.streaming_events in the Glue catalog is not an Iceberg table "
+            '(a Hive lake\'s?): deploy with table_format = "iceberg" or drop --table-format '
+            "iceberg"
+        ]
+        assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
+        table = glue.get_table(DatabaseName="acme_telemetry", Name="streaming_events")["Table"]
+        assert table.get("Parameters") == parameters  # as it was
+    finally:
+        glue.delete_database(Name="acme_telemetry")

@@ -99,13 +99,27 @@ def open_catalog(lake: Lake, glue_database: str | None = None) -> Any:
 
 def events_table(catalog: Any, lake: Lake, database: str = DATABASE) -> Any:
     """The streaming_events Iceberg table, created (v2, partitioned) if the catalog lacks it."""
-    from pyiceberg.exceptions import NamespaceAlreadyExistsError, NoSuchTableError
+    from pyiceberg.exceptions import (
+        NamespaceAlreadyExistsError,
+        NoSuchIcebergTableError,
+        NoSuchPropertyException,
+        NoSuchTableError,
+    )
     from pyiceberg.partitioning import PartitionField, PartitionSpec
     from pyiceberg.transforms import IdentityTransform
 
     identifier = f"{database}.{TABLE}"
     try:
         return catalog.load_table(identifier)
+    except (NoSuchIcebergTableError, NoSuchPropertyException, ValueError) as exc:
+        # A Glue table pyiceberg cannot read as Iceberg, kept as it is: a Hive lake's, with
+        # another table_type, none (terraform/modules/lake's), or no Parameters at all.
+        if not lake.is_s3 or (isinstance(exc, ValueError) and "Glue table" not in str(exc)):
+            raise
+        raise SetupError(
+            f"{identifier} in the Glue catalog is not an Iceberg table (a Hive lake's?): "
+            'deploy with table_format = "iceberg" or drop --table-format iceberg'
+        ) from None
     except NoSuchTableError:
         pass
     with contextlib.suppress(NamespaceAlreadyExistsError):
