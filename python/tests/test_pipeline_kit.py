@@ -279,7 +279,7 @@ def test_profile_marks_the_declared_incidents(faulty_lake: Path, tmp_path: Path)
     assert "Declared incidents" in page and "Comcast Xfinity" in page
     chart = page[page.index('id="events_and_failed_starts_by_hour"') :]
     section = chart[: chart.index("</section>")]
-    assert 'id="incident-label"' in section and "1 isp-outage" in section  # numbered as listed
+    assert 'class="incident-label"' in section and "1 isp-outage" in section  # numbered as listed
 
 
 def test_reconcile_checks_the_declared_truth(faulty_lake: Path, tmp_path: Path) -> None:

@@ -59,6 +59,19 @@ def test_page_is_self_contained_with_a_chart_per_query(page: tuple[Path, dict[st
         assert html.escape(query.sql.strip()) in text
 
 
+def test_every_id_on_the_page_is_unique_and_every_reference_resolves(
+    page: tuple[Path, dict[str, Any]],
+) -> None:
+    """Matplotlib names each figure's elements alike (figure_1, clip paths by their box): on
+    one page a repeated id makes a browser clip or draw one chart with another's element."""
+    text = page[0].read_text()
+    ids = Counter(re.findall(r'\bid="([^"]+)"', text))
+    assert ids and [i for i, n in ids.items() if n > 1] == []
+    references = set(re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', text))
+    assert references and {r for pair in references for r in pair if r} <= set(ids)
+    assert 'class="x-label"' in text and 'id="x-label"' not in text
+
+
 def test_numbers_match_independent_computations(
     lake: Path, page: tuple[Path, dict[str, Any]]
 ) -> None:
@@ -120,11 +133,11 @@ for (const s of document.querySelectorAll('section')) {
     charts: s.querySelectorAll('svg').length,
     no_data: [...s.querySelectorAll('.no-data')].map(e => e.textContent),
     svg_text: [...s.querySelectorAll('svg text')].map(t => t.textContent),
-    xticks: ticks(s, 'svg [id^="xtick"]'), yticks: ticks(s, 'svg [id^="ytick"]'),
-    x_label: texts(s, 'svg [id="x-label"] text'), y_label: texts(s, 'svg [id="y-label"] text'),
-    incidents: [...s.querySelectorAll('svg [id="incident-label"]')]
+    xticks: ticks(s, 'svg [id*="-xtick_"]'), yticks: ticks(s, 'svg [id*="-ytick_"]'),
+    x_label: texts(s, 'svg .x-label text'), y_label: texts(s, 'svg .y-label text'),
+    incidents: [...s.querySelectorAll('svg .incident-label')]
       .map(g => ({text: g.textContent.trim(), box: box(g)})),
-    sparse: texts(s, 'svg [id="sparse-count"] text'),
+    sparse: texts(s, 'svg .sparse-count text'),
     cells: [...s.querySelectorAll('td')].map(td => ({text: td.textContent,
       align: getComputedStyle(td).textAlign, lines: lines(td), prose: td.className === 'prose'})),
   };
@@ -275,6 +288,6 @@ def test_a_histogram_keeps_its_empty_bins() -> None:
     query = profile.PROFILE_QUERIES["watch_time_per_session"]
     rows = [[0, 50], [10, 9], [200, 2], [230, 1]]
     chart = charts_module.svg(query, {"columns": ["minutes_from", "sessions"], "rows": rows}, [])
-    ticks = re.findall(r"<g id=\"xtick_\d+\">.*?<text[^>]*>([^<]*)</text>", chart, re.S)
+    ticks = re.findall(r"<g id=\"chart-xtick_\d+\">.*?<text[^>]*>([^<]*)</text>", chart, re.S)
     steps = {int(b) - int(a) for a, b in itertools.pairwise(ticks)}
     assert len(ticks) > 4 and len(steps) == 1, ticks

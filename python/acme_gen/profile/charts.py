@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from typing import Any
 
 from acme_gen.profile.queries import ProfileQuery
@@ -24,9 +25,16 @@ TICK_PT = 8
 _STEPS = (1, 2, 3, 4, 6, 8, 12, 24, 48, 72, 168, 336, 720)
 
 
-def svg(query: ProfileQuery, data: dict[str, Any], incidents: list[dict[str, Any]]) -> str:
+# The chart's own marks: classes on the page (a chart has several incident labels and
+# sparse counts, and every chart has axis labels), so that no id repeats.
+MARKS = ("x-label", "y-label", "y2-label", "sparse-count", "incident-label")
+
+
+def svg(query: ProfileQuery, data: dict[str, Any], incidents: list[dict[str, Any]],
+        scope: str = "chart") -> str:  # fmt: skip
     """The chart of one query's result (rows non-empty; the page shows "no data" otherwise),
-    with the incidents numbered as in the page's incident table."""
+    with the incidents numbered as in the page's incident table; its element ids start with
+    `scope` (the page's charts each have their own)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -66,7 +74,17 @@ def svg(query: ProfileQuery, data: dict[str, Any], incidents: list[dict[str, Any
     fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg") :]
+    return _scoped(text[text.index("<svg") :], scope)
+
+
+def _scoped(chart: str, scope: str) -> str:
+    """Ids unique on a page of many charts: matplotlib names every figure's elements alike
+    (figure_1, axes_1, xtick_1; clip paths by their rectangle), so each chart's ids and the
+    references to them get its scope, and the MARKS become classes."""
+    chart = re.sub(r'\bid="({})"'.format("|".join(MARKS)), r'class="\1"', chart)
+    chart = re.sub(r'\bid="([^"]+)"', rf'id="{scope}-\1"', chart)
+    chart = re.sub(r"url\(#([^)]+)\)", rf"url(#{scope}-\1)", chart)
+    return re.sub(r'href="#([^"]+)"', rf'href="#{scope}-\1"', chart)
 
 
 def _with_empty_bins(rows: list[list[Any]]) -> list[list[Any]]:

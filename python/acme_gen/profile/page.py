@@ -98,7 +98,7 @@ def render(
         elif query.kind == "table":
             figure = _table(results[name])
         else:
-            figure = _with_notes(svg(query, results[name], incidents))
+            figure = _with_notes(svg(query, results[name], incidents, name))
         charts.append(
             f'<section id="{name}"><h2>{html.escape(query.title)}</h2>{figure}'
             f"<details><summary>SQL</summary><pre>{html.escape(query.sql.strip())}</pre>"
@@ -138,10 +138,10 @@ def _no_data(sql: str, missing: list[str]) -> str:
 def _with_notes(chart: str) -> str:
     """The chart, and a line on each mark it uses that is not self-explanatory."""
     notes = []
-    if 'id="sparse-count' in chart:
+    if 'class="sparse-count"' in chart:
         notes.append(f"Hollow points: bins with under {SPARSE_SHARE:.0%} of the fullest bin's "
                      "rows, labelled with their count (n).")  # fmt: skip
-    if 'id="incident-label' in chart:
+    if 'class="incident-label"' in chart:
         notes.append("Shaded: the declared incidents, numbered as in their table.")
     return chart + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
 
