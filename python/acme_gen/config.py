@@ -36,7 +36,9 @@ from acme_gen.scenario import FaultRates, Incident, first_error
 #    home leases of days (acme_gen.core.addresses); current network brands.
 # 6: runtimes by type and genre (the genre is drawn with the catalogue, acme_gen.core.catalogue).
 # 7: sessions drawn per start hour (one random stream an hour, 5-minute steps within it).
-MODEL_VERSION = 7
+# 8: an ISP outage's fall in throughput adds stalls to the plays that go on through it (it
+#    was read backwards, so it added none).
+MODEL_VERSION = 8
 
 TrafficShape = Literal["diurnal", "flat"]
 TRAFFIC_SHAPES: tuple[str, ...] = get_args(TrafficShape)  # the --shape choices

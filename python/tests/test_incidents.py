@@ -134,6 +134,21 @@ def test_an_isp_outage_makes_starts_fail_and_viewers_retry(base_rows: pa.Table) 
     assert retried > 100 and retried > 5 * usual
 
 
+def test_plays_through_an_isp_outage_stall_more_as_its_throughput_falls() -> None:
+    """The ISP carries less (OUTAGE_THROUGHPUT), so the plays that go on through it get the
+    stalls of a thinner line (the throughput term of acme_gen.core.rebuffering); a bad
+    release leaves the throughput, and the stalls, as they were."""
+    from acme_gen.core.incidents import _worse
+
+    plan = TelemetryGenerator(BASE).draw_slot(T0 // SLOT_MS)
+    outage, release = _worse(plan, "isp-outage"), _worse(plan, "bad-release")
+    assert (outage.stalls >= plan.stalls).all() and (outage.stall_cs >= plan.stall_cs).all()
+    thin = plan.bandwidth < 10
+    assert outage.stalls[thin].sum() > 1.1 * plan.stalls[thin].sum()
+    assert (outage.end_ms >= plan.end_ms).all()  # stalls take time
+    assert np.array_equal(release.stalls, plan.stalls)
+
+
 def _retries(rows: pa.Table) -> int:
     """Starts within two minutes after a failed start (stop with an error, nothing watched)
     of the same customer."""
@@ -275,3 +290,24 @@ def test_a_window_under_an_incident_does_not_depend_on_the_windows_before_it(kin
         expected = ArrowEncoder(alone.world).events_table(alone.window(start, start + HOUR))
         got = ArrowEncoder(walked.world).events_table(walked.window(start, start + HOUR))
         assert got.equals(expected)
+
+
+@pytest.mark.parametrize("kind", ["cdn-degradation", "isp-outage", "bad-release"])
+def test_a_part_an_incident_lengthens_past_its_sittings_span_is_not_played(kind: str) -> None:
+    """Incidents add stalls and start-up time: a part that would then end past its sitting's
+    MAX_SESSION_MS is dropped, as when drawn, so every window's look-back still holds it."""
+    from dataclasses import replace
+
+    from acme_gen.core.incidents import apply_incidents
+
+    gen = TelemetryGenerator(BASE)
+    slot = T0 // SLOT_MS  # the incidents' hour
+    drawn = gen.draw_slot(slot)
+    # As if every sitting had begun long before (each part ends a second inside its span),
+    # on thin lines that a fall in throughput makes stall more.
+    near = replace(drawn, sitting_start_ms=drawn.end_ms - MAX_SESSION_MS + 1_000,
+                   bandwidth=np.full(len(drawn), 2.0))  # fmt: skip
+    hit = apply_incidents(gen.world, BASE.seed, (Incident.parse(INCIDENTS[kind]),), slot, near,
+                          np.zeros(12))  # fmt: skip
+    assert len(hit) > len(near) // 2  # the parts out of scope are untouched
+    assert int((hit.end_ms - hit.sitting_start_ms).max()) <= MAX_SESSION_MS

@@ -127,3 +127,20 @@ def test_deciding_in_parts_by_customer_decides_the_same(monkeypatch: pytest.Monk
     monkeypatch.setattr(occupancy, "_DECIDED_TOGETHER", 97)  # hundreds of parts
     parts = _sessions(TelemetryGenerator(config), T0, T0 + DAY_MS)
     assert len(whole) > 10_000 and np.array_equal(whole.key, parts.key)
+
+
+@pytest.mark.parametrize(
+    ("spread_ms", "part_low"),
+    [(10**9, 0), (2**60, 0), (10**9, -1)],
+    ids=["packed", "too-wide-to-pack", "negative-part"],
+)
+def test_the_rank_order_is_lexsort_of_start_sitting_part(spread_ms: int, part_low: int) -> None:
+    """Packed into one key where the three fit, by lexsort where they do not (starts too far
+    apart for the bits, or a negative part): the same order either way, ties included."""
+    rng = np.random.default_rng(5)
+    n = 5_000
+    start = rng.integers(0, spread_ms, 40).astype(np.int64)[rng.integers(0, 40, n)]  # ties
+    sitting = rng.integers(0, 2**64, 300, dtype=np.uint64)[rng.integers(0, 300, n)]
+    part = rng.integers(part_low, 4, n).astype(np.int8)
+    order = occupancy._rank_order(start, sitting, part)
+    assert np.array_equal(order, np.lexsort((part, sitting, start)))

@@ -190,7 +190,7 @@ def _worse(p: SessionPlan, kind: str) -> SessionPlan:
     """Sessions that start but play through the incident: errors spike (and an ISP in
     trouble carries less, so they stall more)."""
     bandwidth = p.bandwidth * (OUTAGE_THROUGHPUT if kind == "isp-outage" else 1.0)
-    stalls, stall_cs = _more_stalls(p, bandwidth)
+    stalls, stall_cs = _more_stalls(replace(p, bandwidth=bandwidth), p.bandwidth)
     error_rate = np.maximum(errors_per_minute(bandwidth), p.error_rate) * ERROR_FACTOR[kind]
     return _ended(replace(p, bandwidth=bandwidth, stalls=stalls, stall_cs=stall_cs,
                           error_rate=error_rate))  # fmt: skip
