@@ -134,9 +134,15 @@ def test_no_reconcile_command_where_the_window_is_not_exact(
 def test_a_failed_worker_leaves_no_window_to_reconcile_and_failed_records_are_named() -> None:
     line = window_line(_args(), CONFIG, SENT, worker_failed=True)
     assert "a worker failed" in line and "acme_gen.reconcile" not in line
-    # ... even when the others sent only part of their first tick (CI's race, stop 38)
+    # ... even when the failed worker's last word was its "ready" report (no window yet) and
+    # the other had sent only part of its first tick (CI's race, stop 38)
+    ready = StreamTotals(warm_up_s=20.0)
     inside = StreamTotals(sent=201, first_ms=SENT.first_ms, cursor_ms=SENT.first_ms)
-    assert "(a worker failed)" in window_line(_args(), CONFIG, inside, worker_failed=True)
+    line = window_line(_args(), CONFIG, StreamTotals.combine([ready, inside]), worker_failed=True)
+    assert line == ("event time covered: part of the first tick from 2026-01-15T20:00:00.000Z; "
+                    "no exact window to reconcile (a worker failed)")  # fmt: skip
+    assert not StreamTotals.combine([ready, SENT]).window_exact
+    assert StreamTotals.combine([ready, SENT]).first_ms == SENT.first_ms
     failed = StreamTotals(**{**SENT.as_dict(), "failed": 12})
     assert "expect the 12 records that failed to send as missing" in window_line(
         _args(), CONFIG, failed

@@ -117,8 +117,9 @@ def events_table(catalog: Any, lake: Lake, database: str = DATABASE) -> Any:
         if not lake.is_s3 or (isinstance(exc, ValueError) and "Glue table" not in str(exc)):
             raise
         raise SetupError(
-            f"{identifier} in the Glue catalog is not an Iceberg table (a Hive lake's?): "
-            'deploy with table_format = "iceberg" or drop --table-format iceberg'
+            f"{identifier} in the Glue catalog is not an Iceberg table pyiceberg can open "
+            f'({exc}); a Hive lake\'s? deploy with table_format = "iceberg" or drop '
+            "--table-format iceberg"
         ) from None
     except NoSuchTableError:
         pass

@@ -306,7 +306,7 @@ def window_line(args: argparse.Namespace, config: GeneratorConfig, totals: Strea
     if worker_failed or not totals.window_exact or totals.cursor_ms <= totals.first_ms:
         if worker_failed:  # its share stopped where it failed: the window has a hole
             why = "a worker failed"
-        elif args.count is not None:
+        elif not totals.window_exact and args.count is not None:
             why = "--count stopped inside a tick"
         elif totals.cursor_ms <= totals.first_ms:
             why = "the run stopped inside its first tick"

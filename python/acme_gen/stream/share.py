@@ -101,10 +101,16 @@ class StreamTotals:
             out.warm_slots_done = sum(p.warm_slots_done for p in parts)
             out.sending_s = max(p.sending_s for p in parts)
             out.lag_s = max(p.lag_s for p in parts)
-            out.first_ms = min(p.first_ms for p in parts)
-            out.cursor_ms = min(p.cursor_ms for p in parts)
-            out.window_exact = all(p.window_exact for p in parts) and (
-                len({(p.first_ms, p.cursor_ms) for p in parts}) == 1
+            # A share still at its "ready" report (it failed before its first progress
+            # report) has no window yet: the others' window is not exact without its share.
+            began = [p for p in parts if p.first_ms]
+            if began:
+                out.first_ms = min(p.first_ms for p in began)
+                out.cursor_ms = min(p.cursor_ms for p in began)
+            out.window_exact = (
+                len(began) == len(parts)
+                and all(p.window_exact for p in parts)
+                and (len({(p.first_ms, p.cursor_ms) for p in parts}) == 1)
             )
         return out
 
