@@ -102,15 +102,13 @@ class StreamTotals:
             out.sending_s = max(p.sending_s for p in parts)
             out.lag_s = max(p.lag_s for p in parts)
             # A share still at its "ready" report (it failed before its first progress
-            # report) has no window yet: the others' window is not exact without its share.
+            # report) has no window yet (0, 0): the window is the others', and not exact.
             began = [p for p in parts if p.first_ms]
             if began:
                 out.first_ms = min(p.first_ms for p in began)
                 out.cursor_ms = min(p.cursor_ms for p in began)
-            out.window_exact = (
-                len(began) == len(parts)
-                and all(p.window_exact for p in parts)
-                and (len({(p.first_ms, p.cursor_ms) for p in parts}) == 1)
+            out.window_exact = all(p.window_exact for p in parts) and (
+                len({(p.first_ms, p.cursor_ms) for p in parts}) == 1
             )
         return out
 
