@@ -144,6 +144,43 @@ def test_faults_are_the_same_with_any_number_of_workers_and_resume(
     _assert_same_tree(faulty_lake, one)
 
 
+# Kills the backfill (SIGKILL, no clean-up) right after the first file of one hour is
+# committed: of an hour with faults, that is one of the files its faulty rows land in, so the
+# hour's own file, whose presence tells a resume the hour is done, is not there yet.
+_KILL_AFTER_THE_HOURS_FIRST_FILE = """
+import os, signal, sys
+from acme_gen.backfill import task
+from acme_gen.lake import store
+call, write, current = task.HourTask.__call__, store.Lake.write_bytes, [0]
+def one_hour(self, hour_ms):
+    current[0] = hour_ms
+    return call(self, hour_ms)
+def write_then_die(self, relative, data):
+    write(self, relative, data)
+    if current[0] == int(sys.argv[1]):
+        os.kill(os.getpid(), signal.SIGKILL)
+task.HourTask.__call__, store.Lake.write_bytes = one_hour, write_then_die
+from acme_gen.backfill import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_a_kill_between_a_faulty_hours_files_resumes_to_the_same_bytes(
+    faulty_lake: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "lake"
+    args = [*ARGS, "--workers", "1", "--faults", FAULTS, "--incident", INCIDENT,
+            "--output-dir", str(out)]  # fmt: skip
+    hour = "1768507200000"  # 2026-01-15T20:00Z
+    killed = subprocess.run([sys.executable, "-c", _KILL_AFTER_THE_HOURS_FIRST_FILE, hour, *args],
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert killed.returncode == -9, killed.stderr
+    written = [p for p in out.rglob("backfill-2026011520-*") if p.is_file()]
+    assert len(written) == 1  # killed between the hour's first file and the rest
+    run_backfill(*args)
+    _assert_same_tree(faulty_lake, out)
+
+
 def _assert_same_tree(a: Path, b: Path) -> None:
     files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())

@@ -81,14 +81,22 @@ def test_an_unreadable_dimension_table_is_named(
     assert "titles.parquet" in lines["dimensions"] and "unreadable" in lines["dimensions"]
 
 
-def test_event_in_the_wrong_partition(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("where", ["another day", "another hour of its own day"])
+def test_event_in_the_wrong_partition(
+    copy: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
     path = _a_file(copy)
-    elsewhere = copy / "telemetry/year=2026/month=01/day=20/hour=00"
-    elsewhere.mkdir(parents=True)
+    day, hour = path.parent.parent.name[4:], int(path.parent.name[5:])
+    if where == "another day":
+        elsewhere, label = copy / "telemetry/year=2026/month=01/day=20/hour=00", "2026-01-20T00"
+    else:  # the date still matches: only the hour gives it away
+        other = (hour + 2) % 24
+        elsewhere, label = path.parent.parent / f"hour={other:02d}", f"2026-01-{day}T{other:02d}"
+    elsewhere.mkdir(parents=True, exist_ok=True)
     path.rename(elsewhere / path.name)
     code, lines = _run(copy, capsys)
     assert code == 1 and lines["partitions"].startswith("FAIL")
-    assert path.name in lines["partitions"] and "outside hour 2026-01-20T00" in lines["partitions"]
+    assert path.name in lines["partitions"] and f"outside hour {label}" in lines["partitions"]
 
 
 def _session_step(table: pa.Table) -> tuple[int, int]:

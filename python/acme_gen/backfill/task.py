@@ -49,7 +49,8 @@ class HourTask:
             tables = (self.encoder.events_table(gen.window(a, b)) for a, b in steps)
             return self.lake.write_parquet(path, tables, "streaming_events")
         # With faults, some rows land in other files: those (and the truth) are written
-        # first, the hour's own file last, so its presence still means the hour is done.
+        # first, the hour's own file last, so its presence still means the hour is done (a
+        # resume skips the hours whose file is there; a kill between the two writes is tested).
         config = plan.config
         hour = FaultyHour(gen.world, self.encoder, config.faults, config.seed, hour_ms)
         rows, data = encode_parquet(

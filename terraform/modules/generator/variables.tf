@@ -155,14 +155,22 @@ variable "faults" {
   default     = ""
 
   validation {
+    # The one check of each rate's form and range: a decimal in [0, 1), as the CLI takes.
     condition     = var.faults == "" || alltrue([for part in split(",", var.faults) : can(regex("^(duplicate|drop|skew|malformed)=(0|0?\\.[0-9]+)$", trimspace(part)))])
     error_message = "faults must be \"KIND=R,...\" with KIND one of duplicate, drop, skew, malformed and R in [0, 1); late and out_of_order need python -m acme_gen.stream."
   }
   validation {
+    # Each kind once (acme_gen.scenario refuses a repeat the same way). A malformed part
+    # is the check above's to name: this one passes what it cannot read.
+    condition     = try(length(distinct([for part in split(",", var.faults) : split("=", trimspace(part))[0]])) == length(split(",", var.faults)), true)
+    error_message = "each fault kind may be given once."
+  }
+  validation {
     # A share of events gets at most one fault: rates adding up to 1 or more fail every
-    # invocation (acme_gen.scenario refuses them the same way). A malformed spec is the
-    # validation above's to name.
-    condition     = try(sum([for part in split(",", var.faults) : tonumber(split("=", trimspace(part))[1])]) < 1, true)
+    # invocation (acme_gen.scenario refuses them the same way). A malformed part or a rate
+    # out of [0, 1) is the first check's to name: this one passes what it cannot read, and
+    # sums only rates that are each in range.
+    condition     = try(anytrue([for part in split(",", var.faults) : tonumber(split("=", trimspace(part))[1]) < 0 || tonumber(split("=", trimspace(part))[1]) >= 1]) || sum([for part in split(",", var.faults) : tonumber(split("=", trimspace(part))[1])]) < 1, true)
     error_message = "the fault rates must add up to less than 1 (each event gets at most one fault)."
   }
 }

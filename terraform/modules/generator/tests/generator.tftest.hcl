@@ -174,6 +174,38 @@ run "rejects_a_rate_of_one" {
   expect_failures = [var.faults]
 }
 
+run "rejects_a_malformed_rate" {
+  command = plan
+  variables {
+    faults = "drop=0.1.2"
+  }
+  expect_failures = [var.faults]
+}
+
+run "rejects_a_negative_rate" {
+  command = plan
+  variables {
+    faults = "duplicate=0.01,drop=-0.1"
+  }
+  expect_failures = [var.faults]
+}
+
+run "rejects_a_rate_above_one" {
+  command = plan
+  variables {
+    faults = "skew=1.5"
+  }
+  expect_failures = [var.faults]
+}
+
+run "rejects_a_fault_given_twice" {
+  command = plan
+  variables {
+    faults = "drop=0.01, drop=0.02"
+  }
+  expect_failures = [var.faults]
+}
+
 run "rejects_fault_rates_that_add_up_to_one_or_more" {
   command = plan
   variables {
