@@ -19,7 +19,7 @@ SEED ?= 42
 # OVERWRITE=1 replaces it (the backfill's own files only).
 OVERWRITE ?=
 
-.PHONY: run test lint lock schema bench clean tf-check tf-init lambda-zip integration-test report-check \
+.PHONY: run test test-fast lint lock schema bench clean tf-check tf-init lambda-zip integration-test report-check \
 	emr-backfill emr-image
 
 # python/requirements.lock pins every version that decides the bytes (numpy's random
@@ -50,10 +50,22 @@ run: $(INSTALLED)
 	$(BIN)/python -m acme_gen.profile --lake $(OUTPUT) --out $(OUTPUT)/report.html
 	@echo "open $(OUTPUT)/report.html to see the data's shape"
 
+# The suite runs on both cores (pytest-xdist): a test file's tests spread over the workers
+# unless the file groups them (xdist_group) around something they share; shared lakes are
+# built once for both (tests/shared.py). It prints the 15 slowest tests and the total time,
+# and a test over 180 s fails the run unless it is marked with its reason (tests/budget.py).
+TEST_WORKERS ?= 2
+PYTEST := cd python && ../$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15
+
 ## test: lint, type-check, check derived artefacts, Terraform checks, the whole suite
-## (unit, adapter and integration tests)
+## (tests/unit, tests/adapters and tests/e2e, as CI runs it)
 test: lint tf-check
-	cd python && ../$(BIN)/python -m pytest -q
+	$(PYTEST) tests
+
+## test-fast: the inner loop: the unit and adapter tiers only (pure core, contract, local AWS
+## server, DuckDB, pyarrow), in a few minutes
+test-fast: $(INSTALLED)
+	$(PYTEST) tests/unit tests/adapters
 
 ## tf-init: terraform init for the root stack, offline from a local provider mirror where the
 ## machine has one (as tf-check does), else from the registry
@@ -73,12 +85,12 @@ lint: $(INSTALLED)
 
 ## integration-test: apply terraform/ to a local AWS server (moto) and run the pipeline through it
 integration-test: $(INSTALLED)
-	cd python && ../$(BIN)/python -m pytest -q -m integration tests/integration
+	cd python && ../$(BIN)/python -m pytest -q -m integration tests/e2e
 
 ## report-check: render the profile page in headless Chromium (installs Debian's chromium)
 report-check: $(INSTALLED)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
-	cd python && ACME_REQUIRE_CHROMIUM=1 ../$(BIN)/python -m pytest -q tests/test_profile.py
+	cd python && ACME_REQUIRE_CHROMIUM=1 ../$(BIN)/python -m pytest -q tests/e2e/test_profile.py
 
 ## emr-backfill: package acme_gen and start a Spark backfill on EMR Serverless
 ## (terraform apply -var emr_backfill_enabled=true first; ARGS are backfill flags)

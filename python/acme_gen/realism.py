@@ -6,7 +6,7 @@ source, the value measured on the lake with DuckDB, and whether it is in range.
 
 Each measure is one SQL file under queries/realism/ (with the sessions of _sessions.sql), so
 an analyst can run it with `python -m acme_gen.query`. The README's calibration table lists
-the same rows; tests/test_calibration.py holds a generated lake to every range. Exit code 0
+the same rows; tests/e2e/test_calibration.py holds a generated lake to every range. Exit code 0
 when every value is in range, 1 otherwise, 2 on bad input.
 """
 

@@ -37,7 +37,7 @@ TABLE_DIRS = {
 
 # Everything else the backfill writes under the lake root. The EMR job role may write
 # exactly these (Terraform reads "backfill_writes" from tables.json), so a new output path
-# cannot be left out of its policy; tests/test_backfill_writes.py walks a lake of every
+# cannot be left out of its policy; tests/e2e/test_backfill_writes.py walks a lake of every
 # option against the list.
 ERRORS_DIR = "errors"  # Firehose's error prefix, and the backfill's faulty records
 TRUTH_DIR = "_truth"  # the faults' and incidents' truth

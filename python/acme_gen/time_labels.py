@@ -3,7 +3,7 @@
 All times are UTC milliseconds since the epoch. An event's partition is the hour of its own
 event_timestamp, written as zero-padded strings (year=2026/month=01/day=15/hour=07), which is
 how Firehose's dynamic partitioning, Glue, Athena and the Iceberg table all name it. A test in
-tests/test_architecture.py keeps these formats out of every other module.
+tests/unit/test_architecture.py keeps these formats out of every other module.
 """
 
 from __future__ import annotations

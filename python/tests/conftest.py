@@ -14,6 +14,24 @@ from acme_gen.core.generator import TelemetryGenerator
 from acme_gen.lake.arrow import EVENT_SCHEMA, ArrowEncoder
 
 from .aws import LocalAws
+from .budget import (  # noqa: F401  (hooks: the suite's time budget per test)
+    check_excuses,
+    pytest_addoption,
+    pytest_configure,
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)
+from .shared import built_once, configuration_key
+from .tiers import tier_problems
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    check_excuses(items)
+    problems = tier_problems((item.nodeid, getattr(item, "fixturenames", ())) for item in items)
+    if problems:
+        raise pytest.UsageError("\n".join(problems))
+
 
 DAY_MS = 86_400_000
 # 2026-01-15T00:00:00Z, a Thursday
@@ -45,12 +63,17 @@ def run_backfill(*args: str | Path, check: bool = True) -> subprocess.CompletedP
     return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=300)
 
 
+def shared_lake(tmp_path_factory: pytest.TempPathFactory, *args: str | Path) -> Path:
+    """The lake `python -m acme_gen.backfill *args` writes, built once per run for every
+    xdist worker (tests/shared.py) and shared read-only: a test that changes it copies it."""
+    name = f"lake-{configuration_key(*args)}"
+    return built_once(tmp_path_factory, name, lambda out: run_backfill(*args, "--output-dir", out))
+
+
 @pytest.fixture(scope="session")
 def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small backfilled lake (36 hours, 2 workers), shared read-only by the tests."""
-    out = tmp_path_factory.mktemp("lake") / "output"
-    run_backfill(*BACKFILL_ARGS, "--workers", "2", "--output-dir", out)
-    return out
+    return shared_lake(tmp_path_factory, *BACKFILL_ARGS, "--workers", "2")
 
 
 # One incident of each type in one day (the README's detection example).
@@ -65,12 +88,10 @@ INCIDENTS = (
 @pytest.fixture(scope="session")
 def incident_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A one-day lake with INCIDENTS, shared read-only by the tests."""
-    lake = tmp_path_factory.mktemp("incidents") / "lake"
     flags = [a for spec in INCIDENTS for a in ("--incident", spec)]
-    run_backfill("--telemetry", "300000", "--start", "2026-01-15", "--end", "2026-01-16",
-                 "--seed", "5", "--titles", "300", "--quiet", *flags,
-                 "--output-dir", lake)  # fmt: skip
-    return lake
+    return shared_lake(tmp_path_factory, "--telemetry", "300000", "--start", "2026-01-15",
+                       "--end", "2026-01-16", "--seed", "5", "--titles", "300", "--quiet",
+                       *flags)  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -82,11 +103,13 @@ def local_aws() -> Iterator[LocalAws]:
 
 @pytest.fixture(scope="session")
 def lambda_zip_x86_64(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The x86_64 package, built once per session by the same code as `make lambda-zip`."""
+    """The x86_64 package, built once per run (for every xdist worker) by the same code as
+    `make lambda-zip`."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
     import build_lambda_zip
 
-    return build_lambda_zip.build("x86_64", tmp_path_factory.mktemp("dist"))
+    dist = built_once(tmp_path_factory, "dist", lambda d: build_lambda_zip.build("x86_64", d))
+    return dist / "acme-lambda-x86_64.zip"
 
 
 def skip_unless_required(reason: str, *flags: str) -> None:

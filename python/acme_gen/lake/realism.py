@@ -1,7 +1,7 @@
 """Published streaming figures and the SQL that measures each on a lake: the behaviour, its
 published figure and source, and the range it must fall in. Each measure is one SQL file
 under queries/realism/ (with the sessions of _sessions.sql). `python -m acme_gen.realism`
-prints the table, the profile page shows it, and tests/test_calibration.py holds the default
+prints the table, the profile page shows it, and tests/e2e/test_calibration.py holds the default
 lake to it.
 """
 
